@@ -1,0 +1,48 @@
+/*
+ * collect: the one-way pipe every input feeds - classify each flow,
+ * tally it, and hand bins that fall due to the RRD store (site file and
+ * one file per pool).  Offline mode keeps every bin until collect_finish
+ * and checks every file before writing any.  Owns the tally and store;
+ * borrows the conf, which may be swapped on reload.
+ */
+#ifndef OP25B_COLLECT_H
+#define OP25B_COLLECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "flow.h"
+#include "series.h"
+
+struct collect_stats {
+	uint64_t	 flows;		/* records offered */
+	uint64_t	 counted;	/* records in a category */
+	uint64_t	 sessions[CAT_MAX];
+	uint64_t	 refused;	/* tally cap */
+	uint64_t	 bins_written;
+	int64_t		 first_bin;	/* INT64_MIN until a bin is written */
+	int64_t		 last_bin;
+};
+
+struct collect;
+
+/* offline 1: history ingest; 0: live (call collect_start). */
+struct collect	*collect_new(const struct conf *, int, char *, size_t);
+void		 collect_free(struct collect *);
+/* Live: open the window so that bins after `now` - grace are kept. */
+int		 collect_start(struct collect *, int64_t, char *, size_t);
+/* One flow record from any input. */
+void		 collect_flow(struct collect *, const struct flow *);
+/* The same, as a tcptrack emit callback (arg: the collect). */
+void		 collect_flow_cb(void *, const struct flow *);
+/* Records estimated lost at time t (s). */
+void		 collect_lost(struct collect *, int64_t, uint64_t);
+/* Live: write the bins due at `now`.  0 or -1 (message). */
+int		 collect_commit(struct collect *, int64_t, char *, size_t);
+/* Write every open bin (offline end, daemon stop).  0 or -1. */
+int		 collect_finish(struct collect *, char *, size_t);
+const struct collect_stats *collect_stats(const struct collect *);
+const struct tally_stats *collect_tally_stats(const struct collect *);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * conf: the INI configuration (GLib GKeyFile underneath, GLib kept out of
+ * this header).  Keys are a table of name, type, bounds and default in
+ * conf.c.  A parse builds a complete, validated struct conf or fails
+ * with "FILE:LINE: [section] key: reason"; it never half-applies, so the
+ * daemon can reload by parsing into a fresh struct and swapping.
+ * Owns the prefix sets the classifier reads.
+ */
+#ifndef OP25B_CONF_H
+#define OP25B_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+#define CONF_NAME_MAX	32
+#define CONF_ERRLEN	512
+#define CONF_NO_DATE	INT64_MIN
+
+enum conf_kind {
+	CONF_KIND_DYNAMIC = 0,
+	CONF_KIND_STATIC
+};
+
+enum conf_service {
+	CONF_SERVICE_DIRECT = 0,
+	CONF_SERVICE_ROAMING
+};
+
+/* Flags of an own server address in conf->server_set. */
+#define CONF_SERVER_RELAY	0x01
+#define CONF_SERVER_MSA		0x02
+
+struct conf_pool {
+	char		*name;
+	int		 kind;		/* enum conf_kind */
+	int		 service;	/* enum conf_service */
+	int64_t		 blocking_start; /* CONF_NO_DATE: site default */
+	int		 export;	/* 0: never leaves the ISP */
+	struct prefix	*prefixes;
+	size_t		 nprefixes;
+	int		 line;		/* of the section header */
+};
+
+struct conf_pcap {
+	char		*name;
+	char		*interface;
+	char		*file;
+	char		*filter;
+};
+
+struct conf_peer {
+	char		*name;
+	char		*url;
+	char		*token_file;
+	char		*key_file;
+	unsigned	 interval;
+};
+
+struct conf {
+	char		*path;
+
+	/* [op25b] */
+	char		*site;
+	char		*data_dir;
+	unsigned	 step;
+	unsigned	 grace;
+	int64_t		 blocking_start;
+	unsigned	 ipv6_host_prefix;
+	unsigned	 tcp_timeout;	/* s before an unanswered SYN is blocked */
+	unsigned	 tracker_max;	/* TCP tracker entries */
+	unsigned	 max_bins;	/* open bins held by the tally */
+	unsigned	 max_hosts;	/* distinct-host entries over all bins */
+	unsigned	 max_skew;	/* s a record may lie in the future */
+	char		*rrdcached;
+	char		*user;
+
+	/* [listen] */
+	char		*listen_ipfix;
+	char		*listen_netflow;
+	struct prefix	*allow;
+	size_t		 nallow;
+	uint64_t	 rcvbuf;
+
+	/* [web] */
+	char		*web_listen;
+	char		*export_token_file;
+
+	/* [servers] */
+	struct prefix	*relays;
+	size_t		 nrelays;
+	struct prefix	*msa;
+	size_t		 nmsa;
+
+	/* [local] */
+	unsigned	 keep_days;
+
+	/* [export] */
+	char		*export_key_file;
+
+	struct conf_pool *pools;
+	size_t		 npools;
+	struct conf_pcap *pcaps;
+	size_t		 npcaps;
+	struct conf_peer *peers;
+	size_t		 npeers;
+
+	/* Built from the above; read by classify. */
+	struct prefix_set *pool_set;	/* value: pool index */
+	struct prefix_set *server_set;	/* value: CONF_SERVER_* flags */
+};
+
+/* Load and validate a file; NULL with the message in the buffer. */
+struct conf	*conf_load(const char *, char *, size_t);
+/* Parse text already in memory (path used for messages only). */
+struct conf	*conf_parse(const char *, const char *, size_t, char *, size_t);
+void		 conf_free(struct conf *);
+/* Index of a pool by name, or -1. */
+int		 conf_pool_index(const struct conf *, const char *);
+/* The cut-over of a pool (its own, else the site's), or CONF_NO_DATE. */
+int64_t		 conf_pool_cutover(const struct conf *, size_t);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * store_rrd: the only code that sees <rrd.h>.  One RRD file per series
+ * set (DATA_DIR/<site>/site.rrd, pool-<name>.rrd) with the data sources
+ * of series.h; a file is created when its first bin is written, starting
+ * at that bin.  Writes are in time order only and refused, before any
+ * byte is written, when the file already holds later data.  Reads give
+ * per-bin counts (rate x step for ABSOLUTE series).  Errors go to the
+ * caller's buffer; nothing here logs.
+ */
+#ifndef OP25B_STORE_RRD_H
+#define OP25B_STORE_RRD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "series.h"
+
+struct store;
+
+/* One bin to write: counts for [start, start + step). */
+struct store_row {
+	int64_t			 start;
+	const struct counts	*c;
+};
+
+/* Rows read back; v[row * SERIES_MAX + s], NAN where unknown. */
+struct store_fetch {
+	int64_t		 start;		/* start of the first row's bin */
+	unsigned	 step;		/* seconds a row */
+	size_t		 rows;
+	double		*v;
+};
+
+/* A store over one directory (created on first write). */
+struct store	*store_rrd_open(const char *, unsigned, const char *,
+		    char *, size_t);
+void		 store_rrd_close(struct store *);
+/* Path of a file of the store: DIR/name.rrd. */
+int		 store_rrd_path(const struct store *, const char *, char *,
+		    size_t);
+/* Last update of DIR/name.rrd: 1 and the time, 0 if absent, -1 error. */
+int		 store_rrd_last(struct store *, const char *, int64_t *,
+		    char *, size_t);
+/*
+ * Refuse (-1, message naming the file, both times and the way out) if
+ * DIR/name.rrd holds data later than `start`; 0 otherwise.
+ */
+int		 store_rrd_check(struct store *, const char *, int64_t,
+		    char *, size_t);
+/*
+ * Write bins in increasing start order, creating the file at the first
+ * bin's start; gaps (between the file's last update and the first row,
+ * or between rows) are written as unknown.  0 or -1.
+ */
+int		 store_rrd_write(struct store *, const char *,
+		    const struct store_row *, size_t, char *, size_t);
+/*
+ * Read the bins whose start lies in [from, to) at the finest resolution
+ * that covers them (step 0: the file's own).  0 or -1 (absent: -1 with
+ * a message).
+ */
+int		 store_rrd_fetch(struct store *, const char *, int64_t,
+		    int64_t, unsigned, struct store_fetch *, char *, size_t);
+void		 store_rrd_fetch_free(struct store_fetch *);
+
+#endif

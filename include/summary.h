@@ -1,0 +1,40 @@
+/*
+ * summary: totals over a time range read back from the RRD files (never
+ * from process memory), for `op25b summary` and /api/v1/summary, as text
+ * or as the JSON object of DESIGN.md.
+ */
+#ifndef OP25B_SUMMARY_H
+#define OP25B_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "series.h"
+
+struct summary {
+	char		 site[64];
+	char		 pool[64];	/* "" for the whole site */
+	int64_t		 from;
+	int64_t		 to;
+	uint64_t	 sessions[CAT_MAX];
+	uint64_t	 octets[CAT_MAX];
+	double		 direct_share;	/* NAN when direct + relay is 0 */
+	uint64_t	 direct_hosts_max;
+	uint64_t	 late;
+	uint64_t	 lost;
+	size_t		 bins;		/* bins in the range */
+	size_t		 unknown;	/* of them, with no data */
+};
+
+/*
+ * Read DATA_DIR/<site>/site.rrd (or pool-<name>.rrd; or the peer's copy
+ * under DATA_DIR/peers/<peer>/) over [from, to).  0 or -1 (message).
+ */
+int	summary_read(const struct conf *, const char *, const char *,
+	    int64_t, int64_t, struct summary *, char *, size_t);
+void	summary_json(const struct summary *, struct buf *);
+void	summary_text(const struct summary *, struct buf *);
+
+#endif
