@@ -1,1 +1,41 @@
-/* placeholder */
+/*
+ * op25b check: parse and validate a configuration, nothing else.
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmd.h"
+
+int
+cmd_check(const struct cmd_entry *ce, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct conf	*c;
+	const char	*path = NULL;
+	int		 ch;
+
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'h':
+			return cmd_help(ce);
+		default:
+			return cmd_usage(ce, "bad option");
+		}
+	}
+	if (optind != argc)
+		return cmd_usage(ce, "unexpected argument \"%s\"", argv[optind]);
+	if (path == NULL)
+		return cmd_usage(ce, "no configuration file (-c FILE)");
+	if ((c = cmd_conf(path)) == NULL)
+		return CMD_EXIT_USAGE;
+	conf_free(c);
+	printf("configuration OK\n");
+	return CMD_EXIT_OK;
+}

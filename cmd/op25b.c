@@ -1,1 +1,113 @@
-int main(void); int main(void) { return 0; }
+/*
+ * op25b: the command line.  A table of subcommands, each in its own
+ * cmd_*.c file, and the helpers they share.  Every error is one line on
+ * stderr and an exit status of 1 (runtime) or 2 (usage, config).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "cmd.h"
+#include "log.h"
+#include "utc.h"
+
+static const struct cmd_entry cmd_table[] = {
+	{ "check", cmd_check, "check -c FILE",
+	    "Validate a configuration file: prints \"configuration OK\" or\n"
+	    "FILE:LINE: [section] key: reason, and exits 2.\n" },
+	{ "ingest", cmd_ingest, "ingest -c FILE INPUT...",
+	    "Read pcap or pcapng captures and write their mail sessions into\n"
+	    "the RRD files of DATA_DIR/<site>/ (history for any past period;\n"
+	    "a period already stored is refused before anything is written).\n" },
+	{ "summary", cmd_summary,
+	    "summary -c FILE [--from T] [--to T] [--pool NAME | --peer SITE] "
+	    "[--json]",
+	    "Sessions and octets per category over [from, to), the direct\n"
+	    "share direct/(direct+relay), distinct direct hosts, late and lost,\n"
+	    "read back from the RRD files.  T is ISO 8601 UTC (2005-03-01,\n"
+	    "2005-03-01T12:00:00Z) or UNIX seconds; default: the last 24 hours.\n" },
+};
+
+#define CMD_COUNT	(sizeof cmd_table / sizeof cmd_table[0])
+
+static void
+cmd_usage_all(FILE *f)
+{
+	size_t	 i;
+
+	fprintf(f, "usage: op25b [--version] COMMAND [options]\n");
+	for (i = 0; i < CMD_COUNT; i++)
+		fprintf(f, "       op25b %s\n", cmd_table[i].usage);
+	fprintf(f, "Run \"op25b COMMAND --help\" for one command.\n");
+}
+
+int
+cmd_usage(const struct cmd_entry *ce, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fprintf(stderr, "op25b %s: ", ce->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: op25b %s\n", ce->usage);
+	return CMD_EXIT_USAGE;
+}
+
+int
+cmd_help(const struct cmd_entry *ce)
+{
+	printf("usage: op25b %s\n\n%s", ce->usage, ce->help);
+	return CMD_EXIT_OK;
+}
+
+struct conf *
+cmd_conf(const char *path)
+{
+	struct conf	*c;
+	char		 err[CONF_ERRLEN];
+
+	if (path == NULL) {
+		fprintf(stderr, "op25b: no configuration file (-c FILE)\n");
+		return NULL;
+	}
+	if ((c = conf_load(path, err, sizeof err)) == NULL)
+		fprintf(stderr, "%s\n", err);
+	return c;
+}
+
+int
+cmd_time(const char *s, int64_t *t)
+{
+	return utc_parse(s, t);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t	 i;
+
+	log_init("op25b", 0, 0);
+	if (argc < 2) {
+		cmd_usage_all(stderr);
+		return CMD_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("op25b %s\n", PACKAGE_VERSION);
+		return CMD_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		cmd_usage_all(stdout);
+		return CMD_EXIT_OK;
+	}
+	for (i = 0; i < CMD_COUNT; i++)
+		if (strcmp(argv[1], cmd_table[i].name) == 0)
+			return cmd_table[i].fn(&cmd_table[i], argc - 1,
+			    argv + 1);
+	fprintf(stderr, "op25b: unknown command \"%s\"\n", argv[1]);
+	cmd_usage_all(stderr);
+	return CMD_EXIT_USAGE;
+}

@@ -1,1 +1,236 @@
-/* placeholder */
+/*
+ * The pipeline every input feeds: classify, tally, store.  Bins come out
+ * of the tally in order; each becomes one row in the site file and one
+ * in each pool's file.  Offline, rows are gathered and written in
+ * batches, and before the first batch every file is checked so that an
+ * already stored period is refused before anything is written.  Live,
+ * each due bin is written as it falls due.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "collect.h"
+#include "store_rrd.h"
+#include "tally.h"
+#include "xmalloc.h"
+
+#define COLLECT_BATCH	2048		/* rows gathered before writing */
+
+struct collect {
+	const struct conf	*conf;
+	int			 offline;
+	struct tally		*tally;
+	struct store		*store;
+	char			**names;	/* file name per slot */
+	size_t			 nslots;
+	int			 checked;	/* files checked before writing */
+	int64_t			*starts;	/* gathered rows (offline) */
+	struct counts		*rows;		/* nrows x nslots */
+	size_t			 nrows;
+	struct collect_stats	 st;
+};
+
+struct collect *
+collect_new(const struct conf *conf, int offline, char *err, size_t errlen)
+{
+	struct collect		*c;
+	struct tally_params	 tp;
+	char			*dir;
+	size_t			 i;
+
+	c = xcalloc(1, sizeof *c);
+	c->conf = conf;
+	c->offline = offline;
+	c->nslots = conf->npools + 1;
+	c->names = xcalloc(c->nslots, sizeof *c->names);
+	c->names[0] = xstrdup("site");
+	for (i = 0; i < conf->npools; i++)
+		xasprintf(&c->names[i + 1], "pool-%s", conf->pools[i].name);
+	c->st.first_bin = c->st.last_bin = INT64_MIN;
+
+	memset(&tp, 0, sizeof tp);
+	tp.step = conf->step;
+	tp.grace = conf->grace;
+	tp.npools = conf->npools;
+	tp.ipv6_host_prefix = conf->ipv6_host_prefix;
+	tp.max_bins = conf->max_bins;
+	tp.max_hosts = conf->max_hosts;
+	c->tally = tally_new(&tp);
+
+	xasprintf(&dir, "%s/%s", conf->data_dir, conf->site);
+	c->store = store_rrd_open(dir, conf->step, conf->rrdcached, err,
+	    errlen);
+	free(dir);
+	if (c->store == NULL) {
+		collect_free(c);
+		return NULL;
+	}
+	c->starts = xcalloc(COLLECT_BATCH, sizeof *c->starts);
+	c->rows = xcalloc(COLLECT_BATCH * c->nslots, sizeof *c->rows);
+	return c;
+}
+
+void
+collect_free(struct collect *c)
+{
+	size_t	 i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nslots; i++)
+		free(c->names[i]);
+	free(c->names);
+	tally_free(c->tally);
+	store_rrd_close(c->store);
+	free(c->starts);
+	free(c->rows);
+	free(c);
+}
+
+/* Check every file against the first row to be written. */
+static int
+collect_check(struct collect *c, int64_t start, char *err, size_t errlen)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nslots; i++)
+		if (store_rrd_check(c->store, c->names[i], start, err,
+		    errlen) == -1)
+			return -1;
+	c->checked = 1;
+	return 0;
+}
+
+/* Write the gathered rows to every file. */
+static int
+collect_flush(struct collect *c, char *err, size_t errlen)
+{
+	struct store_row	*rr;
+	size_t			 i, r;
+	int			 rc = 0;
+
+	if (c->nrows == 0)
+		return 0;
+	if (!c->checked && collect_check(c, c->starts[0], err, errlen) == -1)
+		return -1;
+	rr = xcalloc(c->nrows, sizeof *rr);
+	for (i = 0; i < c->nslots && rc == 0; i++) {
+		for (r = 0; r < c->nrows; r++) {
+			rr[r].start = c->starts[r];
+			rr[r].c = &c->rows[r * c->nslots + i];
+		}
+		rc = store_rrd_write(c->store, c->names[i], rr, c->nrows, err,
+		    errlen);
+	}
+	free(rr);
+	if (rc == 0) {
+		if (c->st.first_bin == INT64_MIN)
+			c->st.first_bin = c->starts[0];
+		c->st.last_bin = c->starts[c->nrows - 1];
+		c->st.bins_written += c->nrows;
+	}
+	c->nrows = 0;
+	return rc;
+}
+
+/* Move one bin out of the tally into the batch, writing a full batch. */
+static int
+collect_take(struct collect *c, const struct tally_out *o, char *err,
+    size_t errlen)
+{
+	c->starts[c->nrows] = o->start;
+	memcpy(&c->rows[c->nrows * c->nslots], o->slots,
+	    c->nslots * sizeof *c->rows);
+	c->nrows++;
+	if (c->nrows == COLLECT_BATCH || !c->offline)
+		return collect_flush(c, err, errlen);
+	return 0;
+}
+
+int
+collect_start(struct collect *c, int64_t now, char *err, size_t errlen)
+{
+	int64_t		 floor, last;
+	size_t		 i;
+	int		 rc;
+
+	floor = now - (int64_t)c->conf->grace;
+	floor -= ((floor % c->conf->step) + c->conf->step) % c->conf->step;
+	for (i = 0; i < c->nslots; i++) {
+		rc = store_rrd_last(c->store, c->names[i], &last, err, errlen);
+		if (rc == -1)
+			return -1;
+		if (rc == 1 && last > floor)
+			floor = last;
+	}
+	tally_start(c->tally, floor);
+	c->checked = 1;
+	return 0;
+}
+
+void
+collect_flow(struct collect *c, const struct flow *f)
+{
+	struct classify_result	 r;
+	const struct tally_out	*o;
+	char			 err[256];
+
+	c->st.flows++;
+	if (classify_flow(c->conf, f, &r) == CAT_NONE)
+		return;
+	c->st.counted++;
+	if (c->offline && tally_full(c->tally) &&
+	    (o = tally_next(c->tally, TALLY_ONE)) != NULL &&
+	    collect_take(c, o, err, sizeof err) == -1)
+		c->st.refused++;
+	if (tally_add(c->tally, f, &r) == -1) {
+		c->st.refused++;
+		return;
+	}
+	c->st.sessions[r.cat] += r.sessions;
+}
+
+void
+collect_flow_cb(void *arg, const struct flow *f)
+{
+	collect_flow(arg, f);
+}
+
+void
+collect_lost(struct collect *c, int64_t t, uint64_t n)
+{
+	tally_add_lost(c->tally, t, n);
+}
+
+int
+collect_commit(struct collect *c, int64_t now, char *err, size_t errlen)
+{
+	const struct tally_out	*o;
+
+	while ((o = tally_next(c->tally, now)) != NULL)
+		if (collect_take(c, o, err, errlen) == -1)
+			return -1;
+	return 0;
+}
+
+int
+collect_finish(struct collect *c, char *err, size_t errlen)
+{
+	if (collect_commit(c, TALLY_ALL, err, errlen) == -1)
+		return -1;
+	return collect_flush(c, err, errlen);
+}
+
+const struct collect_stats *
+collect_stats(const struct collect *c)
+{
+	return &c->st;
+}
+
+const struct tally_stats *
+collect_tally_stats(const struct collect *c)
+{
+	return tally_stats(c->tally);
+}

@@ -1,1 +1,1025 @@
-/* placeholder */
+/*
+ * Configuration model: a first pass over the text checks the syntax line
+ * by line, strips inline comments ("key = v  # note") and remembers the
+ * line of every section and key; GLib's GKeyFile then holds the cleaned
+ * text.  Every key is a row of conf_keys (section, name, type, bounds,
+ * default, where it goes); values are parsed by type, then the whole is
+ * cross-checked (overlapping pools, servers inside dynamic pools).  Any
+ * error stops the parse: a struct conf is complete or not at all.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "addr.h"
+#include "conf.h"
+#include "prefix.h"
+#include "utc.h"
+#include "xmalloc.h"
+
+#define CONF_MAXFILE	(4 * 1024 * 1024)
+#define CONF_MAXPREFIX	65536
+
+enum conf_section {
+	SEC_OP25B,
+	SEC_LISTEN,
+	SEC_WEB,
+	SEC_SERVERS,
+	SEC_LOCAL,
+	SEC_EXPORT,
+	SEC_POOL,
+	SEC_PCAP,
+	SEC_PEER
+};
+
+enum conf_type {
+	CT_STRING,	/* any non-empty text */
+	CT_NAME,	/* [A-Za-z0-9._-], used in file names */
+	CT_UINT,	/* decimal, within [min, max] */
+	CT_SIZE,	/* decimal with K, M or G */
+	CT_DATE,	/* YYYY-MM-DD or ISO 8601 UTC time */
+	CT_PREFIXES,	/* comma-separated prefixes, no host bits */
+	CT_KIND,	/* dynamic | static */
+	CT_SERVICE,	/* direct | roaming */
+	CT_BOOL,	/* yes | no */
+	CT_HOSTPORT,	/* address:port, [v6]:port, or "off" */
+	CT_URL		/* http:// or https:// */
+};
+
+struct conf_key {
+	int		 section;
+	const char	*name;
+	int		 type;
+	uint64_t	 min;
+	uint64_t	 max;
+	const char	*def;		/* NULL: none (or required) */
+	int		 required;
+	size_t		 off;		/* in struct conf or the section's */
+	size_t		 off_n;		/* CT_PREFIXES: the count */
+};
+
+#define C(f)	offsetof(struct conf, f)
+#define P(f)	offsetof(struct conf_pool, f)
+#define T(f)	offsetof(struct conf_pcap, f)
+#define R(f)	offsetof(struct conf_peer, f)
+
+static const struct conf_key conf_keys[] = {
+	{ SEC_OP25B, "site", CT_NAME, 0, 0, NULL, 1, C(site), 0 },
+	{ SEC_OP25B, "data_dir", CT_STRING, 0, 0, "/var/lib/op25b", 0,
+	    C(data_dir), 0 },
+	{ SEC_OP25B, "step", CT_UINT, 10, 86400, "300", 0, C(step), 0 },
+	{ SEC_OP25B, "grace", CT_UINT, 0, 86400, "600", 0, C(grace), 0 },
+	{ SEC_OP25B, "blocking_start", CT_DATE, 0, 0, NULL, 0,
+	    C(blocking_start), 0 },
+	{ SEC_OP25B, "ipv6_host_prefix", CT_UINT, 1, 128, "64", 0,
+	    C(ipv6_host_prefix), 0 },
+	{ SEC_OP25B, "tcp_timeout", CT_UINT, 1, 3600, "30", 0,
+	    C(tcp_timeout), 0 },
+	{ SEC_OP25B, "tracker_max", CT_UINT, 1024, 64 * 1024 * 1024,
+	    "1048576", 0, C(tracker_max), 0 },
+	{ SEC_OP25B, "max_bins", CT_UINT, 16, 4 * 1024 * 1024, "120000", 0,
+	    C(max_bins), 0 },
+	{ SEC_OP25B, "max_hosts", CT_UINT, 1024, 1024 * 1024 * 1024,
+	    "4000000", 0, C(max_hosts), 0 },
+	{ SEC_OP25B, "max_skew", CT_UINT, 0, 86400, "300", 0,
+	    C(max_skew), 0 },
+	{ SEC_OP25B, "rrdcached", CT_STRING, 0, 0, NULL, 0, C(rrdcached), 0 },
+	{ SEC_OP25B, "user", CT_NAME, 0, 0, NULL, 0, C(user), 0 },
+
+	{ SEC_LISTEN, "ipfix", CT_HOSTPORT, 0, 0, NULL, 0,
+	    C(listen_ipfix), 0 },
+	{ SEC_LISTEN, "netflow", CT_HOSTPORT, 0, 0, NULL, 0,
+	    C(listen_netflow), 0 },
+	{ SEC_LISTEN, "allow", CT_PREFIXES, 0, 0, NULL, 0, C(allow),
+	    C(nallow) },
+	{ SEC_LISTEN, "rcvbuf", CT_SIZE, 4096, 1ULL << 31, "16M", 0,
+	    C(rcvbuf), 0 },
+
+	{ SEC_WEB, "listen", CT_HOSTPORT, 0, 0, "127.0.0.1:8025", 0,
+	    C(web_listen), 0 },
+	{ SEC_WEB, "export_token_file", CT_STRING, 0, 0, NULL, 0,
+	    C(export_token_file), 0 },
+
+	{ SEC_SERVERS, "relays", CT_PREFIXES, 0, 0, NULL, 0, C(relays),
+	    C(nrelays) },
+	{ SEC_SERVERS, "msa", CT_PREFIXES, 0, 0, NULL, 0, C(msa), C(nmsa) },
+
+	{ SEC_LOCAL, "keep_days", CT_UINT, 1, 36600, "400", 0,
+	    C(keep_days), 0 },
+
+	{ SEC_EXPORT, "key_file", CT_STRING, 0, 0, NULL, 0,
+	    C(export_key_file), 0 },
+
+	{ SEC_POOL, "kind", CT_KIND, 0, 0, NULL, 1, P(kind), 0 },
+	{ SEC_POOL, "service", CT_SERVICE, 0, 0, "direct", 0, P(service), 0 },
+	{ SEC_POOL, "prefixes", CT_PREFIXES, 0, 0, NULL, 1, P(prefixes),
+	    P(nprefixes) },
+	{ SEC_POOL, "blocking_start", CT_DATE, 0, 0, NULL, 0,
+	    P(blocking_start), 0 },
+	{ SEC_POOL, "export", CT_BOOL, 0, 0, "yes", 0, P(export), 0 },
+
+	{ SEC_PCAP, "interface", CT_STRING, 0, 0, NULL, 0, T(interface), 0 },
+	{ SEC_PCAP, "file", CT_STRING, 0, 0, NULL, 0, T(file), 0 },
+	{ SEC_PCAP, "filter", CT_STRING, 0, 0,
+	    "tcp port 25 or tcp port 587 or tcp port 465", 0, T(filter), 0 },
+
+	{ SEC_PEER, "url", CT_URL, 0, 0, NULL, 1, R(url), 0 },
+	{ SEC_PEER, "token_file", CT_STRING, 0, 0, NULL, 0, R(token_file), 0 },
+	{ SEC_PEER, "key_file", CT_STRING, 0, 0, NULL, 0, R(key_file), 0 },
+	{ SEC_PEER, "interval", CT_UINT, 60, 7 * 86400, "3600", 0,
+	    R(interval), 0 },
+};
+
+static const struct {
+	const char	*name;
+	int		 section;
+	int		 named;
+} conf_sections[] = {
+	{ "op25b", SEC_OP25B, 0 },
+	{ "listen", SEC_LISTEN, 0 },
+	{ "web", SEC_WEB, 0 },
+	{ "servers", SEC_SERVERS, 0 },
+	{ "local", SEC_LOCAL, 0 },
+	{ "export", SEC_EXPORT, 0 },
+	{ "pool", SEC_POOL, 1 },
+	{ "pcap", SEC_PCAP, 1 },
+	{ "peer", SEC_PEER, 1 },
+};
+
+/* Where each group and key was seen, for messages. */
+struct conf_line {
+	char		*group;
+	char		*key;		/* NULL for the group header */
+	int		 line;
+};
+
+struct conf_parse {
+	const char	*path;
+	char		*err;
+	size_t		 errlen;
+	struct conf_line *lines;
+	size_t		 nlines;
+	GKeyFile	*kf;
+};
+
+static int	conf_error(struct conf_parse *, int, const char *,
+		    const char *, const char *, ...)
+		    __attribute__((format(printf, 5, 6)));
+
+/* Format "FILE:LINE: [group] key: reason" into the caller's buffer. */
+static int
+conf_error(struct conf_parse *cp, int line, const char *group,
+    const char *key, const char *fmt, ...)
+{
+	char	 reason[384];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	if (group != NULL && key != NULL)
+		snprintf(cp->err, cp->errlen, "%s:%d: [%s] %s: %s", cp->path,
+		    line, group, key, reason);
+	else if (group != NULL)
+		snprintf(cp->err, cp->errlen, "%s:%d: [%s]: %s", cp->path, line,
+		    group, reason);
+	else
+		snprintf(cp->err, cp->errlen, "%s:%d: %s", cp->path, line,
+		    reason);
+	return -1;
+}
+
+static int
+conf_line_of(const struct conf_parse *cp, const char *group, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < cp->nlines; i++) {
+		const struct conf_line *l = &cp->lines[i];
+
+		if (strcmp(l->group, group) != 0)
+			continue;
+		if ((key == NULL && l->key == NULL) ||
+		    (key != NULL && l->key != NULL && strcmp(l->key, key) == 0))
+			return l->line;
+	}
+	return 0;
+}
+
+static void
+conf_remember(struct conf_parse *cp, const char *group, const char *key,
+    int line)
+{
+	cp->lines = xreallocarray(cp->lines, cp->nlines + 1,
+	    sizeof *cp->lines);
+	cp->lines[cp->nlines].group = xstrdup(group);
+	cp->lines[cp->nlines].key = key == NULL ? NULL : xstrdup(key);
+	cp->lines[cp->nlines].line = line;
+	cp->nlines++;
+}
+
+static char *
+conf_trim(char *s)
+{
+	char	*e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+static int
+conf_name_ok(const char *s)
+{
+	const char	*p;
+
+	if (*s == '\0' || *s == '.' || *s == '-' || strlen(s) > CONF_NAME_MAX)
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' &&
+		    *p != '-')
+			return 0;
+	return 1;
+}
+
+/* Section kind of a group name ("pool ftth" -> SEC_POOL), or -1. */
+static int
+conf_section_of(const char *group, const char **name)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof conf_sections / sizeof conf_sections[0]; i++) {
+		n = strlen(conf_sections[i].name);
+		if (strncmp(group, conf_sections[i].name, n) != 0)
+			continue;
+		if (!conf_sections[i].named && group[n] == '\0') {
+			*name = NULL;
+			return conf_sections[i].section;
+		}
+		if (conf_sections[i].named && group[n] == ' ') {
+			*name = group + n + 1;
+			return conf_sections[i].section;
+		}
+	}
+	return -1;
+}
+
+/*
+ * First pass: syntax, inline comments, duplicates, and the line of every
+ * group and key.  Returns the cleaned text for GKeyFile.
+ */
+static char *
+conf_scan(struct conf_parse *cp, const char *text, size_t len)
+{
+	GString		*out;
+	char		*copy, *line, *next, *s, *eq, *key, *val, *group = NULL;
+	const char	*name;
+	int		 lineno = 0, sec;
+	size_t		 i;
+
+	copy = xstrndup(text, len);
+	if (strlen(copy) != len) {
+		free(copy);
+		conf_error(cp, 0, NULL, NULL, "contains a NUL byte");
+		return NULL;
+	}
+	out = g_string_sized_new(len + 1);
+	for (line = copy; line != NULL; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		s = conf_trim(line);
+		if (*s == '\0' || *s == '#' || *s == ';') {
+			g_string_append_c(out, '\n');
+			continue;
+		}
+		if (*s == '[') {
+			char *end = strchr(s, ']');
+
+			if (end == NULL || *conf_trim(end + 1) != '\0') {
+				conf_error(cp, lineno, NULL, NULL,
+				    "bad section header \"%s\"", s);
+				goto fail;
+			}
+			*end = '\0';
+			s = conf_trim(s + 1);
+			/* Collapse "pool   x" to "pool x". */
+			if ((eq = strpbrk(s, " \t")) != NULL) {
+				*eq = '\0';
+				val = conf_trim(eq + 1);
+				free(group);
+				xasprintf(&group, "%s %s", s, val);
+			} else {
+				free(group);
+				group = xstrdup(s);
+			}
+			sec = conf_section_of(group, &name);
+			if (sec == -1) {
+				conf_error(cp, lineno, group, NULL,
+				    "unknown section");
+				goto fail;
+			}
+			if (name != NULL && !conf_name_ok(name)) {
+				conf_error(cp, lineno, group, NULL, "bad name "
+				    "\"%s\" (letters, digits, '.', '_', '-'; "
+				    "at most %d)", name, CONF_NAME_MAX);
+				goto fail;
+			}
+			for (i = 0; i < cp->nlines; i++)
+				if (cp->lines[i].key == NULL &&
+				    strcmp(cp->lines[i].group, group) == 0) {
+					conf_error(cp, lineno, group, NULL,
+					    "duplicate section (first on line "
+					    "%d)", cp->lines[i].line);
+					goto fail;
+				}
+			conf_remember(cp, group, NULL, lineno);
+			g_string_append_printf(out, "[%s]\n", group);
+			continue;
+		}
+		if ((eq = strchr(s, '=')) == NULL) {
+			conf_error(cp, lineno, NULL, NULL, "syntax error: "
+			    "expected [section] or key = value, got \"%s\"", s);
+			goto fail;
+		}
+		*eq = '\0';
+		key = conf_trim(s);
+		val = eq + 1;
+		/* An inline comment starts at whitespace followed by '#'. */
+		for (s = val; *s != '\0'; s++)
+			if (*s == '#' && s > val &&
+			    (s[-1] == ' ' || s[-1] == '\t')) {
+				*s = '\0';
+				break;
+			}
+		val = conf_trim(val);
+		if (group == NULL) {
+			conf_error(cp, lineno, NULL, NULL,
+			    "\"%s\" is outside any section", key);
+			goto fail;
+		}
+		for (s = key; *s != '\0'; s++)
+			if (!islower((unsigned char)*s) &&
+			    !isdigit((unsigned char)*s) && *s != '_')
+				break;
+		if (*key == '\0' || *s != '\0') {
+			conf_error(cp, lineno, group, NULL,
+			    "bad key name \"%s\"", key);
+			goto fail;
+		}
+		if (conf_line_of(cp, group, key) != 0) {
+			conf_error(cp, lineno, group, key, "duplicate key "
+			    "(first on line %d)", conf_line_of(cp, group, key));
+			goto fail;
+		}
+		conf_remember(cp, group, key, lineno);
+		g_string_append_printf(out, "%s=%s\n", key, val);
+	}
+	free(copy);
+	free(group);
+	return g_string_free(out, FALSE);
+fail:
+	free(copy);
+	free(group);
+	g_string_free(out, TRUE);
+	return NULL;
+}
+
+/* Parse a comma- or space-separated prefix list. */
+static int
+conf_prefixes(struct conf_parse *cp, int line, const char *group,
+    const char *key, const char *val, struct prefix **out, size_t *nout)
+{
+	char		*copy, *tok, *save = NULL, reason[200];
+	struct prefix	 p, *list = NULL;
+	size_t		 n = 0;
+
+	copy = xstrdup(val);
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", \t", &save)) {
+		if (addr_parse_prefix(tok, &p, reason, sizeof reason) == -1) {
+			conf_error(cp, line, group, key, "%s", reason);
+			goto fail;
+		}
+		if (n >= CONF_MAXPREFIX) {
+			conf_error(cp, line, group, key, "more than %d prefixes",
+			    CONF_MAXPREFIX);
+			goto fail;
+		}
+		list = xreallocarray(list, n + 1, sizeof *list);
+		list[n++] = p;
+	}
+	free(copy);
+	if (n == 0)
+		return conf_error(cp, line, group, key, "empty list");
+	free(*out);
+	*out = list;
+	*nout = n;
+	return 0;
+fail:
+	free(copy);
+	free(list);
+	return -1;
+}
+
+static int
+conf_hostport(const char *val)
+{
+	const char	*colon, *p;
+	char		 host[ADDR_STRLEN];
+	uint8_t		 a[16];
+	unsigned long	 port;
+	size_t		 n;
+
+	if (strcmp(val, "off") == 0)
+		return 0;
+	if (val[0] == '[') {
+		if ((p = strchr(val, ']')) == NULL || p[1] != ':')
+			return -1;
+		n = (size_t)(p - val - 1);
+		colon = p + 1;
+		if (n >= sizeof host || strchr(val + 1, ':') == NULL)
+			return -1;
+		memcpy(host, val + 1, n);
+	} else {
+		if ((colon = strrchr(val, ':')) == NULL ||
+		    strchr(val, ':') != colon)
+			return -1;
+		n = (size_t)(colon - val);
+		if (n >= sizeof host)
+			return -1;
+		memcpy(host, val, n);
+	}
+	host[n] = '\0';
+	if (n > 0 && addr_parse(host, a) == -1)
+		return -1;
+	for (p = colon + 1; *p != '\0'; p++)
+		if (!isdigit((unsigned char)*p))
+			return -1;
+	port = strtoul(colon + 1, NULL, 10);
+	if (colon[1] == '\0' || port == 0 || port > 65535 ||
+	    strlen(colon + 1) > 5)
+		return -1;
+	return 0;
+}
+
+/* Parse one value by its key's type into base + key->off. */
+static int
+conf_set(struct conf_parse *cp, const struct conf_key *k, void *base,
+    const char *group, const char *val, int line)
+{
+	char		*end, **sp = (char **)((char *)base + k->off);
+	int		*ip = (int *)((char *)base + k->off);
+	unsigned	*up = (unsigned *)((char *)base + k->off);
+	uint64_t	*sz = (uint64_t *)((char *)base + k->off);
+	int64_t		*tp = (int64_t *)((char *)base + k->off);
+	unsigned long long v;
+
+	if (*val == '\0')
+		return conf_error(cp, line, group, k->name, "empty value");
+	switch (k->type) {
+	case CT_NAME:
+		if (!conf_name_ok(val))
+			return conf_error(cp, line, group, k->name, "bad name "
+			    "\"%s\" (letters, digits, '.', '_', '-'; at most "
+			    "%d)", val, CONF_NAME_MAX);
+		/* FALLTHROUGH */
+	case CT_STRING:
+		free(*sp);
+		*sp = xstrdup(val);
+		return 0;
+	case CT_URL:
+		if (strncmp(val, "http://", 7) != 0 &&
+		    strncmp(val, "https://", 8) != 0)
+			return conf_error(cp, line, group, k->name,
+			    "\"%s\" is not an http:// or https:// URL", val);
+		free(*sp);
+		*sp = xstrdup(val);
+		return 0;
+	case CT_HOSTPORT:
+		if (conf_hostport(val) == -1)
+			return conf_error(cp, line, group, k->name, "\"%s\" is "
+			    "not address:port (IPv6 as [addr]:port)", val);
+		free(*sp);
+		*sp = xstrdup(val);
+		return 0;
+	case CT_UINT:
+	case CT_SIZE:
+		if (val[0] == '-')
+			return conf_error(cp, line, group, k->name,
+			    "%s is negative (minimum %llu)", val,
+			    (unsigned long long)k->min);
+		if (!isdigit((unsigned char)val[0]))
+			return conf_error(cp, line, group, k->name,
+			    "\"%s\" is not a number", val);
+		errno = 0;
+		v = strtoull(val, &end, 10);
+		if (k->type == CT_SIZE && *end != '\0' && end[1] == '\0') {
+			unsigned shift = 0;
+
+			switch (*end) {
+			case 'k': case 'K': shift = 10; break;
+			case 'm': case 'M': shift = 20; break;
+			case 'g': case 'G': shift = 30; break;
+			}
+			if (shift != 0 && v <= (ULLONG_MAX >> shift)) {
+				v <<= shift;
+				end++;
+			}
+		}
+		if (errno != 0 || *end != '\0')
+			return conf_error(cp, line, group, k->name,
+			    "\"%s\" is not a number", val);
+		if (v < k->min || v > k->max)
+			return conf_error(cp, line, group, k->name,
+			    "%s is out of range (%llu to %llu)", val,
+			    (unsigned long long)k->min,
+			    (unsigned long long)k->max);
+		if (k->type == CT_SIZE)
+			*sz = v;
+		else
+			*up = (unsigned)v;
+		return 0;
+	case CT_DATE:
+		if (strchr(val, '-') == NULL || utc_parse(val, tp) == -1)
+			return conf_error(cp, line, group, k->name, "\"%s\" is "
+			    "not a date (YYYY-MM-DD, UTC)", val);
+		return 0;
+	case CT_KIND:
+		if (strcmp(val, "dynamic") == 0)
+			*ip = CONF_KIND_DYNAMIC;
+		else if (strcmp(val, "static") == 0)
+			*ip = CONF_KIND_STATIC;
+		else
+			return conf_error(cp, line, group, k->name,
+			    "unknown kind \"%s\" (dynamic or static)", val);
+		return 0;
+	case CT_SERVICE:
+		if (strcmp(val, "direct") == 0)
+			*ip = CONF_SERVICE_DIRECT;
+		else if (strcmp(val, "roaming") == 0)
+			*ip = CONF_SERVICE_ROAMING;
+		else
+			return conf_error(cp, line, group, k->name,
+			    "unknown service \"%s\" (direct or roaming)", val);
+		return 0;
+	case CT_BOOL:
+		if (strcmp(val, "yes") == 0 || strcmp(val, "true") == 0 ||
+		    strcmp(val, "on") == 0 || strcmp(val, "1") == 0)
+			*ip = 1;
+		else if (strcmp(val, "no") == 0 || strcmp(val, "false") == 0 ||
+		    strcmp(val, "off") == 0 || strcmp(val, "0") == 0)
+			*ip = 0;
+		else
+			return conf_error(cp, line, group, k->name,
+			    "\"%s\" is not yes or no", val);
+		return 0;
+	case CT_PREFIXES:
+		return conf_prefixes(cp, line, group, k->name, val,
+		    (struct prefix **)((char *)base + k->off),
+		    (size_t *)((char *)base + k->off_n));
+	}
+	return conf_error(cp, line, group, k->name, "internal: bad type");
+}
+
+static const struct conf_key *
+conf_key_find(int section, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof conf_keys / sizeof conf_keys[0]; i++)
+		if (conf_keys[i].section == section &&
+		    strcmp(conf_keys[i].name, name) == 0)
+			return &conf_keys[i];
+	return NULL;
+}
+
+/* Apply defaults, then the group's keys, then check required ones. */
+static int
+conf_section(struct conf_parse *cp, int section, const char *group,
+    void *base)
+{
+	const struct conf_key	*k;
+	gchar			**keys, *val;
+	size_t			 i;
+	int			 rc = 0, line;
+
+	for (i = 0; i < sizeof conf_keys / sizeof conf_keys[0]; i++) {
+		k = &conf_keys[i];
+		if (k->section == section && k->def != NULL &&
+		    conf_set(cp, k, base, group, k->def, 0) == -1)
+			return -1;
+	}
+	if (group == NULL || !g_key_file_has_group(cp->kf, group))
+		goto required;
+	keys = g_key_file_get_keys(cp->kf, group, NULL, NULL);
+	for (i = 0; keys != NULL && keys[i] != NULL && rc == 0; i++) {
+		line = conf_line_of(cp, group, keys[i]);
+		if ((k = conf_key_find(section, keys[i])) == NULL) {
+			rc = conf_error(cp, line, group, keys[i],
+			    "unknown key");
+			break;
+		}
+		val = g_key_file_get_value(cp->kf, group, keys[i], NULL);
+		rc = conf_set(cp, k, base, group, val == NULL ? "" : val, line);
+		g_free(val);
+	}
+	g_strfreev(keys);
+	if (rc == -1)
+		return -1;
+required:
+	for (i = 0; i < sizeof conf_keys / sizeof conf_keys[0]; i++) {
+		k = &conf_keys[i];
+		if (k->section != section || !k->required)
+			continue;
+		if (group != NULL && g_key_file_has_key(cp->kf, group, k->name,
+		    NULL))
+			continue;
+		line = group == NULL ? 1 : conf_line_of(cp, group, NULL);
+		return conf_error(cp, line == 0 ? 1 : line,
+		    group == NULL ? "op25b" : group, k->name,
+		    "missing (required)");
+	}
+	return 0;
+}
+
+struct conf_owned {
+	const struct prefix	*p;
+	const struct conf_pool	*pool;	/* NULL for a server */
+	const char		*key;	/* "prefixes", "relays" or "msa" */
+};
+
+static int
+conf_owned_cmp(const void *a, const void *b)
+{
+	const struct conf_owned	*x = a, *y = b;
+	int			 c;
+
+	if ((c = memcmp(x->p->addr, y->p->addr, 16)) != 0)
+		return c;
+	return x->p->len < y->p->len ? -1 : (x->p->len > y->p->len);
+}
+
+/* Report a conflict between an outer prefix and one inside it. */
+static int
+conf_conflict(struct conf_parse *cp, const struct conf_owned *outer,
+    const struct conf_owned *inner)
+{
+	const struct conf_owned	*srv, *pool;
+	char			 a[ADDR_STRLEN + 8], b[ADDR_STRLEN + 8];
+	char			 go[CONF_NAME_MAX + 8], gi[CONF_NAME_MAX + 8];
+
+	addr_format_prefix(outer->p, a, sizeof a);
+	addr_format_prefix(inner->p, b, sizeof b);
+	if (outer->pool != NULL && inner->pool != NULL) {
+		snprintf(go, sizeof go, "pool %s", outer->pool->name);
+		snprintf(gi, sizeof gi, "pool %s", inner->pool->name);
+		if (outer->pool == inner->pool)
+			return conf_error(cp, conf_line_of(cp, gi, "prefixes"),
+			    gi, "prefixes", "%s overlaps %s in the same pool",
+			    b, a);
+		return conf_error(cp, conf_line_of(cp, gi, "prefixes"), gi,
+		    "prefixes", "%s overlaps %s of [%s] (line %d): pools "
+		    "must not overlap", b, a, go,
+		    conf_line_of(cp, go, "prefixes"));
+	}
+	if (outer->pool == NULL && inner->pool == NULL)
+		return 0;
+	srv = outer->pool == NULL ? outer : inner;
+	pool = outer->pool == NULL ? inner : outer;
+	if (pool->pool->kind != CONF_KIND_DYNAMIC)
+		return 0;
+	snprintf(go, sizeof go, "pool %s", pool->pool->name);
+	return conf_error(cp, conf_line_of(cp, "servers", srv->key), "servers",
+	    srv->key, "%s overlaps %s of dynamic [%s] (line %d): own servers "
+	    "must not be in a dynamic pool", srv == outer ? a : b,
+	    srv == outer ? b : a, go, conf_line_of(cp, go, "prefixes"));
+}
+
+/*
+ * Pools must not overlap one another (each source belongs to one pool),
+ * and no relay or MSA may sit inside a dynamic pool.  Prefixes nest or
+ * are disjoint, so after sorting by start a stack of open prefixes gives
+ * each prefix its nearest container in one pass.
+ */
+static int
+conf_check_overlaps(struct conf_parse *cp, struct conf *c)
+{
+	struct conf_owned	*o = NULL, **stack;
+	size_t			 n = 0, i, j, k, depth = 0;
+	int			 rc = 0;
+
+	for (i = 0; i < c->npools; i++)
+		for (j = 0; j < c->pools[i].nprefixes; j++) {
+			o = xreallocarray(o, n + 1, sizeof *o);
+			o[n].p = &c->pools[i].prefixes[j];
+			o[n].pool = &c->pools[i];
+			o[n].key = "prefixes";
+			n++;
+		}
+	for (k = 0; k < 2; k++) {
+		const struct prefix *list = k == 0 ? c->relays : c->msa;
+		size_t cnt = k == 0 ? c->nrelays : c->nmsa;
+
+		for (j = 0; j < cnt; j++) {
+			o = xreallocarray(o, n + 1, sizeof *o);
+			o[n].p = &list[j];
+			o[n].pool = NULL;
+			o[n].key = k == 0 ? "relays" : "msa";
+			n++;
+		}
+	}
+	if (n == 0)
+		return 0;
+	qsort(o, n, sizeof *o, conf_owned_cmp);
+	stack = xcalloc(n, sizeof *stack);
+	for (i = 0; i < n && rc == 0; i++) {
+		while (depth > 0 && !addr_prefix_contains(stack[depth - 1]->p,
+		    o[i].p))
+			depth--;
+		if (depth > 0)
+			rc = conf_conflict(cp, stack[depth - 1], &o[i]);
+		stack[depth++] = &o[i];
+	}
+	free(stack);
+	free(o);
+	return rc;
+}
+
+static void
+conf_build_sets(struct conf *c)
+{
+	size_t	 i, j;
+	int	 flags;
+
+	c->pool_set = prefix_set_new();
+	for (i = 0; i < c->npools; i++)
+		for (j = 0; j < c->pools[i].nprefixes; j++)
+			prefix_set_add(c->pool_set, &c->pools[i].prefixes[j],
+			    (int)i);
+	prefix_set_build(c->pool_set);
+
+	/* A host both relay and MSA carries both flags. */
+	c->server_set = prefix_set_new();
+	for (i = 0; i < c->nrelays; i++) {
+		flags = CONF_SERVER_RELAY;
+		for (j = 0; j < c->nmsa; j++)
+			if (addr_prefix_contains(&c->msa[j], &c->relays[i]))
+				flags |= CONF_SERVER_MSA;
+		prefix_set_add(c->server_set, &c->relays[i], flags);
+	}
+	for (i = 0; i < c->nmsa; i++) {
+		flags = CONF_SERVER_MSA;
+		for (j = 0; j < c->nrelays; j++)
+			if (addr_prefix_contains(&c->relays[j], &c->msa[i]))
+				flags |= CONF_SERVER_RELAY;
+		prefix_set_add(c->server_set, &c->msa[i], flags);
+	}
+	prefix_set_build(c->server_set);
+}
+
+/* Named sections ([pool x], [pcap x], [peer x]) in file order. */
+static int
+conf_named(struct conf_parse *cp, struct conf *c)
+{
+	gchar		**groups;
+	const char	*name;
+	size_t		 i;
+	int		 sec, rc = 0, line;
+
+	groups = g_key_file_get_groups(cp->kf, NULL);
+	for (i = 0; groups[i] != NULL && rc == 0; i++) {
+		sec = conf_section_of(groups[i], &name);
+		line = conf_line_of(cp, groups[i], NULL);
+		if (sec == SEC_POOL) {
+			struct conf_pool *p;
+
+			c->pools = xreallocarray(c->pools, c->npools + 1,
+			    sizeof *c->pools);
+			p = &c->pools[c->npools++];
+			memset(p, 0, sizeof *p);
+			p->name = xstrdup(name);
+			p->blocking_start = CONF_NO_DATE;
+			p->line = line;
+			rc = conf_section(cp, sec, groups[i], p);
+		} else if (sec == SEC_PCAP) {
+			struct conf_pcap *t;
+
+			c->pcaps = xreallocarray(c->pcaps, c->npcaps + 1,
+			    sizeof *c->pcaps);
+			t = &c->pcaps[c->npcaps++];
+			memset(t, 0, sizeof *t);
+			t->name = xstrdup(name);
+			if ((rc = conf_section(cp, sec, groups[i], t)) == -1)
+				break;
+			if ((t->interface == NULL) == (t->file == NULL))
+				rc = conf_error(cp, line, groups[i],
+				    "interface", "exactly one of interface or "
+				    "file is required");
+		} else if (sec == SEC_PEER) {
+			struct conf_peer *r;
+
+			c->peers = xreallocarray(c->peers, c->npeers + 1,
+			    sizeof *c->peers);
+			r = &c->peers[c->npeers++];
+			memset(r, 0, sizeof *r);
+			r->name = xstrdup(name);
+			rc = conf_section(cp, sec, groups[i], r);
+		}
+	}
+	g_strfreev(groups);
+	return rc;
+}
+
+struct conf *
+conf_parse(const char *path, const char *text, size_t len, char *err,
+    size_t errlen)
+{
+	struct conf_parse	 cp;
+	struct conf		*c;
+	GError			*gerr = NULL;
+	char			*clean;
+	size_t			 i;
+	int			 rc = -1, line;
+
+	memset(&cp, 0, sizeof cp);
+	cp.path = path;
+	cp.err = err;
+	cp.errlen = errlen;
+	c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(path);
+	c->blocking_start = CONF_NO_DATE;
+
+	if ((clean = conf_scan(&cp, text, len)) == NULL)
+		goto out;
+	cp.kf = g_key_file_new();
+	if (!g_key_file_load_from_data(cp.kf, clean, (gsize)-1,
+	    G_KEY_FILE_NONE, &gerr)) {
+		conf_error(&cp, 0, NULL, NULL, "%s", gerr->message);
+		g_error_free(gerr);
+		g_free(clean);
+		goto out;
+	}
+	g_free(clean);
+
+	if (conf_section(&cp, SEC_OP25B, "op25b", c) == -1 ||
+	    conf_section(&cp, SEC_LISTEN, "listen", c) == -1 ||
+	    conf_section(&cp, SEC_WEB, "web", c) == -1 ||
+	    conf_section(&cp, SEC_SERVERS, "servers", c) == -1 ||
+	    conf_section(&cp, SEC_LOCAL, "local", c) == -1 ||
+	    conf_section(&cp, SEC_EXPORT, "export", c) == -1 ||
+	    conf_named(&cp, c) == -1)
+		goto out;
+
+	if (86400 % c->step != 0) {
+		line = conf_line_of(&cp, "op25b", "step");
+		conf_error(&cp, line, "op25b", "step", "%u does not divide a "
+		    "day (86400 s) evenly", c->step);
+		goto out;
+	}
+	for (i = 0; i < c->npools; i++) {
+		if (c->pools[i].kind == CONF_KIND_STATIC &&
+		    c->pools[i].service == CONF_SERVICE_ROAMING) {
+			char g[64];
+
+			snprintf(g, sizeof g, "pool %s", c->pools[i].name);
+			conf_error(&cp, conf_line_of(&cp, g, "service"), g,
+			    "service", "a static pool cannot be a roaming "
+			    "service");
+			goto out;
+		}
+	}
+	if (conf_check_overlaps(&cp, c) == -1)
+		goto out;
+	conf_build_sets(c);
+	rc = 0;
+out:
+	for (i = 0; i < cp.nlines; i++) {
+		free(cp.lines[i].group);
+		free(cp.lines[i].key);
+	}
+	free(cp.lines);
+	if (cp.kf != NULL)
+		g_key_file_free(cp.kf);
+	if (rc == -1) {
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+struct conf *
+conf_load(const char *path, char *err, size_t errlen)
+{
+	struct conf	*c;
+	FILE		*f;
+	char		*text;
+	size_t		 len;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	text = xmalloc(CONF_MAXFILE + 1);
+	len = fread(text, 1, CONF_MAXFILE + 1, f);
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		fclose(f);
+		free(text);
+		return NULL;
+	}
+	fclose(f);
+	if (len > CONF_MAXFILE) {
+		snprintf(err, errlen, "%s: larger than %d bytes", path,
+		    CONF_MAXFILE);
+		free(text);
+		return NULL;
+	}
+	c = conf_parse(path, text, len, err, errlen);
+	free(text);
+	return c;
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t	 i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->npools; i++) {
+		free(c->pools[i].name);
+		free(c->pools[i].prefixes);
+	}
+	free(c->pools);
+	for (i = 0; i < c->npcaps; i++) {
+		free(c->pcaps[i].name);
+		free(c->pcaps[i].interface);
+		free(c->pcaps[i].file);
+		free(c->pcaps[i].filter);
+	}
+	free(c->pcaps);
+	for (i = 0; i < c->npeers; i++) {
+		free(c->peers[i].name);
+		free(c->peers[i].url);
+		free(c->peers[i].token_file);
+		free(c->peers[i].key_file);
+	}
+	free(c->peers);
+	free(c->path);
+	free(c->site);
+	free(c->data_dir);
+	free(c->rrdcached);
+	free(c->user);
+	free(c->listen_ipfix);
+	free(c->listen_netflow);
+	free(c->allow);
+	free(c->web_listen);
+	free(c->export_token_file);
+	free(c->relays);
+	free(c->msa);
+	free(c->export_key_file);
+	prefix_set_free(c->pool_set);
+	prefix_set_free(c->server_set);
+	free(c);
+}
+
+int
+conf_pool_index(const struct conf *c, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->npools; i++)
+		if (strcmp(c->pools[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+conf_peer_index(const struct conf *c, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->npeers; i++)
+		if (strcmp(c->peers[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int64_t
+conf_pool_cutover(const struct conf *c, size_t i)
+{
+	if (i < c->npools && c->pools[i].blocking_start != CONF_NO_DATE)
+		return c->pools[i].blocking_start;
+	return c->blocking_start;
+}

@@ -1,1 +1,159 @@
-/* placeholder */
+/*
+ * Totals over a range, read back from the RRD files.  Each row is one
+ * bin (or one coarser row for old ranges); counts are rounded per row,
+ * so a complete range gives back the exact integers that were written.
+ * Rows with no data are skipped and counted.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "store_rrd.h"
+#include "summary.h"
+#include "utc.h"
+#include "xmalloc.h"
+
+int
+summary_read(const struct conf *conf, const char *pool, const char *peer,
+    int64_t from, int64_t to, struct summary *s, char *err, size_t errlen)
+{
+	struct store		*st;
+	struct store_fetch	 f;
+	char			*dir, name[64 + 8];
+	const double		*row;
+	double			 v;
+	size_t			 r;
+	int			 i, unknown;
+
+	memset(s, 0, sizeof *s);
+	s->from = from;
+	s->to = to;
+	s->direct_share = NAN;
+	if (to <= from) {
+		snprintf(err, errlen, "empty range: --to must be after --from");
+		return -1;
+	}
+	if (pool != NULL && peer == NULL && conf_pool_index(conf, pool) == -1) {
+		snprintf(err, errlen, "no pool \"%s\" in %s", pool, conf->path);
+		return -1;
+	}
+	snprintf(s->site, sizeof s->site, "%s", peer != NULL ? peer :
+	    conf->site);
+	if (pool != NULL)
+		snprintf(s->pool, sizeof s->pool, "%s", pool);
+	if (peer != NULL)
+		xasprintf(&dir, "%s/peers/%s", conf->data_dir, peer);
+	else
+		xasprintf(&dir, "%s/%s", conf->data_dir, conf->site);
+	if (pool != NULL)
+		snprintf(name, sizeof name, "pool-%s", pool);
+	else
+		snprintf(name, sizeof name, "site");
+	st = store_rrd_open(dir, conf->step, conf->rrdcached, err, errlen);
+	free(dir);
+	if (st == NULL)
+		return -1;
+	if (store_rrd_fetch(st, name, from, to, 0, &f, err, errlen) == -1) {
+		store_rrd_close(st);
+		return -1;
+	}
+	for (r = 0; r < f.rows; r++) {
+		row = &f.v[r * SERIES_MAX];
+		s->bins++;
+		for (i = 0, unknown = 0; i < SERIES_MAX; i++)
+			if (isnan(row[i]))
+				unknown = 1;
+		if (unknown) {
+			s->unknown++;
+			continue;
+		}
+		for (i = 0; i < CAT_MAX; i++) {
+			s->sessions[i] += (uint64_t)llround(row[i]);
+			s->octets[i] += (uint64_t)llround(row[SERIES_OCT + i]);
+		}
+		v = round(row[SERIES_DIRECT_HOSTS]);
+		if ((uint64_t)v > s->direct_hosts_max)
+			s->direct_hosts_max = (uint64_t)v;
+		s->late += (uint64_t)llround(row[SERIES_LATE]);
+		s->lost += (uint64_t)llround(row[SERIES_LOST]);
+	}
+	store_rrd_fetch_free(&f);
+	store_rrd_close(st);
+	if (s->sessions[CAT_DIRECT] + s->sessions[CAT_RELAY] > 0)
+		s->direct_share = (double)s->sessions[CAT_DIRECT] /
+		    (double)(s->sessions[CAT_DIRECT] + s->sessions[CAT_RELAY]);
+	return 0;
+}
+
+void
+summary_json(const struct summary *s, struct buf *b)
+{
+	struct json	 j;
+	int		 i;
+
+	json_init(&j, b);
+	json_object(&j);
+	json_key(&j, "site");
+	json_string(&j, s->site);
+	json_key(&j, "pool");
+	if (s->pool[0] == '\0')
+		json_null(&j);
+	else
+		json_string(&j, s->pool);
+	json_key(&j, "from");
+	json_int(&j, s->from);
+	json_key(&j, "to");
+	json_int(&j, s->to);
+	json_key(&j, "sessions");
+	json_object(&j);
+	for (i = 0; i < CAT_MAX; i++) {
+		json_key(&j, series_cat_name(i));
+		json_uint(&j, s->sessions[i]);
+	}
+	json_end_object(&j);
+	json_key(&j, "octets");
+	json_object(&j);
+	for (i = 0; i < CAT_MAX; i++) {
+		json_key(&j, series_cat_name(i));
+		json_uint(&j, s->octets[i]);
+	}
+	json_end_object(&j);
+	json_key(&j, "direct_share");
+	json_double(&j, s->direct_share, 10);
+	json_key(&j, "direct_hosts_max");
+	json_uint(&j, s->direct_hosts_max);
+	json_key(&j, "late");
+	json_uint(&j, s->late);
+	json_key(&j, "lost");
+	json_uint(&j, s->lost);
+	json_end_object(&j);
+}
+
+void
+summary_text(const struct summary *s, struct buf *b)
+{
+	char	 a[32], z[32];
+	int	 i;
+
+	utc_format(s->from, a, sizeof a);
+	utc_format(s->to, z, sizeof z);
+	buf_printf(b, "site %s%s%s, %s to %s (%zu bins, %zu without data)\n",
+	    s->site, s->pool[0] != '\0' ? ", pool " : "", s->pool, a, z,
+	    s->bins, s->unknown);
+	buf_printf(b, "%-12s %14s %18s\n", "category", "sessions", "octets");
+	for (i = 0; i < CAT_MAX; i++)
+		buf_printf(b, "%-12s %14llu %18llu\n", series_cat_name(i),
+		    (unsigned long long)s->sessions[i],
+		    (unsigned long long)s->octets[i]);
+	if (isnan(s->direct_share))
+		buf_puts(b, "direct share: n/a (no direct or relay sessions)\n");
+	else
+		buf_printf(b, "direct share: %.1f%% (direct / (direct + "
+		    "relay))\n", 100.0 * s->direct_share);
+	buf_printf(b, "distinct direct hosts: %llu (largest bin)\n",
+	    (unsigned long long)s->direct_hosts_max);
+	buf_printf(b, "late: %llu, lost: %llu\n",
+	    (unsigned long long)s->late, (unsigned long long)s->lost);
+}

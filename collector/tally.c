@@ -1,1 +1,336 @@
-/* placeholder */
+/*
+ * Time bins.  Open bins live in a small hash table keyed by bin index
+ * (start / step), so offline ingest can hold a sparse year and live mode
+ * a handful.  The floor is the oldest bin not yet handed out: in live
+ * mode tally_start fixes it and time moves it; offline it follows the
+ * oldest record until the first bin is handed out.  A record below the
+ * floor lands in the floor bin and counts as late, so totals stay exact
+ * and the shift is visible.  Bins are handed out strictly in order, the
+ * empty ones as zeros, each exactly once.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "hostset.h"
+#include "tally.h"
+#include "xmalloc.h"
+
+struct tally_bin {
+	int64_t		 idx;
+	struct hostset	**hosts;	/* per pool, NULL until used */
+	struct counts	 slot[];	/* 0: site, 1 + i: pool i */
+};
+
+struct tally {
+	struct tally_params	 p;
+	size_t			 nslots;
+	struct tally_bin	**tab;		/* open addressing by idx */
+	size_t			 mask;
+	int64_t			 floor;		/* index of the oldest open bin */
+	int64_t			 maxidx;	/* newest bin with data */
+	int			 have_floor;
+	int			 live;
+	int			 handed;	/* a bin was handed out */
+	struct tally_bin	*outbin;	/* last handed out, to free */
+	struct counts		*zero;		/* slots of an empty bin */
+	struct tally_out	 out;
+	struct tally_stats	 st;
+};
+
+static int64_t
+tally_floordiv(int64_t a, int64_t b)
+{
+	int64_t	 q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static size_t
+tally_hash(int64_t idx, size_t mask)
+{
+	return (size_t)(((uint64_t)idx * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+}
+
+struct tally *
+tally_new(const struct tally_params *p)
+{
+	struct tally	*t;
+
+	t = xcalloc(1, sizeof *t);
+	t->p = *p;
+	t->nslots = p->npools + 1;
+	t->mask = 63;
+	t->tab = xcalloc(t->mask + 1, sizeof *t->tab);
+	t->zero = xcalloc(t->nslots, sizeof *t->zero);
+	t->maxidx = INT64_MIN;
+	return t;
+}
+
+static void
+tally_bin_free(const struct tally *t, struct tally_bin *b)
+{
+	size_t	 i;
+
+	if (b == NULL)
+		return;
+	if (b->hosts != NULL) {
+		for (i = 0; i < t->p.npools; i++)
+			hostset_free(b->hosts[i]);
+		free(b->hosts);
+	}
+	free(b);
+}
+
+void
+tally_free(struct tally *t)
+{
+	size_t	 i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i <= t->mask; i++)
+		tally_bin_free(t, t->tab[i]);
+	tally_bin_free(t, t->outbin);
+	free(t->tab);
+	free(t->zero);
+	free(t);
+}
+
+static struct tally_bin *
+tally_lookup(const struct tally *t, int64_t idx)
+{
+	size_t	 i;
+
+	for (i = tally_hash(idx, t->mask); t->tab[i] != NULL;
+	    i = (i + 1) & t->mask)
+		if (t->tab[i]->idx == idx)
+			return t->tab[i];
+	return NULL;
+}
+
+static void
+tally_place(struct tally_bin **tab, size_t mask, struct tally_bin *b)
+{
+	size_t	 i;
+
+	for (i = tally_hash(b->idx, mask); tab[i] != NULL; i = (i + 1) & mask)
+		;
+	tab[i] = b;
+}
+
+/* Insert a new bin, doubling the table at half load. */
+static void
+tally_insert(struct tally *t, struct tally_bin *b)
+{
+	struct tally_bin	**old = t->tab;
+	size_t			 i, oldsize = t->mask + 1;
+
+	if ((t->st.bins + 1) * 2 > oldsize) {
+		t->mask = oldsize * 2 - 1;
+		t->tab = xcalloc(oldsize * 2, sizeof *t->tab);
+		for (i = 0; i < oldsize; i++)
+			if (old[i] != NULL)
+				tally_place(t->tab, t->mask, old[i]);
+		free(old);
+	}
+	tally_place(t->tab, t->mask, b);
+	if (++t->st.bins > t->st.bins_peak)
+		t->st.bins_peak = t->st.bins;
+}
+
+/* Remove by backward shift, so probe chains stay unbroken. */
+static struct tally_bin *
+tally_remove(struct tally *t, int64_t idx)
+{
+	struct tally_bin	*b;
+	size_t			 i, j, k;
+
+	for (i = tally_hash(idx, t->mask); t->tab[i] != NULL;
+	    i = (i + 1) & t->mask)
+		if (t->tab[i]->idx == idx)
+			break;
+	if ((b = t->tab[i]) == NULL)
+		return NULL;
+	t->tab[i] = NULL;
+	for (j = (i + 1) & t->mask; t->tab[j] != NULL; j = (j + 1) & t->mask) {
+		k = tally_hash(t->tab[j]->idx, t->mask);
+		/* Move j back to i unless its home lies in (i, j]. */
+		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
+			t->tab[i] = t->tab[j];
+			t->tab[j] = NULL;
+			i = j;
+		}
+	}
+	t->st.bins--;
+	return b;
+}
+
+void
+tally_start(struct tally *t, int64_t floor)
+{
+	t->live = 1;
+	t->have_floor = 1;
+	t->floor = tally_floordiv(floor, t->p.step);
+	t->maxidx = t->floor - 1;
+}
+
+int
+tally_full(const struct tally *t)
+{
+	return t->st.bins >= t->p.max_bins;
+}
+
+/* The bin for a time, after moving records below the floor up to it. */
+static struct tally_bin *
+tally_bin_for(struct tally *t, int64_t ts, int *late)
+{
+	struct tally_bin	*b;
+	int64_t			 idx = tally_floordiv(ts, t->p.step);
+
+	*late = 0;
+	if (t->have_floor && (t->live || t->handed) && idx < t->floor) {
+		idx = t->floor;
+		*late = 1;
+	}
+	if ((b = tally_lookup(t, idx)) == NULL) {
+		if (tally_full(t)) {
+			t->st.refused++;
+			return NULL;
+		}
+		b = xcalloc(1, sizeof *b + t->nslots * sizeof(struct counts));
+		b->idx = idx;
+		tally_insert(t, b);
+	}
+	if (!t->have_floor || (!t->live && !t->handed && idx < t->floor)) {
+		t->floor = idx;
+		t->have_floor = 1;
+	}
+	if (idx > t->maxidx)
+		t->maxidx = idx;
+	return b;
+}
+
+/* Count a distinct source of a direct or blocked session. */
+static void
+tally_host(struct tally *t, struct tally_bin *b, int pool, const uint8_t *src)
+{
+	uint8_t		 key[16];
+	struct hostset	*hs;
+	size_t		 i = (size_t)pool;
+
+	memcpy(key, src, 16);
+	if (!flow_addr_is_v4(key))
+		addr_mask(key, t->p.ipv6_host_prefix);
+	if (b->hosts == NULL)
+		b->hosts = xcalloc(t->p.npools, sizeof *b->hosts);
+	if ((hs = b->hosts[i]) == NULL)
+		hs = b->hosts[i] = hostset_new();
+	if (t->st.hosts >= t->p.max_hosts) {
+		if (!hostset_has(hs, key))
+			t->st.hosts_refused++;
+		return;
+	}
+	if (hostset_add(hs, key)) {
+		b->slot[0].v[SERIES_DIRECT_HOSTS]++;
+		b->slot[1 + i].v[SERIES_DIRECT_HOSTS]++;
+		if (++t->st.hosts > t->st.hosts_peak)
+			t->st.hosts_peak = t->st.hosts;
+	}
+}
+
+int
+tally_add(struct tally *t, const struct flow *f,
+    const struct classify_result *r)
+{
+	struct tally_bin	*b;
+	struct counts		*site, *pool = NULL;
+	int			 late;
+
+	if (r->cat < 0 || r->cat >= CAT_MAX)
+		return 0;
+	if ((b = tally_bin_for(t, tally_floordiv(f->start_ms, 1000),
+	    &late)) == NULL)
+		return -1;
+	t->st.records++;
+	site = &b->slot[0];
+	if (r->pool >= 0 && (size_t)r->pool < t->p.npools)
+		pool = &b->slot[1 + r->pool];
+	site->v[r->cat] += r->sessions;
+	site->v[SERIES_OCT + r->cat] += f->octets;
+	if (pool != NULL) {
+		pool->v[r->cat] += r->sessions;
+		pool->v[SERIES_OCT + r->cat] += f->octets;
+	}
+	if (late) {
+		t->st.late++;
+		site->v[SERIES_LATE]++;
+		if (pool != NULL)
+			pool->v[SERIES_LATE]++;
+	}
+	if ((r->cat == CAT_DIRECT || r->cat == CAT_BLOCKED) &&
+	    r->sessions > 0 && pool != NULL)
+		tally_host(t, b, r->pool, f->src);
+	return 0;
+}
+
+void
+tally_add_lost(struct tally *t, int64_t ts, uint64_t n)
+{
+	struct tally_bin	*b;
+	int			 late;
+
+	if ((b = tally_bin_for(t, ts, &late)) != NULL)
+		b->slot[0].v[SERIES_LOST] += n;
+}
+
+const struct tally_out *
+tally_next(struct tally *t, int64_t now)
+{
+	struct tally_bin	*b;
+	size_t			 i;
+	int64_t			 end;
+
+	tally_bin_free(t, t->outbin);
+	t->outbin = NULL;
+	if (!t->have_floor)
+		return NULL;
+	if (now == TALLY_ALL || now == TALLY_ONE) {
+		if (t->floor > t->maxidx)
+			return NULL;
+	} else {
+		end = (t->floor + 1) * (int64_t)t->p.step;
+		if (end + (int64_t)t->p.grace > now)
+			return NULL;
+	}
+	t->out.start = t->floor * (int64_t)t->p.step;
+	t->out.nslots = t->nslots;
+	if ((b = tally_remove(t, t->floor)) != NULL) {
+		t->outbin = b;
+		t->out.slots = b->slot;
+		if (b->hosts != NULL)
+			for (i = 0; i < t->p.npools; i++)
+				if (b->hosts[i] != NULL)
+					t->st.hosts -= hostset_count(
+					    b->hosts[i]);
+	} else {
+		memset(t->zero, 0, t->nslots * sizeof *t->zero);
+		t->out.slots = t->zero;
+	}
+	t->floor++;
+	t->handed = 1;
+	t->st.committed++;
+	return &t->out;
+}
+
+int64_t
+tally_floor(const struct tally *t)
+{
+	return t->have_floor ? t->floor * (int64_t)t->p.step : INT64_MIN;
+}
+
+const struct tally_stats *
+tally_stats(const struct tally *t)
+{
+	return &t->st;
+}

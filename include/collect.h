@@ -15,6 +15,8 @@
 #include "flow.h"
 #include "series.h"
 
+struct tally_stats;
+
 struct collect_stats {
 	uint64_t	 flows;		/* records offered */
 	uint64_t	 counted;	/* records in a category */

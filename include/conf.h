@@ -118,6 +118,8 @@ struct conf	*conf_parse(const char *, const char *, size_t, char *, size_t);
 void		 conf_free(struct conf *);
 /* Index of a pool by name, or -1. */
 int		 conf_pool_index(const struct conf *, const char *);
+/* Index of a peer by name, or -1. */
+int		 conf_peer_index(const struct conf *, const char *);
 /* The cut-over of a pool (its own, else the site's), or CONF_NO_DATE. */
 int64_t		 conf_pool_cutover(const struct conf *, size_t);
 

@@ -1,1 +1,324 @@
-int main(void); int main(void) { return 0; }
+/*
+ * Unit tests for conf: a good file, defaults, and every error the
+ * foundation issue lists, each checked with its exact line number.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "conf.h"
+#include "prefix.h"
+
+static struct conf *
+parse(const char *text, char *err, size_t errlen)
+{
+	return conf_parse("t.conf", text, strlen(text), err, errlen);
+}
+
+/* The parse must fail with an error starting with `want`. */
+static void
+fails(const char *text, const char *want)
+{
+	char	 err[CONF_ERRLEN];
+
+	err[0] = '\0';
+	assert_null(parse(text, err, sizeof err));
+	if (strncmp(err, want, strlen(want)) != 0)
+		fail_msg("got \"%s\", want prefix \"%s\"", err, want);
+}
+
+static const char good[] =
+	"# comment\n"
+	"[op25b]\n"
+	"site = wakwak          # inline comment\n"
+	"data_dir = /tmp/x\n"
+	"blocking_start = 2005-03-01\n"
+	"\n"
+	"[pool ftth]\n"
+	"kind = dynamic\n"
+	"service = direct\n"
+	"prefixes = 198.51.100.0/24, 2001:db8:100::/48\n"
+	"blocking_start = 2005-04-01\n"
+	"\n"
+	"[pool dial]\n"
+	"kind = dynamic\n"
+	"service = roaming\n"
+	"prefixes = 203.0.113.0/25\n"
+	"\n"
+	"[pool biz]\n"
+	"kind = static\n"
+	"prefixes = 192.0.2.128/26 2001:db8:200::/48\n"
+	"export = no\n"
+	"\n"
+	"[servers]\n"
+	"relays = 192.0.2.25, 192.0.2.26\n"
+	"msa = 192.0.2.25, 2001:db8:1::587\n";
+
+static void
+test_good(void **state)
+{
+	struct conf	*c;
+	char		 err[CONF_ERRLEN];
+	uint8_t		 a[16];
+
+	(void)state;
+	c = parse(good, err, sizeof err);
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(c->site, "wakwak");
+	assert_string_equal(c->data_dir, "/tmp/x");
+	assert_int_equal(c->step, 300);
+	assert_int_equal(c->grace, 600);
+	assert_int_equal(c->ipv6_host_prefix, 64);
+	assert_int_equal(c->tcp_timeout, 30);
+	assert_int_equal(c->blocking_start, 1109635200);
+	assert_int_equal(c->npools, 3);
+	assert_string_equal(c->pools[0].name, "ftth");
+	assert_int_equal(c->pools[0].kind, CONF_KIND_DYNAMIC);
+	assert_int_equal(c->pools[0].nprefixes, 2);
+	assert_int_equal(c->pools[1].service, CONF_SERVICE_ROAMING);
+	assert_int_equal(c->pools[2].kind, CONF_KIND_STATIC);
+	assert_int_equal(c->pools[2].export, 0);
+	assert_int_equal(c->pools[0].export, 1);
+	assert_int_equal(conf_pool_cutover(c, 0), 1109635200 + 31 * 86400);
+	assert_int_equal(conf_pool_cutover(c, 1), 1109635200);
+	assert_int_equal(conf_pool_index(c, "biz"), 2);
+	assert_int_equal(conf_pool_index(c, "nope"), -1);
+	assert_int_equal(c->nrelays, 2);
+	assert_int_equal(c->nmsa, 2);
+	assert_string_equal(c->web_listen, "127.0.0.1:8025");
+
+	addr_parse("198.51.100.77", a);
+	assert_int_equal(prefix_set_lookup(c->pool_set, a), 0);
+	addr_parse("2001:db8:200:1::1", a);
+	assert_int_equal(prefix_set_lookup(c->pool_set, a), 2);
+	addr_parse("192.0.2.25", a);
+	assert_int_equal(prefix_set_lookup(c->server_set, a),
+	    CONF_SERVER_RELAY | CONF_SERVER_MSA);
+	addr_parse("192.0.2.26", a);
+	assert_int_equal(prefix_set_lookup(c->server_set, a),
+	    CONF_SERVER_RELAY);
+	addr_parse("2001:db8:1::587", a);
+	assert_int_equal(prefix_set_lookup(c->server_set, a), CONF_SERVER_MSA);
+	conf_free(c);
+	conf_free(NULL);
+}
+
+static void
+test_sample_file(void **state)
+{
+	struct conf	*c;
+	char		 err[CONF_ERRLEN], path[4096];
+	const char	*top = getenv("top_srcdir");
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/samples/op25b.conf",
+	    top != NULL ? top : ".");
+	c = conf_load(path, err, sizeof err);
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(c->site, "example");
+	assert_int_equal(c->npools, 4);
+	conf_free(c);
+	assert_null(conf_load("/nonexistent/op25b.conf", err, sizeof err));
+	assert_non_null(strstr(err, "/nonexistent/op25b.conf: No such file"));
+}
+
+static void
+test_unknown(void **state)
+{
+	(void)state;
+	fails("[op25b]\nsite = a\n\n[foo]\nx = 1\n",
+	    "t.conf:4: [foo]: unknown section");
+	fails("[op25b]\nsite = a\nsteps = 300\n",
+	    "t.conf:3: [op25b] steps: unknown key");
+	fails("[op25b]\nsite = a\n[pool p]\nkind = dynamic\n"
+	    "prefixes = 10.0.0.0/8\ncolour = red\n",
+	    "t.conf:6: [pool p] colour: unknown key");
+	fails("[op25b]\nsite = a\n[pool]\n", "t.conf:3: [pool]: unknown "
+	    "section");
+	fails("[op25b]\nsite = a\n[pool a/b]\n", "t.conf:3: [pool a/b]: bad "
+	    "name");
+}
+
+static void
+test_syntax(void **state)
+{
+	(void)state;
+	fails("site = a\n", "t.conf:1: \"site\" is outside any section");
+	fails("[op25b]\nsite a\n", "t.conf:2: syntax error");
+	fails("[op25b\nsite = a\n", "t.conf:1: bad section header");
+	fails("[op25b]\nsite = a\nsite = b\n",
+	    "t.conf:3: [op25b] site: duplicate key (first on line 2)");
+	fails("[op25b]\nsite = a\n[op25b]\n",
+	    "t.conf:3: [op25b]: duplicate section (first on line 1)");
+	fails("[op25b]\nsite = \n", "t.conf:2: [op25b] site: empty value");
+	fails("[op25b]\nSite = a\n", "t.conf:2: [op25b]: bad key name");
+	fails("[op25b]\n", "t.conf:1: [op25b] site: missing (required)");
+	fails("", "t.conf:1: [op25b] site: missing (required)");
+	fails("[op25b]\nsite = ../etc\n", "t.conf:2: [op25b] site: bad name");
+}
+
+static void
+test_prefix_errors(void **state)
+{
+	(void)state;
+	fails("[op25b]\nsite = a\n[pool p]\nkind = dynamic\n"
+	    "prefixes = 10.0.0.1/8\n",
+	    "t.conf:5: [pool p] prefixes: \"10.0.0.1/8\" has host bits set");
+	fails("[op25b]\nsite = a\n[pool p]\nkind = dynamic\n"
+	    "prefixes = 2001:db8::1/48\n",
+	    "t.conf:5: [pool p] prefixes: \"2001:db8::1/48\" has host bits");
+	fails("[op25b]\nsite = a\n[pool p]\nkind = dynamic\n"
+	    "prefixes = 10.0.0.0/40\n",
+	    "t.conf:5: [pool p] prefixes: bad prefix length");
+	fails("[op25b]\nsite = a\n[pool p]\nkind = dynamic\n"
+	    "prefixes = banana\n",
+	    "t.conf:5: [pool p] prefixes: \"banana\" is not an IPv4 or IPv6");
+	fails("[op25b]\nsite = a\n[pool p]\nkind = dynamic\n",
+	    "t.conf:3: [pool p] prefixes: missing (required)");
+	fails("[op25b]\nsite = a\n[servers]\nrelays = 192.0.2.300\n",
+	    "t.conf:4: [servers] relays: \"192.0.2.300\" is not");
+}
+
+static void
+test_overlaps(void **state)
+{
+	(void)state;
+	/* Both pools are named, with the other pool's line. */
+	fails("[op25b]\nsite = a\n[pool a]\nkind = dynamic\n"
+	    "prefixes = 10.0.0.0/8\n[pool b]\nkind = static\n"
+	    "prefixes = 10.1.0.0/16\n",
+	    "t.conf:8: [pool b] prefixes: 10.1.0.0/16 overlaps 10.0.0.0/8 of "
+	    "[pool a] (line 5)");
+	/* Order in the file does not matter: the inner one is reported. */
+	fails("[op25b]\nsite = a\n[pool b]\nkind = static\n"
+	    "prefixes = 10.1.0.0/16\n[pool a]\nkind = dynamic\n"
+	    "prefixes = 10.0.0.0/8\n",
+	    "t.conf:5: [pool b] prefixes: 10.1.0.0/16 overlaps 10.0.0.0/8 of "
+	    "[pool a] (line 8)");
+	fails("[op25b]\nsite = a\n[pool a]\nkind = dynamic\n"
+	    "prefixes = 2001:db8::/32\n[pool b]\nkind = dynamic\n"
+	    "prefixes = 2001:db8::/32\n",
+	    "t.conf:");
+	fails("[op25b]\nsite = a\n[pool a]\nkind = dynamic\n"
+	    "prefixes = 10.0.0.0/8, 10.2.0.0/16\n",
+	    "t.conf:5: [pool a] prefixes: 10.2.0.0/16 overlaps 10.0.0.0/8 in "
+	    "the same pool");
+	/* IPv4-mapped IPv6 overlaps the IPv4 prefix. */
+	fails("[op25b]\nsite = a\n[pool a]\nkind = dynamic\n"
+	    "prefixes = 10.0.0.0/8\n[pool b]\nkind = dynamic\n"
+	    "prefixes = ::ffff:10.9.0.0/112\n", "t.conf:8: [pool b] prefixes:");
+}
+
+static void
+test_servers_in_dynamic(void **state)
+{
+	char		 err[CONF_ERRLEN];
+	struct conf	*c;
+
+	(void)state;
+	fails("[op25b]\nsite = a\n[pool a]\nkind = dynamic\n"
+	    "prefixes = 10.0.0.0/8\n[servers]\nrelays = 10.2.3.4\n",
+	    "t.conf:7: [servers] relays: 10.2.3.4/32 overlaps 10.0.0.0/8 of "
+	    "dynamic [pool a] (line 5)");
+	fails("[op25b]\nsite = a\n[pool a]\nkind = dynamic\n"
+	    "prefixes = 10.0.0.0/24\n[servers]\nmsa = 10.0.0.0/16\n",
+	    "t.conf:7: [servers] msa: 10.0.0.0/16 overlaps 10.0.0.0/24 of "
+	    "dynamic [pool a]");
+	/* A relay inside a static pool is normal. */
+	c = parse("[op25b]\nsite = a\n[pool a]\nkind = static\n"
+	    "prefixes = 10.0.0.0/8\n[servers]\nrelays = 10.2.3.4\n",
+	    err, sizeof err);
+	if (c == NULL)
+		fail_msg("%s", err);
+	conf_free(c);
+}
+
+static void
+test_values(void **state)
+{
+	(void)state;
+	fails("[op25b]\nsite = a\nstep = 7000\n",
+	    "t.conf:3: [op25b] step: 7000 does not divide a day");
+	fails("[op25b]\nsite = a\nstep = 0\n",
+	    "t.conf:3: [op25b] step: 0 is out of range");
+	fails("[op25b]\nsite = a\nstep = five\n",
+	    "t.conf:3: [op25b] step: \"five\" is not a number");
+	fails("[op25b]\nsite = a\nstep = 300s\n",
+	    "t.conf:3: [op25b] step: \"300s\" is not a number");
+	fails("[op25b]\nsite = a\ngrace = -1\n",
+	    "t.conf:3: [op25b] grace: -1 is negative");
+	fails("[op25b]\nsite = a\n[pool p]\nkind = dynamik\n"
+	    "prefixes = 10.0.0.0/8\n",
+	    "t.conf:4: [pool p] kind: unknown kind \"dynamik\"");
+	fails("[op25b]\nsite = a\n[pool p]\nkind = dynamic\n"
+	    "service = roam\nprefixes = 10.0.0.0/8\n",
+	    "t.conf:5: [pool p] service: unknown service \"roam\"");
+	fails("[op25b]\nsite = a\n[pool p]\nkind = static\n"
+	    "service = roaming\nprefixes = 10.0.0.0/8\n",
+	    "t.conf:5: [pool p] service: a static pool cannot be");
+	fails("[op25b]\nsite = a\nblocking_start = 2005-02-30\n",
+	    "t.conf:3: [op25b] blocking_start: \"2005-02-30\" is not a date");
+	fails("[op25b]\nsite = a\nblocking_start = March 1\n",
+	    "t.conf:3: [op25b] blocking_start: \"March 1\" is not a date");
+	fails("[op25b]\nsite = a\nblocking_start = 1109635200\n",
+	    "t.conf:3: [op25b] blocking_start: \"1109635200\" is not a date");
+	fails("[op25b]\nsite = a\n[pool p]\nkind = dynamic\n"
+	    "prefixes = 10.0.0.0/8\nblocking_start = 2005-13-01\n",
+	    "t.conf:6: [pool p] blocking_start: \"2005-13-01\" is not a date");
+	fails("[op25b]\nsite = a\n[listen]\nipfix = 0.0.0.0\n",
+	    "t.conf:4: [listen] ipfix: \"0.0.0.0\" is not address:port");
+	fails("[op25b]\nsite = a\n[listen]\nipfix = [::]:70000\n",
+	    "t.conf:4: [listen] ipfix:");
+	fails("[op25b]\nsite = a\n[listen]\nrcvbuf = 16Q\n",
+	    "t.conf:4: [listen] rcvbuf: \"16Q\" is not a number");
+	fails("[op25b]\nsite = a\n[pool p]\nkind = dynamic\n"
+	    "prefixes = 10.0.0.0/8\nexport = maybe\n",
+	    "t.conf:6: [pool p] export: \"maybe\" is not yes or no");
+	fails("[op25b]\nsite = a\n[pcap tap]\nfilter = tcp\n",
+	    "t.conf:3: [pcap tap] interface: exactly one of interface or file");
+	fails("[op25b]\nsite = a\n[peer b]\nurl = ftp://x\n",
+	    "t.conf:4: [peer b] url: \"ftp://x\" is not an http");
+}
+
+static void
+test_listen_values(void **state)
+{
+	struct conf	*c;
+	char		 err[CONF_ERRLEN];
+
+	(void)state;
+	c = parse("[op25b]\nsite = a\n[listen]\nipfix = [::1]:4739\n"
+	    "netflow = 127.0.0.1:2055\nrcvbuf = 16M\nallow = 127.0.0.0/8\n",
+	    err, sizeof err);
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(c->listen_ipfix, "[::1]:4739");
+	assert_int_equal(c->rcvbuf, 16 * 1024 * 1024);
+	assert_int_equal(c->nallow, 1);
+	conf_free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_sample_file),
+		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_syntax),
+		cmocka_unit_test(test_prefix_errors),
+		cmocka_unit_test(test_overlaps),
+		cmocka_unit_test(test_servers_in_dynamic),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_listen_values),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
