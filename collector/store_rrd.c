@@ -1,1 +1,695 @@
-/* placeholder */
+/*
+ * The RRD store.  Model: one RRD file a series set, DIR/<name>.rrd,
+ * with the data sources of series.h in order (ABSOLUTE counts, GAUGE
+ * for direct_hosts) and AVERAGE and MAX archives at the step, hourly
+ * and daily.  A file is created when its first bin is written, with
+ * RRD's "last update" at that bin's start; every bin is then one
+ * update stamped with the bin's end, so librrd sees intervals of
+ * exactly one step and stores count / step per second, which a fetch
+ * turns back into the count.  A gap is written as an unknown update at
+ * the start of the next bin, so it reads back as unknown and the next
+ * bin is not spread over the gap.  Writes never go back in time: a
+ * file that already holds later data is refused before anything is
+ * written.
+ *
+ * With rrdcached, updates and "last update" go through the daemon
+ * (librrd's rrdc_* interface, one process-wide connection); reads
+ * flush the file through it and then read it here, and files are
+ * created here.  So the directory must be the one the daemon sees: a
+ * local daemon on a unix socket, or a shared directory named by a
+ * path relative to the daemon's base directory (rrdcached refuses
+ * absolute paths from network clients).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rrd.h>
+#include <rrd_client.h>
+
+#include "series.h"
+#include "store_rrd.h"
+#include "xmalloc.h"
+
+/* Updates handed to librrd in one call. */
+#define STORE_BATCH		256
+/* One update line: "T" and SERIES_MAX ":N" fields of up to 20 digits. */
+#define STORE_LINE		(24 + SERIES_MAX * 22)
+/* rrdc_update sends one request line of at most this many bytes. */
+#define STORE_RRDC_MAX		4096
+/* Times beyond this (year ~36800) are refused as garbage. */
+#define STORE_TIME_MAX		((int64_t)1 << 40)
+/* A fetch of more rows than this (at the asked step) is refused. */
+#define STORE_FETCH_MAX		((int64_t)1 << 21)
+
+/* Archive lengths (DESIGN.md, "RRD layout"). */
+#define STORE_FINE_SECS		(60 * 86400)
+#define STORE_HOUR_SECS		(400 * 86400)
+#define STORE_DAY_ROWS		3660
+
+struct store {
+	char		*dir;
+	unsigned	 step;
+	char		*daemon;	/* rrdcached address or NULL */
+};
+
+/* The rrdc_* connection is process-wide: count the stores using it. */
+static pthread_mutex_t	 store_rrdc_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned		 store_rrdc_users;
+
+static void	 store_err(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/* Format a message into the caller's buffer (which may be absent). */
+static void
+store_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Report librrd's pending error (or `what`) for a file, and clear it. */
+static void
+store_rrd_err(char *err, size_t errlen, const char *path, const char *what)
+{
+	const char	*e;
+
+	e = rrd_test_error() ? rrd_get_error() : NULL;
+	if (e == NULL || *e == '\0')
+		e = what;
+	store_err(err, errlen, "%s: %s", path, e);
+	rrd_clear_error();
+}
+
+/* ISO 8601 UTC ("2005-03-01T00:05:00Z") of a UNIX time. */
+static void
+store_iso(int64_t t, char *buf, size_t len)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "@%" PRId64, t);
+}
+
+/* Round t down to a multiple of step (t >= 0). */
+static int64_t
+store_floor(int64_t t, int64_t step)
+{
+	return t - t % step;
+}
+
+/* Round t up to a multiple of step (t >= 0). */
+static int64_t
+store_ceil(int64_t t, int64_t step)
+{
+	return t % step == 0 ? t : t - t % step + step;
+}
+
+/* Connect to rrdcached once for all stores; 0 or -1 (message). */
+static int
+store_rrdc_join(const char *addr, char *err, size_t errlen)
+{
+	int	 r;
+
+	pthread_mutex_lock(&store_rrdc_lock);
+	rrd_clear_error();
+	if ((r = rrdc_connect(addr)) != 0 || !rrdc_is_connected(addr)) {
+		store_rrd_err(err, errlen, addr, r > 0 ? strerror(r) :
+		    "cannot connect to rrdcached");
+		pthread_mutex_unlock(&store_rrdc_lock);
+		return -1;
+	}
+	store_rrdc_users++;
+	pthread_mutex_unlock(&store_rrdc_lock);
+	return 0;
+}
+
+/* Drop one user of the rrdcached connection; the last one closes it. */
+static void
+store_rrdc_leave(void)
+{
+	pthread_mutex_lock(&store_rrdc_lock);
+	if (store_rrdc_users > 0 && --store_rrdc_users == 0)
+		rrdc_disconnect();
+	pthread_mutex_unlock(&store_rrdc_lock);
+}
+
+struct store *
+store_rrd_open(const char *dir, unsigned step, const char *rrdcached,
+    char *err, size_t errlen)
+{
+	struct store	*s;
+
+	if (dir == NULL || *dir == '\0') {
+		store_err(err, errlen, "store: no directory");
+		return NULL;
+	}
+	if (step == 0 || 86400 % step != 0) {
+		store_err(err, errlen, "%s: step %u does not divide a day",
+		    dir, step);
+		return NULL;
+	}
+	if (rrdcached != NULL && *rrdcached == '\0')
+		rrdcached = NULL;
+	if (rrdcached != NULL &&
+	    store_rrdc_join(rrdcached, err, errlen) == -1)
+		return NULL;
+
+	s = xcalloc(1, sizeof *s);
+	s->dir = xstrdup(dir);
+	s->step = step;
+	s->daemon = rrdcached != NULL ? xstrdup(rrdcached) : NULL;
+	return s;
+}
+
+void
+store_rrd_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->daemon != NULL)
+		store_rrdc_leave();
+	free(s->daemon);
+	free(s->dir);
+	free(s);
+}
+
+/* 1 if name is a safe file name stem ([A-Za-z0-9._-], no leading dot). */
+static int
+store_name_ok(const char *name)
+{
+	const char	*p;
+
+	if (name == NULL || *name == '\0' || *name == '.')
+		return 0;
+	for (p = name; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+		    *p == '-')
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+int
+store_rrd_path(const struct store *s, const char *name, char *buf,
+    size_t len)
+{
+	int	 n;
+
+	if (!store_name_ok(name))
+		return -1;
+	n = snprintf(buf, len, "%s/%s.rrd", s->dir, name);
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	return 0;
+}
+
+/* The path of name, or -1 with a message. */
+static int
+store_path_err(const struct store *s, const char *name, char *path,
+    size_t len, char *err, size_t errlen)
+{
+	if (store_rrd_path(s, name, path, len) == -1) {
+		store_err(err, errlen, "%s: bad file name \"%s\"", s->dir,
+		    name != NULL ? name : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* 1 if the file exists, 0 if not, -1 (message) if it cannot be told. */
+static int
+store_exists(const char *path, char *err, size_t errlen)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			store_err(err, errlen, "%s: not a regular file", path);
+			return -1;
+		}
+		return 1;
+	}
+	if (errno == ENOENT)
+		return 0;
+	store_err(err, errlen, "%s: %s", path, strerror(errno));
+	return -1;
+}
+
+/* Hand rrdcached's pending updates of a file to disk; 0 or -1. */
+static int
+store_rrdc_flush(const char *path, char *err, size_t errlen)
+{
+	int	 r;
+
+	rrd_clear_error();
+	if ((r = rrdc_flush(path)) != 0) {
+		store_rrd_err(err, errlen, path, r > 0 ? strerror(r) :
+		    "rrdcached flush failed");
+		return -1;
+	}
+	return 0;
+}
+
+/* Last update of an existing file; 0 or -1. */
+static int
+store_last_of(const struct store *s, const char *path, int64_t *last,
+    char *err, size_t errlen)
+{
+	time_t	 t;
+
+	/* rrdcached answers LAST from its cache, pending updates included. */
+	rrd_clear_error();
+	if (s->daemon != NULL)
+		t = rrdc_last(path);
+	else
+		t = rrd_last_r(path);
+	if (t == (time_t)-1 || rrd_test_error()) {
+		store_rrd_err(err, errlen, path, "cannot read last update");
+		return -1;
+	}
+	*last = (int64_t)t;
+	return 0;
+}
+
+int
+store_rrd_last(struct store *s, const char *name, int64_t *last, char *err,
+    size_t errlen)
+{
+	char	 path[PATH_MAX];
+	int	 r;
+
+	if (store_path_err(s, name, path, sizeof path, err, errlen) == -1)
+		return -1;
+	if ((r = store_exists(path, err, errlen)) != 1)
+		return r;
+	if (store_last_of(s, path, last, err, errlen) == -1)
+		return -1;
+	return 1;
+}
+
+/* The refusal: the file holds data up to last, later than start. */
+static void
+store_refuse(const char *path, int64_t last, int64_t start, char *err,
+    size_t errlen)
+{
+	char	 a[32], b[32];
+
+	store_iso(last, a, sizeof a);
+	store_iso(start, b, sizeof b);
+	store_err(err, errlen, "%s: holds data up to %s, later than the "
+	    "first bin to write (%s); this period is already stored: "
+	    "ingest into a fresh data_dir or move the file away", path, a, b);
+}
+
+int
+store_rrd_check(struct store *s, const char *name, int64_t start,
+    char *err, size_t errlen)
+{
+	char	 path[PATH_MAX];
+	int64_t	 last;
+	int	 r;
+
+	if ((r = store_rrd_last(s, name, &last, err, errlen)) == -1)
+		return -1;
+	if (r == 1 && last > start) {
+		store_path_err(s, name, path, sizeof path, err, errlen);
+		store_refuse(path, last, start, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Create a file whose last update is `start` (the first bin's start,
+ * not earlier: librrd would spread the first bin over the interval
+ * from the last update to its end).
+ *
+ * Heartbeat = step: librrd makes an interval unknown only when it is
+ * longer than the heartbeat, so updates exactly one step apart are
+ * known (checked with rrdtool fetch), and a missing update turns the
+ * interval unknown instead of spreading the next bin over it.
+ */
+static int
+store_create(const struct store *s, const char *path, int64_t start,
+    char *err, size_t errlen)
+{
+	char		 defs[SERIES_MAX + 6][64];
+	const char	*argv[SERIES_MAX + 6];
+	const char	*cf[2] = { "AVERAGE", "MAX" };
+	unsigned	 step = s->step, hour_pdp, day_pdp;
+	unsigned long	 fine_rows, hour_rows;
+	int		 i, n = 0, k;
+
+	hour_pdp = step >= 3600 ? 1 : 3600 / step;
+	day_pdp = 86400 / step;
+	fine_rows = STORE_FINE_SECS / step;
+	hour_rows = (STORE_HOUR_SECS + hour_pdp * step - 1) /
+	    (hour_pdp * step);
+
+	for (i = 0; i < SERIES_MAX; i++, n++)
+		snprintf(defs[n], sizeof defs[n], "DS:%s:%s:%u:0:U",
+		    series_name(i), series_is_gauge(i) ? "GAUGE" : "ABSOLUTE",
+		    step);
+	for (k = 0; k < 2; k++) {
+		snprintf(defs[n++], sizeof defs[0], "RRA:%s:0.5:1:%lu", cf[k],
+		    fine_rows);
+		snprintf(defs[n++], sizeof defs[0], "RRA:%s:0.5:%u:%lu", cf[k],
+		    hour_pdp, hour_rows);
+		snprintf(defs[n++], sizeof defs[0], "RRA:%s:0.5:%u:%u", cf[k],
+		    day_pdp, STORE_DAY_ROWS);
+	}
+	for (i = 0; i < n; i++)
+		argv[i] = defs[i];
+
+	if (rrd_mkdir_p(s->dir, 0755) == -1) {
+		store_err(err, errlen, "%s: %s", s->dir, strerror(errno));
+		return -1;
+	}
+	rrd_clear_error();
+	if (rrd_create_r2(path, step, (time_t)start, 1, NULL, NULL, n,
+	    argv) != 0) {
+		store_rrd_err(err, errlen, path, "cannot create");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_rrd_create(struct store *s, const char *name, int64_t start,
+    char *err, size_t errlen)
+{
+	char	 path[PATH_MAX], a[32];
+	int	 r;
+
+	if (store_path_err(s, name, path, sizeof path, err, errlen) == -1)
+		return -1;
+	if (start < 0 || start > STORE_TIME_MAX || start % s->step != 0) {
+		store_iso(start, a, sizeof a);
+		store_err(err, errlen, "%s: %s is not the start of a "
+		    "%u-second bin", path, a, s->step);
+		return -1;
+	}
+	if ((r = store_exists(path, err, errlen)) == -1)
+		return -1;
+	if (r == 1) {
+		store_err(err, errlen, "%s: already exists", path);
+		return -1;
+	}
+	return store_create(s, path, start, err, errlen);
+}
+
+/*
+ * Send update lines through rrdcached.  rrdc_update builds one request
+ * line of at most STORE_RRDC_MAX bytes ("update", the resolved path
+ * with spaces escaped, the values) and fails with ENOBUFS, before
+ * sending anything, when they do not fit: split by size, and halve a
+ * request that still does not fit.  0 or -1.
+ */
+static int
+store_rrdc_update(const char *path, const char *const *argv, int argc,
+    char *err, size_t errlen)
+{
+	size_t	 budget, used, plen = strlen(path);
+	int	 i, first, lim = argc, r;
+
+	budget = plen < STORE_RRDC_MAX / 4 ?
+	    STORE_RRDC_MAX - 32 - 2 * plen : STORE_RRDC_MAX / 4;
+	for (first = 0; first < argc; first = i) {
+		used = 0;
+		for (i = first; i < argc && i - first < lim; i++) {
+			if (used + strlen(argv[i]) + 1 > budget && i > first)
+				break;
+			used += strlen(argv[i]) + 1;
+		}
+		rrd_clear_error();
+		r = rrdc_update(path, i - first, argv + first);
+		if (r == ENOBUFS && i - first > 1) {
+			lim = (i - first) / 2;
+			i = first;
+			continue;
+		}
+		if (r != 0) {
+			store_rrd_err(err, errlen, path, r > 0 ? strerror(r) :
+			    "rrdcached update failed");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Hand lines to librrd (directly or through rrdcached); 0 or -1. */
+static int
+store_update(const struct store *s, const char *path, const char **argv,
+    int argc, char *err, size_t errlen)
+{
+	if (argc == 0)
+		return 0;
+	if (s->daemon != NULL)
+		return store_rrdc_update(path, argv, argc, err, errlen);
+	rrd_clear_error();
+	if (rrd_update_r(path, NULL, argc, argv) != 0) {
+		store_rrd_err(err, errlen, path, "update failed");
+		return -1;
+	}
+	return 0;
+}
+
+/* Check the rows: aligned, in range, strictly increasing; 0 or -1. */
+static int
+store_rows_ok(const struct store *s, const char *path,
+    const struct store_row *rows, size_t n, char *err, size_t errlen)
+{
+	char	 a[32];
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (rows[i].c == NULL || rows[i].start < 0 ||
+		    rows[i].start > STORE_TIME_MAX ||
+		    rows[i].start % s->step != 0) {
+			store_iso(rows[i].start, a, sizeof a);
+			store_err(err, errlen, "%s: bin %s is not a "
+			    "%u-second bin", path, a, s->step);
+			return -1;
+		}
+		if (i > 0 && rows[i].start <= rows[i - 1].start) {
+			store_iso(rows[i].start, a, sizeof a);
+			store_err(err, errlen, "%s: bin %s is not after the "
+			    "bin before it", path, a);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+store_rrd_write(struct store *s, const char *name,
+    const struct store_row *rows, size_t n, char *err, size_t errlen)
+{
+	char		 path[PATH_MAX];
+	char		(*line)[STORE_LINE];
+	const char	*argv[STORE_BATCH];
+	int64_t		 last, end;
+	size_t		 i;
+	int		 argc, j, len, r, rv = -1;
+
+	if (store_path_err(s, name, path, sizeof path, err, errlen) == -1)
+		return -1;
+	if (n == 0)
+		return 0;
+	if (store_rows_ok(s, path, rows, n, err, errlen) == -1)
+		return -1;
+	if ((r = store_rrd_last(s, name, &last, err, errlen)) == -1)
+		return -1;
+	if (r == 1 && last > rows[0].start) {
+		store_refuse(path, last, rows[0].start, err, errlen);
+		return -1;
+	}
+	if (r == 0) {
+		if (store_create(s, path, rows[0].start, err, errlen) == -1)
+			return -1;
+		last = rows[0].start;
+	}
+
+	line = xcalloc(STORE_BATCH, sizeof *line);
+	argc = 0;
+	for (i = 0; i < n; i++) {
+		/* Send before a bin may need two lines (gap and bin). */
+		if (argc + 2 > STORE_BATCH) {
+			if (store_update(s, path, argv, argc, err, errlen))
+				goto out;
+			argc = 0;
+		}
+		if (rows[i].start > last) {
+			len = snprintf(line[argc], STORE_LINE, "%" PRId64,
+			    rows[i].start);
+			for (j = 0; j < SERIES_MAX; j++)
+				len += snprintf(line[argc] + len,
+				    STORE_LINE - len, ":U");
+			argv[argc] = line[argc];
+			argc++;
+		}
+		end = rows[i].start + s->step;
+		len = snprintf(line[argc], STORE_LINE, "%" PRId64, end);
+		for (j = 0; j < SERIES_MAX; j++)
+			len += snprintf(line[argc] + len, STORE_LINE - len,
+			    ":%" PRIu64, rows[i].c->v[j]);
+		argv[argc] = line[argc];
+		argc++;
+		last = end;
+	}
+	if (store_update(s, path, argv, argc, err, errlen) == -1)
+		goto out;
+	rv = 0;
+out:
+	free(line);
+	return rv;
+}
+
+/*
+ * Fetch from a file; with rrdcached, flush it and read it here:
+ * rrdc_fetch (1.7.2) does not pass the step on, so the daemon would
+ * always answer from the finest archive.  0 or -1.
+ */
+static int
+store_fetch_raw(const struct store *s, const char *path, time_t *start,
+    time_t *end, unsigned long *step, unsigned long *nds, char ***names,
+    rrd_value_t **data, char *err, size_t errlen)
+{
+	if (s->daemon != NULL && store_rrdc_flush(path, err, errlen) == -1)
+		return -1;
+	rrd_clear_error();
+	if (rrd_fetch_r(path, "AVERAGE", start, end, step, nds, names,
+	    data) != 0) {
+		store_rrd_err(err, errlen, path, "fetch failed");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_rrd_fetch(struct store *s, const char *name, int64_t from, int64_t to,
+    unsigned step, struct store_fetch *out, char *err, size_t errlen)
+{
+	char		 path[PATH_MAX];
+	char		**names = NULL;
+	rrd_value_t	*data = NULL;
+	time_t		 rstart, rend;
+	unsigned long	 rstep, nds = 0, i;
+	int64_t		 lo, hi, nrows, k, src, ask;
+	int		 map[SERIES_MAX];
+	int		 j, r, rv = -1;
+	double		 v;
+
+	memset(out, 0, sizeof *out);
+	if (store_path_err(s, name, path, sizeof path, err, errlen) == -1)
+		return -1;
+	if ((r = store_exists(path, err, errlen)) == -1)
+		return -1;
+	if (r == 0) {
+		store_err(err, errlen, "%s: no such file", path);
+		return -1;
+	}
+	if (from < 0 || to > STORE_TIME_MAX || from > to) {
+		store_err(err, errlen, "%s: bad time range", path);
+		return -1;
+	}
+	ask = step != 0 ? step : s->step;
+	if ((to - from) / ask > STORE_FETCH_MAX) {
+		store_err(err, errlen, "%s: range too long for step %" PRId64,
+		    path, ask);
+		return -1;
+	}
+	out->step = step != 0 ? step : s->step;
+	out->start = store_floor(from, out->step);
+	if (from == to)
+		return 0;
+
+	/*
+	 * librrd picks the archive whose step is nearest the asked one
+	 * among those that reach back to `from`; asking for 1 s gives
+	 * the finest that covers the range (step 0: the file's own).
+	 */
+	rstart = (time_t)from;
+	rend = (time_t)to;
+	rstep = step != 0 ? step : 1;
+	if (store_fetch_raw(s, path, &rstart, &rend, &rstep, &nds, &names,
+	    &data, err, errlen) == -1)
+		return -1;
+	if (rstep == 0 || rend < rstart) {
+		store_err(err, errlen, "%s: fetch returned no data", path);
+		goto out;
+	}
+
+	/* Which fetched column holds each series (by name). */
+	for (j = 0; j < SERIES_MAX; j++) {
+		map[j] = -1;
+		for (i = 0; i < nds; i++)
+			if (strcmp(names[i], series_name(j)) == 0)
+				map[j] = (int)i;
+	}
+
+	/*
+	 * librrd stamps a row with the end of its interval and returns
+	 * row i (from 0) for (rstart + i * rstep, rstart + (i + 1) *
+	 * rstep]: the bin that starts at rstart + i * rstep.
+	 */
+	out->step = (unsigned)rstep;
+	lo = store_floor(from, (int64_t)rstep);
+	hi = store_ceil(to, (int64_t)rstep);
+	nrows = (hi - lo) / (int64_t)rstep;
+	out->start = lo;
+	out->rows = (size_t)nrows;
+	out->v = xcalloc(nrows > 0 ? (size_t)nrows : 1,
+	    SERIES_MAX * sizeof *out->v);
+	for (k = 0; k < nrows; k++) {
+		src = (lo - (int64_t)rstart) / (int64_t)rstep + k;
+		for (j = 0; j < SERIES_MAX; j++) {
+			v = NAN;
+			if (map[j] != -1 && src >= 0 &&
+			    src < ((int64_t)rend - (int64_t)rstart) /
+			    (int64_t)rstep)
+				v = data[(size_t)src * nds + (size_t)map[j]];
+			if (!isnan(v) && !series_is_gauge(j))
+				v *= (double)rstep;
+			out->v[(size_t)k * SERIES_MAX + (size_t)j] = v;
+		}
+	}
+	rv = 0;
+out:
+	for (i = 0; i < nds; i++)
+		rrd_freemem(names[i]);
+	rrd_freemem(names);
+	rrd_freemem(data);
+	if (rv == -1)
+		store_rrd_fetch_free(out);
+	return rv;
+}
+
+void
+store_rrd_fetch_free(struct store_fetch *f)
+{
+	if (f == NULL)
+		return;
+	free(f->v);
+	f->v = NULL;
+	f->rows = 0;
+}

@@ -31,7 +31,10 @@ struct store_fetch {
 	double		*v;
 };
 
-/* A store over one directory (created on first write). */
+/*
+ * A store over one directory (created on first write); step divides a
+ * day; rrdcached NULL or "unix:/path" / "host:port" (connected here).
+ */
 struct store	*store_rrd_open(const char *, unsigned, const char *,
 		    char *, size_t);
 void		 store_rrd_close(struct store *);
@@ -48,6 +51,14 @@ int		 store_rrd_last(struct store *, const char *, int64_t *,
 int		 store_rrd_check(struct store *, const char *, int64_t,
 		    char *, size_t);
 /*
+ * Create DIR/name.rrd (and DIR) with its last update at `start`, a bin
+ * start: empty until the bin that starts there is written.  0, or -1
+ * (message) if it exists or cannot be made.  store_rrd_write creates
+ * files itself; this is for callers that want them before any data.
+ */
+int		 store_rrd_create(struct store *, const char *, int64_t,
+		    char *, size_t);
+/*
  * Write bins in increasing start order, creating the file at the first
  * bin's start; gaps (between the file's last update and the first row,
  * or between rows) are written as unknown.  0 or -1.
@@ -55,9 +66,10 @@ int		 store_rrd_check(struct store *, const char *, int64_t,
 int		 store_rrd_write(struct store *, const char *,
 		    const struct store_row *, size_t, char *, size_t);
 /*
- * Read the bins whose start lies in [from, to) at the finest resolution
- * that covers them (step 0: the file's own).  0 or -1 (absent: -1 with
- * a message).
+ * Read the bins whose start lies in [from, to), both aligned to the
+ * step used: the archive nearest `step` (0: the finest) among those
+ * that reach back to `from`, so out->step may be coarser than asked.
+ * Counts per row (NAN unknown).  0 or -1 (absent: -1 with a message).
  */
 int		 store_rrd_fetch(struct store *, const char *, int64_t,
 		    int64_t, unsigned, struct store_fetch *, char *, size_t);
