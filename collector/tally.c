@@ -299,6 +299,8 @@ tally_next(struct tally *t, int64_t now)
 		if (t->floor > t->maxidx)
 			return NULL;
 	} else {
+		if (!t->live)
+			return NULL;
 		end = (t->floor + 1) * (int64_t)t->p.step;
 		if (end + (int64_t)t->p.grace > now)
 			return NULL;
