@@ -1,0 +1,89 @@
+# Shared helpers for the end-to-end tests: TAP output, a scratch
+# directory per test, and the paths of the programs under test.
+# Sourced by tests/e2e_*.sh; automake's TAP driver reads the output.
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${RRDTOOL:=rrdtool}"
+: "${PYTHON3:=python3}"
+: "${TCPDUMP:=$(command -v tcpdump || echo /usr/bin/tcpdump)}"
+
+OP25B=$top_builddir/op25b
+OP25BD=$top_builddir/op25bd
+GENCAP=$top_builddir/tools/gencap
+TRUTH="$PYTHON3 $top_srcdir/tests/truth.py"
+SAMPLES=$top_srcdir/samples
+
+tap_n=0
+tap_failed=0
+
+ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $*"
+}
+
+not_ok() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $*"
+}
+
+# check DESCRIPTION COMMAND...: ok if the command succeeds.
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# check_eq DESCRIPTION GOT WANT
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		echo "#   got:  $2"
+		echo "#   want: $3"
+	fi
+}
+
+# check_match DESCRIPTION TEXT REGEX
+check_match() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		printf '%s\n' "$2" | sed 's/^/#   got: /' | head -5
+		echo "#   want match: $3"
+	fi
+}
+
+# TAP lines from another tool (truth.py) are renumbered into ours.
+tap_include() {
+	while IFS= read -r line; do
+		case $line in
+		"ok "*)
+			ok "${line#ok [0-9]* - }" ;;
+		"not ok "*)
+			not_ok "${line#not ok [0-9]* - }" ;;
+		"1.."*)
+			;;
+		*)
+			echo "# $line" ;;
+		esac
+	done
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+# A fresh scratch directory for this test.
+W=$top_builddir/tests/work/$(basename "$0" .sh)
+rm -rf "$W"
+mkdir -p "$W"
+
+# Write a config for DATA_DIR from the sample, data_dir replaced.
+sample_conf() {
+	sed "s|^data_dir = .*|data_dir = $1|" "$SAMPLES/op25b.conf"
+}

@@ -1,0 +1,71 @@
+#!/bin/bash
+# Quick start, step 2: install what the tests need, build with warnings
+# as errors, run the whole suite, then again under ASan+UBSan, then
+# make distcheck.  Ends with one line: "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+top=$(pwd)
+jobs=$(nproc)
+
+sh tools/deps.sh --test || exit 1
+autoreconf -fi >/dev/null 2>&1 || { echo "autoreconf failed"; exit 1; }
+
+steps_failed=0
+# run_suite DIR CONFIGURE-FLAGS...: configure out of tree and make check.
+run_suite() {
+	local dir=$1
+	shift
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	echo "== $dir: configure $*"
+	if ! (cd "$dir" && "$top/configure" -q "$@" >configure.out 2>&1 &&
+	    make -s -j"$jobs" >make.out 2>&1); then
+		echo "== $dir: build FAILED"
+		tail -30 "$dir/make.out" "$dir/configure.out" 2>/dev/null
+		steps_failed=$((steps_failed + 1))
+		return
+	fi
+	(cd "$dir" && make -s -j"$jobs" check >check.out 2>&1)
+	grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP|XFAIL)' "$dir/check.out" |
+	    grep -Ev '^PASS' | head -50
+	grep -E '^# (TOTAL|PASS|FAIL|ERROR|SKIP)' "$dir/check.out"
+	if grep -q '^FAIL\|^ERROR' "$dir/check.out"; then
+		for log in $(grep -l ':test-result: \(FAIL\|ERROR\)' \
+		    $(find "$dir/tests" -name '*.trs') 2>/dev/null); do
+			echo "---- ${log%.trs}.log"
+			grep -v '^ok ' "${log%.trs}.log" | tail -40
+		done
+	fi
+}
+
+run_suite build-check --enable-werror
+run_suite build-sanitize --enable-werror --enable-sanitizers
+
+echo "== make distcheck"
+distcheck=pass
+if ! (mkdir -p build-dist && cd build-dist && "$top/configure" -q >/dev/null &&
+    make -s -j"$jobs" distcheck \
+    DISTCHECK_CONFIGURE_FLAGS=--enable-werror >distcheck.out 2>&1); then
+	distcheck=fail
+	tail -40 build-dist/distcheck.out
+fi
+
+passed=0
+failed=0
+for dir in build-check build-sanitize; do
+	[ -d "$dir/tests" ] || continue
+	p=$(cat $(find "$dir/tests" -name '*.trs') /dev/null |
+	    grep -c '^:test-result: \(PASS\|XFAIL\)')
+	f=$(cat $(find "$dir/tests" -name '*.trs') /dev/null |
+	    grep -c '^:test-result: \(FAIL\|ERROR\|XPASS\)')
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+if [ "$distcheck" = pass ]; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
+failed=$((failed + steps_failed))
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
