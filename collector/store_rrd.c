@@ -570,15 +570,14 @@ out:
  * always answer from the finest archive.  0 or -1.
  */
 static int
-store_fetch_raw(const struct store *s, const char *path, time_t *start,
-    time_t *end, unsigned long *step, unsigned long *nds, char ***names,
-    rrd_value_t **data, char *err, size_t errlen)
+store_fetch_raw(const struct store *s, const char *path, const char *cf,
+    time_t *start, time_t *end, unsigned long *step, unsigned long *nds,
+    char ***names, rrd_value_t **data, char *err, size_t errlen)
 {
 	if (s->daemon != NULL && store_rrdc_flush(path, err, errlen) == -1)
 		return -1;
 	rrd_clear_error();
-	if (rrd_fetch_r(path, "AVERAGE", start, end, step, nds, names,
-	    data) != 0) {
+	if (rrd_fetch_r(path, cf, start, end, step, nds, names, data) != 0) {
 		store_rrd_err(err, errlen, path, "fetch failed");
 		return -1;
 	}
@@ -588,6 +587,15 @@ store_fetch_raw(const struct store *s, const char *path, time_t *start,
 int
 store_rrd_fetch(struct store *s, const char *name, int64_t from, int64_t to,
     unsigned step, struct store_fetch *out, char *err, size_t errlen)
+{
+	return store_rrd_fetch_cf(s, name, from, to, step, STORE_CF_AVERAGE,
+	    out, err, errlen);
+}
+
+int
+store_rrd_fetch_cf(struct store *s, const char *name, int64_t from,
+    int64_t to, unsigned step, int cf, struct store_fetch *out, char *err,
+    size_t errlen)
 {
 	char		 path[PATH_MAX];
 	char		**names = NULL;
@@ -631,8 +639,8 @@ store_rrd_fetch(struct store *s, const char *name, int64_t from, int64_t to,
 	rstart = (time_t)from;
 	rend = (time_t)to;
 	rstep = step != 0 ? step : 1;
-	if (store_fetch_raw(s, path, &rstart, &rend, &rstep, &nds, &names,
-	    &data, err, errlen) == -1)
+	if (store_fetch_raw(s, path, cf == STORE_CF_MAX ? "MAX" : "AVERAGE",
+	    &rstart, &rend, &rstep, &nds, &names, &data, err, errlen) == -1)
 		return -1;
 	if (rstep == 0 || rend < rstart) {
 		store_err(err, errlen, "%s: fetch returned no data", path);

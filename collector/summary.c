@@ -79,6 +79,21 @@ summary_read(const struct conf *conf, const char *pool, const char *peer,
 		s->late += (uint64_t)llround(row[SERIES_LATE]);
 		s->lost += (uint64_t)llround(row[SERIES_LOST]);
 	}
+	/* Coarse rows average their bins: take the largest bin instead. */
+	if (f.step > conf->step && f.rows > 0) {
+		store_rrd_fetch_free(&f);
+		if (store_rrd_fetch_cf(st, name, from, to, 0, STORE_CF_MAX, &f,
+		    err, errlen) == -1) {
+			store_rrd_close(st);
+			return -1;
+		}
+		s->direct_hosts_max = 0;
+		for (r = 0; r < f.rows; r++) {
+			v = f.v[r * SERIES_MAX + SERIES_DIRECT_HOSTS];
+			if (!isnan(v) && (uint64_t)round(v) > s->direct_hosts_max)
+				s->direct_hosts_max = (uint64_t)round(v);
+		}
+	}
 	store_rrd_fetch_free(&f);
 	store_rrd_close(st);
 	if (s->sessions[CAT_DIRECT] + s->sessions[CAT_RELAY] > 0)

@@ -73,6 +73,15 @@ int		 store_rrd_write(struct store *, const char *,
  */
 int		 store_rrd_fetch(struct store *, const char *, int64_t,
 		    int64_t, unsigned, struct store_fetch *, char *, size_t);
+/*
+ * The same from the MAX archives (STORE_CF_MAX): per row, the largest
+ * bin of the row - what a coarse row's direct_hosts should show.
+ */
+#define STORE_CF_AVERAGE	0
+#define STORE_CF_MAX		1
+int		 store_rrd_fetch_cf(struct store *, const char *, int64_t,
+		    int64_t, unsigned, int, struct store_fetch *, char *,
+		    size_t);
 void		 store_rrd_fetch_free(struct store_fetch *);
 
 #endif
