@@ -5,9 +5,11 @@
  * (or an ACK from the client) makes it established; no answer within
  * syn_timeout seconds of the last SYN makes it blocked.  Records carry
  * client-to-server packets and octets, like a flow exporter's.  The
- * table is fixed at max_entries (about 112 bytes each, allocated once);
- * when full the oldest entry is evicted (emitted) and counted.  Time is
- * the packets' own, so the same code serves files and live capture.
+ * table is fixed at max_entries, allocated once: 96 bytes per entry plus
+ * a 4-byte hash bucket per entry rounded up to a power of two (100 to
+ * 104 bytes each); when full the least recently active entry is evicted
+ * (emitted; unanswered ones as blocked) and counted.  Time is the
+ * packets' own, so the same code serves files and live capture.
  */
 #ifndef OP25B_TCPTRACK_H
 #define OP25B_TCPTRACK_H
