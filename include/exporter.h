@@ -1,0 +1,41 @@
+/*
+ * exporter: what op25bd knows about each flow exporter (router, probe)
+ * and each decoding source within it (observation domain, source id,
+ * engine).  The counters are filled by the decoders and read by the web
+ * side from published snapshots.  Exporters are keyed by address and
+ * domain; the table is capped (EXPORTER_MAX), refusals counted.
+ */
+#ifndef OP25B_EXPORTER_H
+#define OP25B_EXPORTER_H
+
+#include <stdint.h>
+
+#define EXPORTER_MAX	16384
+
+/* Health of one exporter source; decoders only add to these. */
+struct exporter_stats {
+	uint64_t	 datagrams;	/* UDP datagrams or TCP messages */
+	uint64_t	 bytes;
+	uint64_t	 records;	/* data records decoded to flows */
+	uint64_t	 octets;	/* sum of the flows' octets */
+	uint64_t	 templates;	/* templates received (incl. refreshes) */
+	uint64_t	 templates_withdrawn;
+	uint64_t	 templates_refused;	/* over a cap or malformed */
+	uint64_t	 options;	/* options data records used */
+	uint64_t	 no_template;	/* data records whose template is unknown */
+	uint64_t	 malformed;	/* messages or sets that failed to parse */
+	uint64_t	 seq_gaps;	/* sequence discontinuities seen */
+	uint64_t	 lost;		/* records estimated lost from gaps */
+	uint64_t	 reordered;	/* sequence ran backwards: not loss */
+	uint64_t	 resets;	/* exporter restarts (uptime/seq reset) */
+	uint64_t	 bad_time;	/* ended after export, or no time base */
+	uint64_t	 time_approx;	/* timed by the export time only */
+	uint64_t	 skewed;	/* outside max_skew of our clock: dropped */
+	uint64_t	 noflags;	/* records without TCP flags */
+	uint32_t	 sampling;	/* last sampling interval applied (1 none) */
+	int32_t		 skew_ms;	/* last export time minus our clock */
+	int64_t		 first_seen;	/* UNIX ms */
+	int64_t		 last_seen;
+};
+
+#endif
