@@ -6,6 +6,8 @@
  * holds the bins of the whole input until the end and then writes them
  * in order.  A read error mid-file keeps what was read before it.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,12 +25,18 @@ ingest_sniff(const char *path, int *fmt, char *err, size_t errlen)
 {
 	unsigned char	 m[4];
 	FILE		*f;
+	struct stat	 sb;
 	size_t		 n;
 	uint32_t	 be, le;
 
 	*fmt = INGEST_UNKNOWN;
 	if ((f = fopen(path, "rb")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		fclose(f);
 		return -1;
 	}
 	n = fread(m, 1, sizeof m, f);

@@ -41,7 +41,9 @@ be32(const uint8_t *p)
 /*
  * TCP (RFC 9293 section 3.1): ports, sequence and acknowledgment numbers
  * and the control bits are in the first 14 bytes; the data offset (in
- * 32-bit words) must be at least 5 and fit in the IP payload.
+ * 32-bit words) must be at least 5 and fit in the IP payload.  Like
+ * tcpdump's "[|tcp]", a header (options included) that the snaplen cut
+ * is truncated, even though the fields we read were captured.
  */
 static int
 pkt_tcp(const uint8_t *p, size_t caplen, uint32_t payload, struct pkt *pk)
@@ -53,6 +55,8 @@ pkt_tcp(const uint8_t *p, size_t caplen, uint32_t payload, struct pkt *pk)
 	doff = p[12] >> 4;
 	if (doff < 5 || doff * 4 > payload)
 		return PKT_BAD_TCP;
+	if (caplen < doff * 4)
+		return PKT_TRUNCATED;
 	pk->sport = be16(p);
 	pk->dport = be16(p + 2);
 	pk->seq = be32(p + 4);

@@ -57,20 +57,30 @@ check_match() {
 	fi
 }
 
-# TAP lines from another tool (truth.py) are renumbered into ours.
-tap_include() {
+# tap_run PREFIX COMMAND...: run a tool that prints TAP (truth.py) and
+# renumber its lines into ours, names prefixed.  Runs in this shell, so
+# the counters carry on.
+tap_run() {
+	local prefix=$1 line failed_before=$tap_failed
+	shift
 	while IFS= read -r line; do
 		case $line in
+		"tap_run exit 0")
+			;;
+		"tap_run exit "*)
+			# A failing tool must have said why in a "not ok".
+			[ "$tap_failed" -gt "$failed_before" ] ||
+			    not_ok "$prefix${line#tap_run }" ;;
 		"ok "*)
-			ok "${line#ok [0-9]* - }" ;;
+			ok "$prefix${line#ok * - }" ;;
 		"not ok "*)
-			not_ok "${line#not ok [0-9]* - }" ;;
+			not_ok "$prefix${line#not ok * - }" ;;
 		"1.."*)
 			;;
 		*)
 			echo "# $line" ;;
 		esac
-	done
+	done < <("$@" 2>&1; echo "tap_run exit $?")
 }
 
 done_testing() {

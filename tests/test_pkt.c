@@ -501,8 +501,12 @@ test_tcp_errors(void **state)
 	v4tcp(f, 0x02);
 	assert_int_equal(pkt_decode(PKT_LINK_RAW, f, 33, &pk),
 	    PKT_TRUNCATED);
-	/* 14 bytes are enough: options and window need not be captured. */
-	assert_int_equal(pkt_decode(PKT_LINK_RAW, f, 34, &pk), PKT_OK);
+	/* A header cut by the snaplen is truncated, as tcpdump says. */
+	assert_int_equal(pkt_decode(PKT_LINK_RAW, f, 34, &pk),
+	    PKT_TRUNCATED);
+	assert_int_equal(pkt_decode(PKT_LINK_RAW, f, 39, &pk),
+	    PKT_TRUNCATED);
+	assert_int_equal(pkt_decode(PKT_LINK_RAW, f, 40, &pk), PKT_OK);
 	check_v4(&pk, 40, 0x02);
 	/* Data offset 4. */
 	f[32] = 0x40;
@@ -510,11 +514,13 @@ test_tcp_errors(void **state)
 	/* Data offset 6 (24 bytes) past a 20-byte IP payload. */
 	f[32] = 0x60;
 	assert_int_equal(pkt_decode(PKT_LINK_RAW, f, 40, &pk), PKT_BAD_TCP);
-	/* Data offset 15 with 60 bytes of payload, 20 captured: fine. */
+	/* Data offset 15 with 60 bytes of payload: options all captured. */
 	ipv4(f, 5, 80, 0x4000, 6);
 	tcp(f + 20, 5, 0x02);
 	f[32] = 0xf0;
-	assert_int_equal(pkt_decode(PKT_LINK_RAW, f, 40, &pk), PKT_OK);
+	assert_int_equal(pkt_decode(PKT_LINK_RAW, f, 79, &pk),
+	    PKT_TRUNCATED);
+	assert_int_equal(pkt_decode(PKT_LINK_RAW, f, 80, &pk), PKT_OK);
 	check_v4(&pk, 80, 0x02);
 	/* IPv6: data offset 8 (32) past a 20-byte payload. */
 	v6tcp(f, 0x02);

@@ -1,0 +1,534 @@
+#!/usr/bin/env python3
+"""Check op25b's output against the ground truth written by tools/gencap.
+
+The truth is a TSV file, one line per non-zero value:
+
+    bin   BIN_START  SCOPE  SERIES  VALUE   (SCOPE: site or a pool name)
+    meta  step|first_bin|last_bin|packets|sessions  VALUE
+    skip  truncated|bad_ip|bad_tcp|fragment  COUNT
+
+Commands (TAP output, exit status 1 on any failure, 2 on usage errors):
+
+    truth.py compare-rrd TRUTH DATADIR SITE [--rrdtool PATH]
+    truth.py totals TRUTH [--scope SCOPE] [--from T --to T]
+    truth.py compare-summary TRUTH SUMMARY_JSON [--scope SCOPE]
+    truth.py check-capture TRUTH CAPTURE
+
+check-capture recounts a gencap capture from its packets with a second,
+independent reading of the counting rules (DESIGN.md "Categories") and
+the fixed address plan, so that the generator itself is tested too.
+Standard library only.
+"""
+
+import argparse
+import calendar
+import ipaddress
+import json
+import math
+import os
+import struct
+import subprocess
+import sys
+import time
+
+CATS = ["direct", "blocked", "submit", "submit_ext", "relay", "roaming",
+        "other"]
+DS = CATS + [c + "_oct" for c in CATS] + ["direct_hosts", "late", "lost"]
+SKIPS = ["truncated", "bad_ip", "bad_tcp", "fragment"]
+STEP = 300
+MAX_LISTED = 5
+
+
+class Truth:
+    """The parsed truth file."""
+
+    def __init__(self, path):
+        self.values = {}        # (bin, scope, series) -> int
+        self.meta = {}
+        self.skip = {k: 0 for k in SKIPS}
+        with open(path, encoding="ascii") as f:
+            for n, line in enumerate(f, 1):
+                fields = line.rstrip("\n").split("\t")
+                if fields == [""]:
+                    continue
+                try:
+                    if fields[0] == "bin" and len(fields) == 5:
+                        key = (int(fields[1]), fields[2], fields[3])
+                        self.values[key] = int(fields[4])
+                    elif fields[0] == "meta" and len(fields) == 3:
+                        self.meta[fields[1]] = int(fields[2])
+                    elif fields[0] == "skip" and len(fields) == 3:
+                        self.skip[fields[1]] = int(fields[2])
+                    else:
+                        raise ValueError
+                except ValueError:
+                    sys.exit("truth.py: %s:%d: bad line" % (path, n))
+        self.step = self.meta.get("step", STEP)
+        self.scopes = sorted({k[1] for k in self.values})
+
+    def get(self, b, scope, series):
+        return self.values.get((b, scope, series), 0)
+
+    def bins(self):
+        """Every bin from first_bin to last_bin (empty if no session)."""
+        if "first_bin" not in self.meta:
+            return []
+        return list(range(self.meta["first_bin"],
+                          self.meta["last_bin"] + 1, self.step))
+
+    def totals(self, scope="site", t_from=None, t_to=None):
+        """Totals over the bins whose start lies in [t_from, t_to)."""
+        sessions = {c: 0 for c in CATS}
+        octets = {c: 0 for c in CATS}
+        hosts = {}
+        for (b, s, series), v in self.values.items():
+            if s != scope:
+                continue
+            if t_from is not None and b < t_from:
+                continue
+            if t_to is not None and b >= t_to:
+                continue
+            if series in sessions:
+                sessions[series] += v
+            elif series.endswith("_oct") and series[:-4] in octets:
+                octets[series[:-4]] += v
+            elif series == "direct_hosts":
+                hosts[b] = v
+        d, r = sessions["direct"], sessions["relay"]
+        return {"sessions": sessions, "octets": octets,
+                "direct_hosts_max": max(hosts.values(), default=0),
+                "direct_share": d / (d + r) if d + r else None}
+
+
+class Tap:
+    """A TAP stream: plan at the end, exit status from the results."""
+
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def check(self, ok, name, detail=""):
+        self.n += 1
+        if ok:
+            print("ok %d - %s" % (self.n, name))
+        else:
+            self.failed += 1
+            print("not ok %d - %s%s" % (self.n, name,
+                                        ": " + detail if detail else ""))
+
+    def finish(self):
+        print("1..%d" % self.n)
+        sys.stdout.flush()
+        return 1 if self.failed else 0
+
+
+def mismatch_text(bad):
+    text = "; ".join(bad[:MAX_LISTED])
+    if len(bad) > MAX_LISTED:
+        text += "; ... (%d mismatches)" % len(bad)
+    return text
+
+
+def parse_time(s):
+    """UNIX seconds, YYYY-MM-DD, or YYYY-MM-DDTHH:MM[:SS]Z (UTC)."""
+    if s.lstrip("-").isdigit():
+        return int(s)
+    for fmt in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%MZ",
+                "%Y-%m-%dT%H:%M:%S+00:00", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return calendar.timegm(time.strptime(s, fmt))
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError("bad time: %s" % s)
+
+
+def rrd_fetch(rrdtool, path, first, last):
+    """Rows of `rrdtool fetch` as {bin start: {ds: float}}."""
+    out = subprocess.run(
+        [rrdtool, "fetch", path, "AVERAGE", "-r", str(STEP),
+         "-s", str(first), "-e", str(last + STEP)],
+        check=True, capture_output=True, text=True).stdout
+    names = None
+    rows = {}
+    for line in out.splitlines():
+        if not line.strip():
+            continue
+        if names is None:
+            names = line.split()
+            continue
+        stamp, _, rest = line.partition(":")
+        vals = [float(v) for v in rest.split()]
+        rows[int(stamp) - STEP] = dict(zip(names, vals))
+    return rows
+
+
+def cmd_compare_rrd(a):
+    truth = Truth(a.truth)
+    tap = Tap()
+    rrdtool = a.rrdtool or os.environ.get("RRDTOOL") or "rrdtool"
+    bins = truth.bins()
+    sitedir = os.path.join(a.datadir, a.site)
+    scopes = ["site"] + [s for s in truth.scopes if s != "site"]
+    if os.path.isdir(sitedir):
+        for name in sorted(os.listdir(sitedir)):
+            if name.startswith("pool-") and name.endswith(".rrd"):
+                if name[5:-4] not in scopes:
+                    scopes.append(name[5:-4])
+    if not bins:
+        tap.check(False, "truth has sessions", "no first_bin/last_bin")
+        return tap.finish()
+    for scope in scopes:
+        fname = "site.rrd" if scope == "site" else "pool-%s.rrd" % scope
+        path = os.path.join(sitedir, fname)
+        if not os.path.exists(path):
+            tap.check(False, fname, "missing")
+            continue
+        try:
+            rows = rrd_fetch(rrdtool, path, bins[0], bins[-1])
+        except (OSError, subprocess.CalledProcessError, ValueError) as e:
+            tap.check(False, fname, "rrdtool fetch failed: %s" % e)
+            continue
+        bad = []
+        for b in bins:
+            row = rows.get(b)
+            if row is None:
+                bad.append("bin %d missing" % b)
+                continue
+            for ds in DS:
+                exp = truth.get(b, scope, ds)
+                if ds not in row:
+                    bad.append("no data source %s" % ds)
+                    continue
+                v = row[ds]
+                if math.isnan(v):
+                    got = "nan"
+                elif ds == "direct_hosts":
+                    got = round(v) if abs(v - round(v)) < 1e-6 else v
+                else:
+                    got = round(v * STEP)
+                if got != exp:
+                    bad.append("bin %d %s expected %s got %s"
+                               % (b, ds, exp, got))
+        tap.check(not bad, "%s: %d bins x %d series"
+                  % (fname, len(bins), len(DS)), mismatch_text(bad))
+    return tap.finish()
+
+
+def cmd_totals(a):
+    truth = Truth(a.truth)
+    print(json.dumps(truth.totals(a.scope, a.t_from, a.t_to),
+                     sort_keys=True))
+    return 0
+
+
+def cmd_compare_summary(a):
+    truth = Truth(a.truth)
+    with open(a.summary, encoding="utf-8") as f:
+        got = json.load(f)
+    scope = a.scope or got.get("pool") or "site"
+    t_from = got.get("from")
+    t_to = got.get("to")
+    exp = truth.totals(scope, t_from, t_to)
+    tap = Tap()
+    for part in ("sessions", "octets"):
+        bad = []
+        for c in CATS:
+            g = (got.get(part) or {}).get(c)
+            if g != exp[part][c]:
+                bad.append("%s expected %s got %s" % (c, exp[part][c], g))
+        tap.check(not bad, "%s per category (%s)" % (part, scope),
+                  mismatch_text(bad))
+    g = got.get("direct_hosts_max")
+    tap.check(g == exp["direct_hosts_max"], "direct_hosts_max",
+              "expected %s got %s" % (exp["direct_hosts_max"], g))
+    e, g = exp["direct_share"], got.get("direct_share")
+    if e is None or g is None:
+        ok = e is None and g is None
+    else:
+        ok = isinstance(g, (int, float)) and abs(e - g) <= 1e-9
+    tap.check(ok, "direct_share", "expected %r got %r" % (e, g))
+    for k in ("late", "lost"):
+        tap.check(got.get(k, 0) == 0, "%s is 0" % k,
+                  "got %s" % got.get(k))
+    return tap.finish()
+
+
+# --- an independent recount of a capture ----------------------------------
+
+PLAN = {
+    "pools": [("ftth", "dynamic", ["198.51.100.0/24", "2001:db8:100::/48"]),
+              ("adsl", "dynamic", ["203.0.113.0/25"]),
+              ("roam", "dynamic", ["203.0.113.128/26", "2001:db8:300::/48"]),
+              ("biz", "static", ["192.0.2.128/26", "2001:db8:200::/48"])],
+    "relays": ["192.0.2.25", "192.0.2.26", "2001:db8:1::25"],
+    "msa": ["192.0.2.25", "192.0.2.27", "2001:db8:1::587"],
+}
+SUBMISSION = (587, 465)
+MAIL_PORTS = (25, 587, 465)
+
+
+class Plan:
+    """The address plan: which pool an address is in, own servers."""
+
+    def __init__(self):
+        self.pools = [(name, kind, [ipaddress.ip_network(p) for p in pfx])
+                      for name, kind, pfx in PLAN["pools"]]
+        self.relays = {ipaddress.ip_address(a) for a in PLAN["relays"]}
+        self.own = self.relays | {ipaddress.ip_address(a)
+                                  for a in PLAN["msa"]}
+
+    def pool(self, addr):
+        for name, kind, nets in self.pools:
+            if any(addr.version == n.version and addr in n for n in nets):
+                return name, kind
+        return None, None
+
+    def classify(self, src, dst, dport, answered):
+        """(category, pool) of a session, or (None, None)."""
+        pool, kind = self.pool(src)
+        own_dst = dst in self.own
+        if kind == "dynamic":
+            if dport == 25 and not own_dst:
+                return ("direct" if answered else "blocked"), pool
+            if dport in MAIL_PORTS and own_dst:
+                return "submit", pool
+            if dport in SUBMISSION:
+                return "submit_ext", pool
+            return None, None
+        if kind == "static":
+            if dport == 25 and not own_dst:
+                return "other", pool
+            return None, None
+        if src in self.relays and dport == 25 and not own_dst and \
+                self.pool(dst)[0] is None:
+            return "relay", None
+        if src not in self.own and dport in SUBMISSION and own_dst:
+            return "roaming", None
+        return None, None
+
+
+def read_capture(path):
+    """Yield (link type, ts ns, caplen, wirelen, frame) of pcap/pcapng."""
+    with open(path, "rb") as f:
+        data = f.read()
+    magic = data[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1",
+                 b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        e = "<" if magic[0] in (0xd4, 0x4d) else ">"
+        nano = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
+        link = struct.unpack(e + "I", data[20:24])[0]
+        off = 24
+        while off + 16 <= len(data):
+            sec, frac, cap, wire = struct.unpack(e + "IIII",
+                                                 data[off:off + 16])
+            off += 16
+            ts = sec * 10**9 + (frac if nano else frac * 1000)
+            yield link, ts, cap, wire, data[off:off + cap]
+            off += cap
+        return
+    if magic != b"\x0a\x0d\x0d\x0a":
+        raise ValueError("not a pcap or pcapng file")
+    e = "<" if data[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
+    off = 0
+    ifaces = []
+    while off + 12 <= len(data):
+        btype, blen = struct.unpack(e + "II", data[off:off + 8])
+        body = data[off + 8:off + blen - 4]
+        if btype == 0x0a0d0d0a:
+            e = "<" if body[:4] == b"\x4d\x3c\x2b\x1a" else ">"
+            btype, blen = struct.unpack(e + "II", data[off:off + 8])
+            body = data[off + 8:off + blen - 4]
+            ifaces = []
+        elif btype == 1:
+            link = struct.unpack(e + "H", body[:2])[0]
+            res = 6
+            o = 8
+            while o + 4 <= len(body):
+                code, olen = struct.unpack(e + "HH", body[o:o + 4])
+                if code == 0:
+                    break
+                if code == 9:
+                    res = body[o + 4]
+                o += 4 + (olen + 3) // 4 * 4
+            ifaces.append((link, res))
+        elif btype == 6:
+            iface, hi, lo, cap, wire = struct.unpack(e + "IIIII", body[:20])
+            link, res = ifaces[iface]
+            units = (hi << 32) | lo
+            ts = units * 10**9 // 10**res
+            yield link, ts, cap, wire, body[20:20 + cap]
+        off += blen
+
+
+def decode(link, frame):
+    """(status, fields) of one frame, in the spirit of DESIGN's decoder."""
+    if link == 1:
+        if len(frame) < 14:
+            return "truncated", None
+        et = struct.unpack(">H", frame[12:14])[0]
+        off = 14
+        while et in (0x8100, 0x88a8):
+            if len(frame) < off + 4:
+                return "truncated", None
+            et = struct.unpack(">H", frame[off + 2:off + 4])[0]
+            off += 4
+    elif link == 113:
+        et, off = struct.unpack(">H", frame[14:16])[0], 16
+    elif link == 276:
+        et, off = struct.unpack(">H", frame[0:2])[0], 20
+    elif link == 101:
+        et = 0x86dd if frame[0] >> 4 == 6 else 0x0800
+        off = 0
+    else:
+        return "bad_link", None
+    ip = frame[off:]
+    if et == 0x0800:
+        if len(ip) < 20:
+            return "truncated", None
+        ihl = (ip[0] & 15) * 4
+        if ip[0] >> 4 != 4 or ihl < 20:
+            return "bad_ip", None
+        iplen = struct.unpack(">H", ip[2:4])[0]
+        if struct.unpack(">H", ip[6:8])[0] & 0x3fff:
+            return "fragment", None
+        if ip[9] != 6:
+            return "not_tcp", None
+        if len(ip) < ihl:
+            return "truncated", None
+        src = ipaddress.IPv4Address(ip[12:16])
+        dst = ipaddress.IPv4Address(ip[16:20])
+        tcp, payload = ip[ihl:], iplen - ihl
+    elif et == 0x86dd:
+        if len(ip) < 40:
+            return "truncated", None
+        if ip[6] != 6:
+            return "not_tcp", None
+        payload = struct.unpack(">H", ip[4:6])[0]
+        iplen = 40 + payload
+        src = ipaddress.IPv6Address(ip[8:24])
+        dst = ipaddress.IPv6Address(ip[24:40])
+        tcp = ip[40:]
+    else:
+        return "not_ip", None
+    if len(tcp) < 20:
+        return "truncated", None
+    doff = (tcp[12] >> 4) * 4
+    if doff < 20 or doff > payload:
+        return "bad_tcp", None
+    if len(tcp) < doff:
+        return "truncated", None
+    sport, dport, seq = struct.unpack(">HHI", tcp[:8])
+    return "ok", (src, dst, sport, dport, seq, tcp[13], iplen)
+
+
+def host_key(addr):
+    if addr.version == 6:
+        return ipaddress.ip_network((addr, 64), strict=False)
+    return addr
+
+
+def recount(path):
+    """Truth-like values recomputed from the packets of a capture."""
+    plan = Plan()
+    conns = {}        # 4-tuple -> session dict (the latest attempt)
+    sessions = []
+    skip = {k: 0 for k in SKIPS}
+    packets = 0
+    for link, ts, _cap, _wire, frame in read_capture(path):
+        packets += 1
+        status, f = decode(link, frame)
+        if status in skip:
+            skip[status] += 1
+        if status != "ok":
+            continue
+        src, dst, sport, dport, seq, flags, iplen = f
+        syn, ack = flags & 0x02, flags & 0x10
+        if dport in MAIL_PORTS:
+            key = (src, sport, dst, dport)
+            s = conns.get(key)
+            if syn and not ack and (s is None or s["isn"] != seq):
+                s = {"start": ts, "isn": seq, "src": src, "dst": dst,
+                     "dport": dport, "oct": 0, "answered": False}
+                conns[key] = s
+                sessions.append(s)
+            if s is not None:
+                s["oct"] += iplen
+                if ack:
+                    s["answered"] = True
+        if sport in MAIL_PORTS and syn and ack:
+            s = conns.get((dst, dport, src, sport))
+            if s is not None:
+                s["answered"] = True
+    values = {}
+    seen = set()
+    for s in sessions:
+        cat, pool = plan.classify(s["src"], s["dst"], s["dport"],
+                                  s["answered"])
+        if cat is None:
+            continue
+        b = s["start"] // 10**9 // STEP * STEP
+        for scope in ["site"] + ([pool] if pool else []):
+            for series, v in ((cat, 1), (cat + "_oct", s["oct"])):
+                values[(b, scope, series)] = \
+                    values.get((b, scope, series), 0) + v
+            if cat in ("direct", "blocked") and \
+                    (b, scope, host_key(s["src"])) not in seen:
+                seen.add((b, scope, host_key(s["src"])))
+                k = (b, scope, "direct_hosts")
+                values[k] = values.get(k, 0) + 1
+    return values, skip, packets
+
+
+def cmd_check_capture(a):
+    truth = Truth(a.truth)
+    values, skip, packets = recount(a.capture)
+    tap = Tap()
+    bad = []
+    for k in sorted(set(values) | set(truth.values)):
+        if values.get(k, 0) != truth.values.get(k, 0):
+            bad.append("bin %d %s %s expected %s got %s"
+                       % (k + (truth.values.get(k, 0), values.get(k, 0))))
+    tap.check(not bad, "bin values recounted from the capture",
+              mismatch_text(bad))
+    nsess = sum(v for (b, s, k), v in values.items()
+                if s == "site" and k in CATS)
+    tap.check(nsess == truth.meta.get("sessions"), "sessions",
+              "expected %s got %s" % (truth.meta.get("sessions"), nsess))
+    tap.check(packets == truth.meta.get("packets"), "packets",
+              "expected %s got %s" % (truth.meta.get("packets"), packets))
+    for k in SKIPS:
+        tap.check(skip[k] == truth.skip[k], "skip %s" % k,
+                  "expected %s got %s" % (truth.skip[k], skip[k]))
+    return tap.finish()
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("compare-rrd")
+    s.add_argument("truth")
+    s.add_argument("datadir")
+    s.add_argument("site")
+    s.add_argument("--rrdtool")
+    s.set_defaults(func=cmd_compare_rrd)
+    s = sub.add_parser("totals")
+    s.add_argument("truth")
+    s.add_argument("--scope", default="site")
+    s.add_argument("--from", dest="t_from", type=parse_time)
+    s.add_argument("--to", dest="t_to", type=parse_time)
+    s.set_defaults(func=cmd_totals)
+    s = sub.add_parser("compare-summary")
+    s.add_argument("truth")
+    s.add_argument("summary")
+    s.add_argument("--scope")
+    s.set_defaults(func=cmd_compare_summary)
+    s = sub.add_parser("check-capture")
+    s.add_argument("truth")
+    s.add_argument("capture")
+    s.set_defaults(func=cmd_check_capture)
+    a = p.parse_args()
+    return a.func(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -14,8 +14,8 @@ sed "s|^data_dir = .*|data_dir = $dir/data|" samples/op25b.conf \
 echo "== op25b ingest -c $dir/op25b.conf samples/sample.pcap"
 ./op25b ingest -c "$dir/op25b.conf" samples/sample.pcap
 echo
-echo "== op25b summary -c $dir/op25b.conf --from 2005-02-28T12:00:00Z --to 2005-02-28T13:00:00Z"
+echo "== op25b summary -c $dir/op25b.conf --from 2005-02-28T12:00:00Z --to 2005-02-28T12:30:00Z"
 ./op25b summary -c "$dir/op25b.conf" --from 2005-02-28T12:00:00Z \
-    --to 2005-02-28T13:00:00Z
+    --to 2005-02-28T12:30:00Z
 echo
-echo "RRD files: $dir/data/example/ (try: rrdtool fetch $dir/data/example/site.rrd AVERAGE -r 300 -s 1109592000 -e 1109595600)"
+echo "RRD files: $dir/data/example/ (try: rrdtool fetch $dir/data/example/site.rrd AVERAGE -r 300 -s 1109592000 -e 1109593800)"
