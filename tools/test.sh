@@ -8,6 +8,11 @@ top=$(pwd)
 jobs=$(nproc)
 
 sh tools/deps.sh --test || exit 1
+# Every build here is out of tree; an in-tree one would block them.
+if [ -f config.status ]; then
+	echo "== removing the in-tree build (make distclean) for out-of-tree builds"
+	make -s distclean >/dev/null 2>&1 || rm -f config.status
+fi
 autoreconf -fi >/dev/null 2>&1 || { echo "autoreconf failed"; exit 1; }
 
 steps_failed=0
