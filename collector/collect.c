@@ -170,6 +170,45 @@ collect_start(struct collect *c, int64_t now, char *err, size_t errlen)
 	return 0;
 }
 
+int
+collect_set_conf(struct collect *c, const struct conf *conf, char *err,
+    size_t errlen)
+{
+	const struct conf	*old = c->conf;
+	int			*map;
+	size_t			 i;
+
+	if (strcmp(old->site, conf->site) != 0 ||
+	    strcmp(old->data_dir, conf->data_dir) != 0 ||
+	    old->step != conf->step ||
+	    (old->rrdcached == NULL) != (conf->rrdcached == NULL) ||
+	    (old->rrdcached != NULL &&
+	    strcmp(old->rrdcached, conf->rrdcached) != 0)) {
+		snprintf(err, errlen, "site, data_dir, step and rrdcached "
+		    "take effect on restart only");
+		return -1;
+	}
+	map = xcalloc(conf->npools + 1, sizeof *map);
+	for (i = 0; i < conf->npools; i++)
+		map[i] = conf_pool_index(old, conf->pools[i].name);
+	tally_remap(c->tally, map, conf->npools);
+	free(map);
+
+	for (i = 0; i < c->nslots; i++)
+		free(c->names[i]);
+	free(c->names);
+	free(c->rows);
+	c->nslots = conf->npools + 1;
+	c->names = xcalloc(c->nslots, sizeof *c->names);
+	c->names[0] = xstrdup("site");
+	for (i = 0; i < conf->npools; i++)
+		xasprintf(&c->names[i + 1], "pool-%s", conf->pools[i].name);
+	c->rows = xcalloc(COLLECT_BATCH * c->nslots, sizeof *c->rows);
+	c->nrows = 0;
+	c->conf = conf;
+	return 0;
+}
+
 void
 collect_flow(struct collect *c, const struct flow *f)
 {

@@ -90,12 +90,14 @@ static const struct conf_key conf_keys[] = {
 	    "4000000", 0, C(max_hosts), 0 },
 	{ SEC_OP25B, "max_skew", CT_UINT, 0, 86400, "300", 0,
 	    C(max_skew), 0 },
+	{ SEC_OP25B, "max_age", CT_UINT, 600, 366 * 86400, "86400", 0,
+	    C(max_age), 0 },
 	{ SEC_OP25B, "rrdcached", CT_STRING, 0, 0, NULL, 0, C(rrdcached), 0 },
 	{ SEC_OP25B, "user", CT_NAME, 0, 0, NULL, 0, C(user), 0 },
 
-	{ SEC_LISTEN, "ipfix", CT_HOSTPORT, 0, 0, NULL, 0,
+	{ SEC_LISTEN, "ipfix", CT_HOSTPORT, 0, 0, "[::]:4739", 0,
 	    C(listen_ipfix), 0 },
-	{ SEC_LISTEN, "netflow", CT_HOSTPORT, 0, 0, NULL, 0,
+	{ SEC_LISTEN, "netflow", CT_HOSTPORT, 0, 0, "[::]:2055", 0,
 	    C(listen_netflow), 0 },
 	{ SEC_LISTEN, "allow", CT_PREFIXES, 0, 0, NULL, 0, C(allow),
 	    C(nallow) },
@@ -786,6 +788,13 @@ conf_build_sets(struct conf *c)
 		prefix_set_add(c->server_set, &c->msa[i], flags);
 	}
 	prefix_set_build(c->server_set);
+
+	if (c->nallow > 0) {
+		c->allow_set = prefix_set_new();
+		for (i = 0; i < c->nallow; i++)
+			prefix_set_add(c->allow_set, &c->allow[i], 1);
+		prefix_set_build(c->allow_set);
+	}
 }
 
 /* Named sections ([pool x], [pcap x], [peer x]) in file order. */
@@ -991,6 +1000,7 @@ conf_free(struct conf *c)
 	free(c->export_key_file);
 	prefix_set_free(c->pool_set);
 	prefix_set_free(c->server_set);
+	prefix_set_free(c->allow_set);
 	free(c);
 }
 

@@ -325,6 +325,52 @@ tally_next(struct tally *t, int64_t now)
 	return &t->out;
 }
 
+/* Give one open bin the new pool layout: kept pools move, the rest go. */
+static struct tally_bin *
+tally_bin_remap(struct tally *t, struct tally_bin *old, const int *map,
+    size_t npools)
+{
+	struct tally_bin	*b;
+	size_t			 i, j;
+
+	b = xcalloc(1, sizeof *b + (npools + 1) * sizeof(struct counts));
+	b->idx = old->idx;
+	b->slot[0] = old->slot[0];
+	if (old->hosts != NULL)
+		b->hosts = xcalloc(npools == 0 ? 1 : npools, sizeof *b->hosts);
+	for (i = 0; i < npools; i++) {
+		if (map[i] < 0 || (size_t)map[i] >= t->p.npools)
+			continue;
+		b->slot[1 + i] = old->slot[1 + map[i]];
+		if (old->hosts != NULL) {
+			b->hosts[i] = old->hosts[map[i]];
+			old->hosts[map[i]] = NULL;
+		}
+	}
+	if (old->hosts != NULL)
+		for (j = 0; j < t->p.npools; j++)
+			if (old->hosts[j] != NULL)
+				t->st.hosts -= hostset_count(old->hosts[j]);
+	tally_bin_free(t, old);
+	return b;
+}
+
+void
+tally_remap(struct tally *t, const int *map, size_t npools)
+{
+	size_t	 i;
+
+	tally_bin_free(t, t->outbin);
+	t->outbin = NULL;
+	for (i = 0; i <= t->mask; i++)
+		if (t->tab[i] != NULL)
+			t->tab[i] = tally_bin_remap(t, t->tab[i], map, npools);
+	t->p.npools = npools;
+	t->nslots = npools + 1;
+	free(t->zero);
+	t->zero = xcalloc(t->nslots, sizeof *t->zero);
+}
+
 int64_t
 tally_floor(const struct tally *t)
 {

@@ -34,6 +34,13 @@ struct collect	*collect_new(const struct conf *, int, char *, size_t);
 void		 collect_free(struct collect *);
 /* Live: open the window so that bins after `now` - grace are kept. */
 int		 collect_start(struct collect *, int64_t, char *, size_t);
+/*
+ * Reload: classify with a new conf from now on; open bins follow the
+ * pools by name.  -1 (message) if the change needs a restart; the old
+ * conf stays in use.  The caller frees the old conf after success.
+ */
+int		 collect_set_conf(struct collect *, const struct conf *, char *,
+		    size_t);
 /* One flow record from any input. */
 void		 collect_flow(struct collect *, const struct flow *);
 /* The same, as a tcptrack emit callback (arg: the collect). */

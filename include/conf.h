@@ -73,6 +73,7 @@ struct conf {
 	unsigned	 max_bins;	/* open bins held by the tally */
 	unsigned	 max_hosts;	/* distinct-host entries over all bins */
 	unsigned	 max_skew;	/* s a record may lie in the future */
+	unsigned	 max_age;	/* s a record may lie in the past */
 	char		*rrdcached;
 	char		*user;
 
@@ -109,6 +110,7 @@ struct conf {
 	/* Built from the above; read by classify. */
 	struct prefix_set *pool_set;	/* value: pool index */
 	struct prefix_set *server_set;	/* value: CONF_SERVER_* flags */
+	struct prefix_set *allow_set;	/* exporters accepted; NULL: all */
 };
 
 /* Load and validate a file; NULL with the message in the buffer. */

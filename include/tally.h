@@ -71,6 +71,12 @@ int		 tally_full(const struct tally *);
  * NULL when none is due.  Valid until the next call.
  */
 const struct tally_out *tally_next(struct tally *, int64_t);
+/*
+ * A reload changed the pools: new pool i takes the open counts of old
+ * pool map[i] (-1: starts empty); pools not mapped are dropped (the
+ * site totals keep their counts).
+ */
+void		 tally_remap(struct tally *, const int *, size_t);
 /* Start of the oldest open bin, or INT64_MIN if the tally is empty. */
 int64_t		 tally_floor(const struct tally *);
 const struct tally_stats *tally_stats(const struct tally *);

@@ -1,0 +1,508 @@
+/*
+ * op25bd's loop.  Everything the network controls is read here, in one
+ * thread, with poll(2): UDP sockets in batches, TCP IPFIX connections,
+ * pcap taps.  Each flow passes the skew check (records dated too far
+ * from our clock are counted against their exporter, not binned) and
+ * goes into collect.  A tick once a second writes the bins that fell
+ * due, expires live trackers, books newly lost records into the `lost`
+ * series and logs what went wrong since the last tick, rate-limited.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "collect.h"
+#include "daemon.h"
+#include "extable.h"
+#include "in_pcap.h"
+#include "listen.h"
+#include "log.h"
+#include "tcptrack.h"
+#include "xmalloc.h"
+
+#define DAEMON_TAP_BASE		0x80000000u	/* flow->exporter of taps */
+#define DAEMON_REPLAY_CHUNK	8192		/* frames a turn (file taps) */
+#define DAEMON_MAXFDS		(LISTEN_MAXCONN + 64)
+
+static volatile sig_atomic_t daemon_quit;
+static volatile sig_atomic_t daemon_reload;
+
+struct tap {
+	char			*name;
+	struct in_pcap		*pc;
+	struct tcptrack		*tt;
+	int			 file;
+	int			 done;
+	uint64_t		 skewed;
+};
+
+/* What was already logged or booked, per exporter. */
+struct seen {
+	uint64_t		 lost;
+	uint64_t		 malformed;
+	uint64_t		 no_template;
+	uint64_t		 bad_time;
+	uint64_t		 skewed;
+	uint64_t		 templates_refused;
+};
+
+struct daemon {
+	struct conf		*conf;
+	struct collect		*col;
+	struct extable		*ex;
+	struct listen_batch	*batch;
+	int			 fd_netflow;
+	int			 fd_ipfix;
+	int			 fd_ipfix_tcp;
+	uint32_t		 drops_netflow;
+	uint32_t		 drops_ipfix;
+	struct listen_conn	*conns[LISTEN_MAXCONN];
+	size_t			 nconns;
+	uint64_t		 conns_refused;
+	struct tap		*taps;
+	size_t			 ntaps;
+	struct seen		*seen;
+	size_t			 nseen;
+	int64_t			 now_ms;
+	int64_t			 last_tick;
+	struct log_limit	 ll;
+};
+
+static void
+daemon_on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		daemon_reload = 1;
+	else
+		daemon_quit = 1;
+}
+
+void
+daemon_signals(void)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = daemon_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static int64_t
+daemon_clock_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Every flow from every input: the skew check, then collect. */
+static void
+daemon_flow(void *arg, const struct flow *f)
+{
+	struct daemon	*d = arg;
+	struct exporter	*e;
+	int64_t		 ahead = (int64_t)d->conf->max_skew * 1000;
+	int64_t		 behind = (int64_t)d->conf->max_age * 1000;
+
+	if (f->start_ms > d->now_ms + ahead || f->start_ms < d->now_ms - behind) {
+		if (f->exporter & DAEMON_TAP_BASE) {
+			if ((f->exporter & ~DAEMON_TAP_BASE) < d->ntaps)
+				d->taps[f->exporter & ~DAEMON_TAP_BASE].skewed++;
+		} else if ((e = extable_at(d->ex, f->exporter)) != NULL)
+			e->st.skewed++;
+		return;
+	}
+	collect_flow(d->col, f);
+}
+
+static int
+daemon_open_taps(struct daemon *d, char *err, size_t errlen)
+{
+	struct tcptrack_params	 tp;
+	const struct conf_pcap	*cp;
+	struct tap		*t;
+	size_t			 i;
+
+	d->taps = xcalloc(d->conf->npcaps + 1, sizeof *d->taps);
+	for (i = 0; i < d->conf->npcaps; i++) {
+		cp = &d->conf->pcaps[i];
+		t = &d->taps[d->ntaps];
+		t->name = xstrdup(cp->name);
+		t->file = cp->file != NULL;
+		if (t->file)
+			t->pc = in_pcap_open_file(cp->file, err, errlen);
+		else
+			t->pc = in_pcap_open_live(cp->interface, cp->filter,
+			    err, errlen);
+		if (t->pc == NULL) {
+			free(t->name);
+			return -1;
+		}
+		memset(&tp, 0, sizeof tp);
+		tp.max_entries = d->conf->tracker_max;
+		tp.syn_timeout = d->conf->tcp_timeout;
+		tp.idle_timeout = 300;
+		tp.active_timeout = 300;
+		tp.fin_timeout = 10;
+		tp.ports[0] = 25;
+		tp.ports[1] = 587;
+		tp.ports[2] = 465;
+		tp.nports = 3;
+		tp.exporter = DAEMON_TAP_BASE | (uint32_t)d->ntaps;
+		t->tt = tcptrack_new(&tp, daemon_flow, d);
+		d->ntaps++;
+	}
+	return 0;
+}
+
+struct daemon *
+daemon_new(struct conf *conf, char *err, size_t errlen)
+{
+	struct daemon	*d;
+	const char	*where;
+
+	d = xcalloc(1, sizeof *d);
+	d->conf = conf;
+	d->fd_netflow = d->fd_ipfix = d->fd_ipfix_tcp = -1;
+	d->ll.interval = 60;
+	d->ll.burst = 20;
+	d->now_ms = daemon_clock_ms();
+	if ((d->col = collect_new(conf, 0, err, errlen)) == NULL)
+		goto fail;
+	if (collect_start(d->col, d->now_ms / 1000, err, errlen) == -1)
+		goto fail;
+	d->ex = extable_new(EXPORTER_MAX);
+	extable_set_allow(d->ex, conf->allow_set);
+	d->batch = listen_batch_new();
+
+	where = conf->listen_netflow;
+	if (strcmp(where, "off") != 0 &&
+	    (d->fd_netflow = listen_udp(where, conf->rcvbuf, err,
+	    errlen)) == -1)
+		goto fail;
+	where = conf->listen_ipfix;
+	if (strcmp(where, "off") != 0) {
+		if ((d->fd_ipfix = listen_udp(where, conf->rcvbuf, err,
+		    errlen)) == -1)
+			goto fail;
+		if ((d->fd_ipfix_tcp = listen_tcp(where, err, errlen)) == -1)
+			goto fail;
+	}
+	if (daemon_open_taps(d, err, errlen) == -1)
+		goto fail;
+	return d;
+fail:
+	d->conf = NULL;		/* the caller still owns it */
+	daemon_free(d);
+	return NULL;
+}
+
+void
+daemon_free(struct daemon *d)
+{
+	size_t	 i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->ntaps; i++) {
+		tcptrack_free(d->taps[i].tt);
+		in_pcap_close(d->taps[i].pc);
+		free(d->taps[i].name);
+	}
+	free(d->taps);
+	for (i = 0; i < d->nconns; i++)
+		listen_conn_free(d->conns[i]);
+	if (d->fd_netflow != -1)
+		close(d->fd_netflow);
+	if (d->fd_ipfix != -1)
+		close(d->fd_ipfix);
+	if (d->fd_ipfix_tcp != -1)
+		close(d->fd_ipfix_tcp);
+	listen_batch_free(d->batch);
+	extable_free(d->ex);
+	collect_free(d->col);
+	conf_free(d->conf);
+	free(d->seen);
+	free(d);
+}
+
+/* Drain a UDP socket (bounded, so other inputs get their turn). */
+static void
+daemon_udp(struct daemon *d, int fd, uint32_t *drops)
+{
+	struct listen_batch	*b = d->batch;
+	size_t			 i;
+	int			 n, rounds;
+
+	for (rounds = 0; rounds < 64; rounds++) {
+		if ((n = listen_recv(fd, b)) <= 0)
+			break;
+		d->now_ms = daemon_clock_ms();
+		for (i = 0; i < b->n; i++)
+			extable_input(d->ex, b->addr[i], b->port[i],
+			    EXTABLE_UDP, b->buf[i], b->len[i], d->now_ms,
+			    daemon_flow, d);
+		if (b->have_drops)
+			*drops = b->drops;
+		if (n < LISTEN_BATCH)
+			break;
+	}
+}
+
+static void
+daemon_tcp_message(void *arg, struct listen_conn *c, const uint8_t *msg,
+    size_t len)
+{
+	struct daemon	*d = arg;
+
+	extable_input(d->ex, c->addr, c->port, EXTABLE_TCP, msg, len,
+	    d->now_ms, daemon_flow, d);
+}
+
+static void
+daemon_accept(struct daemon *d)
+{
+	struct listen_conn	*c;
+
+	while ((c = listen_accept(d->fd_ipfix_tcp)) != NULL) {
+		if (d->nconns == LISTEN_MAXCONN) {
+			d->conns_refused++;
+			listen_conn_free(c);
+			continue;
+		}
+		d->conns[d->nconns++] = c;
+	}
+}
+
+/* Replay a chunk of a file tap; at its end, decide every session. */
+static void
+daemon_replay(struct daemon *d, struct tap *t)
+{
+	char	 err[512];
+	int	 n;
+
+	d->now_ms = daemon_clock_ms();
+	n = in_pcap_read(t->pc, t->tt, DAEMON_REPLAY_CHUNK, err, sizeof err);
+	if (n > 0)
+		return;
+	if (n == -1)
+		log_warnx("pcap %s: %s", t->name, err);
+	tcptrack_flush(t->tt);
+	t->done = 1;
+	log_info("pcap %s: replay done, %llu packets", t->name,
+	    (unsigned long long)in_pcap_stats(t->pc)->packets);
+}
+
+/* Log what went wrong on each exporter since the last tick. */
+static void
+daemon_log_exporters(struct daemon *d, int64_t now)
+{
+	struct exporter	*e;
+	struct seen	*s;
+	char		 a[ADDR_STRLEN];
+	size_t		 i, n = extable_count(d->ex);
+
+	if (n > d->nseen) {
+		d->seen = xreallocarray(d->seen, n, sizeof *d->seen);
+		memset(d->seen + d->nseen, 0, (n - d->nseen) * sizeof *d->seen);
+		d->nseen = n;
+	}
+	for (i = 0; i < n; i++) {
+		e = extable_at(d->ex, i);
+		s = &d->seen[i];
+		if (e->st.lost > s->lost) {
+			collect_lost(d->col, now, e->st.lost - s->lost);
+			s->lost = e->st.lost;
+		}
+		if (e->st.malformed == s->malformed &&
+		    e->st.no_template == s->no_template &&
+		    e->st.bad_time == s->bad_time &&
+		    e->st.skewed == s->skewed &&
+		    e->st.templates_refused == s->templates_refused)
+			continue;
+		addr_format(e->addr, a, sizeof a);
+		log_limited(&d->ll, "exporter %s v%u domain %u: %llu malformed, "
+		    "%llu without template, %llu bad times, %llu skewed, %llu "
+		    "templates refused (since last message)", a, e->version,
+		    e->domain,
+		    (unsigned long long)(e->st.malformed - s->malformed),
+		    (unsigned long long)(e->st.no_template - s->no_template),
+		    (unsigned long long)(e->st.bad_time - s->bad_time),
+		    (unsigned long long)(e->st.skewed - s->skewed),
+		    (unsigned long long)(e->st.templates_refused -
+		    s->templates_refused));
+		s->malformed = e->st.malformed;
+		s->no_template = e->st.no_template;
+		s->bad_time = e->st.bad_time;
+		s->skewed = e->st.skewed;
+		s->templates_refused = e->st.templates_refused;
+	}
+}
+
+static void
+daemon_tick(struct daemon *d)
+{
+	char	 err[1024];
+	int64_t	 now = d->now_ms / 1000;
+	size_t	 i;
+
+	d->last_tick = now;
+	for (i = 0; i < d->ntaps; i++)
+		if (!d->taps[i].file)
+			tcptrack_expire(d->taps[i].tt, d->now_ms * 1000);
+	daemon_log_exporters(d, now);
+	if (collect_commit(d->col, now, err, sizeof err) == -1)
+		log_limited(&d->ll, "writing bins: %s", err);
+}
+
+static void
+daemon_do_reload(struct daemon *d)
+{
+	struct conf	*nc;
+	char		 err[CONF_ERRLEN];
+
+	daemon_reload = 0;
+	if ((nc = conf_load(d->conf->path, err, sizeof err)) == NULL) {
+		log_warnx("reload failed, keeping the running config: %s", err);
+		return;
+	}
+	if (collect_set_conf(d->col, nc, err, sizeof err) == -1) {
+		log_warnx("reload refused, keeping the running config: %s",
+		    err);
+		conf_free(nc);
+		return;
+	}
+	extable_set_allow(d->ex, nc->allow_set);
+	if (strcmp(nc->listen_ipfix, d->conf->listen_ipfix) != 0 ||
+	    strcmp(nc->listen_netflow, d->conf->listen_netflow) != 0 ||
+	    nc->npcaps != d->conf->npcaps)
+		log_warnx("reload: listen addresses and pcap taps change on "
+		    "restart only");
+	conf_free(d->conf);
+	d->conf = nc;
+	log_info("configuration reloaded: %zu pools", nc->npools);
+}
+
+/* Commit every open bin, even inside its grace window. */
+static int
+daemon_stop(struct daemon *d)
+{
+	char	 err[1024];
+	size_t	 i;
+
+	d->now_ms = daemon_clock_ms();
+	for (i = 0; i < d->ntaps; i++)
+		if (!d->taps[i].done)
+			tcptrack_flush(d->taps[i].tt);
+	daemon_log_exporters(d, d->now_ms / 1000);
+	if (collect_commit(d->col, d->now_ms / 1000, err, sizeof err) == -1 ||
+	    collect_finish(d->col, err, sizeof err) == -1) {
+		log_warnx("writing the open bins: %s", err);
+		return -1;
+	}
+	log_info("stopped; open bins written");
+	return 0;
+}
+
+int
+daemon_run(struct daemon *d)
+{
+	struct pollfd	 pfd[DAEMON_MAXFDS];
+	size_t		 n, i, j, first_conn, first_tap;
+	int		 timeout, replaying, fd;
+
+	log_info("collecting for site %s into %s/%s: netflow %s, ipfix %s "
+	    "(udp and tcp), %zu pcap taps", d->conf->site, d->conf->data_dir,
+	    d->conf->site, d->conf->listen_netflow, d->conf->listen_ipfix,
+	    d->ntaps);
+	while (!daemon_quit) {
+		if (daemon_reload)
+			daemon_do_reload(d);
+		n = 0;
+		if (d->fd_netflow != -1) {
+			pfd[n].fd = d->fd_netflow;
+			pfd[n++].events = POLLIN;
+		}
+		if (d->fd_ipfix != -1) {
+			pfd[n].fd = d->fd_ipfix;
+			pfd[n++].events = POLLIN;
+			pfd[n].fd = d->fd_ipfix_tcp;
+			pfd[n++].events = POLLIN;
+		}
+		first_conn = n;
+		for (i = 0; i < d->nconns; i++) {
+			pfd[n].fd = d->conns[i]->fd;
+			pfd[n++].events = POLLIN;
+		}
+		first_tap = n;
+		replaying = 0;
+		for (i = 0; i < d->ntaps; i++) {
+			if (d->taps[i].file) {
+				replaying |= !d->taps[i].done;
+				continue;
+			}
+			pfd[n].fd = in_pcap_fd(d->taps[i].pc);
+			pfd[n++].events = POLLIN;
+		}
+		timeout = replaying ? 0 : 200;
+		if (poll(pfd, n, timeout) == -1 && errno != EINTR) {
+			log_warn("poll");
+			return -1;
+		}
+		d->now_ms = daemon_clock_ms();
+		for (i = 0; i < first_conn; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLERR)))
+				continue;
+			fd = pfd[i].fd;
+			if (fd == d->fd_ipfix_tcp)
+				daemon_accept(d);
+			else
+				daemon_udp(d, fd, fd == d->fd_netflow ?
+				    &d->drops_netflow : &d->drops_ipfix);
+		}
+		for (i = first_conn, j = 0; i < first_tap; i++, j++) {
+			if (!(pfd[i].revents & (POLLIN | POLLERR | POLLHUP)))
+				continue;
+			if (listen_conn_read(d->conns[j], daemon_tcp_message,
+			    d) == -1) {
+				listen_conn_free(d->conns[j]);
+				d->conns[j] = NULL;
+			}
+		}
+		for (i = j = 0; i < d->nconns; i++)
+			if (d->conns[i] != NULL)
+				d->conns[j++] = d->conns[i];
+		d->nconns = j;
+		for (i = 0, j = first_tap; i < d->ntaps; i++) {
+			char err[512];
+
+			if (d->taps[i].file) {
+				if (!d->taps[i].done)
+					daemon_replay(d, &d->taps[i]);
+				continue;
+			}
+			if ((pfd[j++].revents & POLLIN) &&
+			    in_pcap_read(d->taps[i].pc, d->taps[i].tt, 0, err,
+			    sizeof err) == -1)
+				log_limited(&d->ll, "pcap %s: %s",
+				    d->taps[i].name, err);
+		}
+		if (d->now_ms / 1000 != d->last_tick)
+			daemon_tick(d);
+	}
+	return daemon_stop(d);
+}

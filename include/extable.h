@@ -1,0 +1,75 @@
+/*
+ * extable: the table of flow exporters op25bd hears from, keyed by
+ * address, protocol version and observation domain (IPFIX), source id
+ * (v9) or engine (v5), each with its decoder state and health counters.
+ * Datagrams and TCP messages come in here and go out as flows: the
+ * allow-list is applied, the version picks the decoder.  Capped at
+ * `max` exporters (about 400 bytes each plus templates); sources that
+ * the allow-list or the cap refuse are counted per address (up to
+ * EXTABLE_REFUSED_MAX addresses, the rest in one total).
+ */
+#ifndef OP25B_EXTABLE_H
+#define OP25B_EXTABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exporter.h"
+#include "flow.h"
+#include "in_nf5.h"
+#include "prefix.h"
+
+#define EXTABLE_REFUSED_MAX	1024
+
+enum extable_transport {
+	EXTABLE_UDP = 0,
+	EXTABLE_TCP
+};
+
+struct ipfix_session;
+
+struct exporter {
+	uint8_t			 addr[16];
+	uint16_t		 port;		/* last source port */
+	uint8_t			 version;	/* 5, 9, 10; 0 unknown */
+	uint8_t			 transport;
+	uint32_t		 domain;
+	uint32_t		 index;
+	struct exporter_stats	 st;
+	struct nf5_state	 nf5;
+	struct ipfix_session	*ipfix;
+	struct exporter		*next;		/* hash chain */
+};
+
+struct extable_refused {
+	uint8_t		 addr[16];
+	uint64_t	 datagrams;
+	int64_t		 last_seen;	/* UNIX ms */
+};
+
+struct extable;
+
+struct extable	*extable_new(size_t);
+void		 extable_free(struct extable *);
+/* Exporters accepted (NULL: all).  The set is borrowed. */
+void		 extable_set_allow(struct extable *, const struct prefix_set *);
+/*
+ * One datagram (UDP) or message (TCP) from addr:port at now (UNIX ms).
+ * Returns the number of flows emitted, or -1 if it was refused (allow-
+ * list, cap) or could not be decoded (counted either way).
+ */
+int		 extable_input(struct extable *, const uint8_t [16], uint16_t,
+		    int, const uint8_t *, size_t, int64_t,
+		    void (*)(void *, const struct flow *), void *);
+size_t		 extable_count(const struct extable *);
+/* Exporter by index (0 .. count-1); indexes are stable. */
+struct exporter	*extable_at(const struct extable *, size_t);
+size_t		 extable_refused_count(const struct extable *);
+const struct extable_refused *extable_refused_at(const struct extable *,
+		    size_t);
+/* Datagrams refused in all (allow-list and cap). */
+uint64_t	 extable_refused_total(const struct extable *);
+/* Exporters the cap kept out. */
+uint64_t	 extable_over_cap(const struct extable *);
+
+#endif
