@@ -18,6 +18,7 @@
 
 #define IPFIX_MAX_TEMPLATES	256	/* per session */
 #define IPFIX_MAX_FIELDS	96	/* per template */
+#define IPFIX_MAX_SAMPLERS	16	/* sampler ids per session */
 
 /* The message header, version 9 or 10. */
 struct ipfix_hdr {
@@ -39,10 +40,16 @@ int			 ipfix_peek(const uint8_t *, size_t,
 			    struct ipfix_hdr *);
 /*
  * Decode one message (IPFIX: exactly hdr.length bytes; v9: one
- * datagram): templates and options update the session, each data
- * record becomes a struct flow handed to emit.  Counters go to stats.
- * Returns the number of flows, or -1 if the message is malformed (what
- * was decoded before the fault stays emitted and counted).
+ * datagram) from the exporter whose index (the uint32_t) goes into each
+ * flow: templates and options update the session, each data record
+ * becomes a struct flow handed to emit.  Counts records, octets,
+ * templates, options, no_template, malformed, the sequence counters
+ * (IPFIX numbers records: lost is exact; v9 numbers packets: lost is
+ * estimated), bad_time, time_approx, noflags and sampling; datagrams
+ * and bytes are the caller's to count.  Returns the number of flows, or -1 if the message is
+ * malformed (what was decoded before the fault stays emitted and
+ * counted).  A new transport session (TCP connection) wants a new
+ * struct ipfix_session.
  */
 int			 ipfix_decode(struct ipfix_session *, const uint8_t *,
 			    size_t, uint32_t, struct exporter_stats *,
