@@ -14,9 +14,13 @@
 #include "flow.h"
 
 /*
- * Read a whole IPFIX file, handing each flow record to emit; counters
- * go to stats.  0, or -1 with the message (records before an error
- * were delivered).
+ * Read a whole IPFIX file, handing each flow record to emit (with
+ * flow.exporter set to the given index); counters go to stats: one
+ * datagram per message, sequence gaps as lost records, restarts,
+ * options records, data sets without a template (no_template), records
+ * ending after their export time or without a time base (bad_time).
+ * 0, or -1 with the message in err (the records before the error were
+ * delivered); a file that ends inside a message is an error.
  */
 int	in_ipfix_read_file(const char *, uint32_t, struct exporter_stats *,
 	    void (*)(void *, const struct flow *), void *, char *, size_t);
