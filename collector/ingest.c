@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "collect.h"
+#include "in_ipfix.h"
 #include "in_pcap.h"
 #include "ingest.h"
 #include "tally.h"
@@ -59,9 +60,11 @@ ingest_sniff(const char *path, int *fmt, char *err, size_t errlen)
 		*fmt = INGEST_PCAP;
 	else if (be == 0x0a0d0d0a)
 		*fmt = INGEST_PCAPNG;
+	else if (m[0] == 0 && m[1] == 10)
+		*fmt = INGEST_IPFIX;
 	else {
-		snprintf(err, errlen, "%s: not a pcap or pcapng file (magic "
-		    "%02x%02x%02x%02x)", path, m[0], m[1], m[2], m[3]);
+		snprintf(err, errlen, "%s: not a pcap, pcapng or IPFIX file "
+		    "(magic %02x%02x%02x%02x)", path, m[0], m[1], m[2], m[3]);
 		return -1;
 	}
 	return 0;
@@ -101,6 +104,33 @@ ingest_pcap(const char *path, struct tcptrack *tt, struct buf *out,
 	return n;
 }
 
+/* Read an IPFIX file (RFC 5655) through libfixbuf into collect. */
+static int
+ingest_ipfix(const char *path, struct collect *c, struct buf *out, char *err,
+    size_t errlen)
+{
+	struct exporter_stats	 st;
+	int			 rc;
+
+	memset(&st, 0, sizeof st);
+	rc = in_ipfix_read_file(path, 0, &st, collect_flow_cb, c, err, errlen);
+	buf_printf(out, "%s: %llu IPFIX records", path,
+	    (unsigned long long)st.records);
+	if (st.lost > 0)
+		buf_printf(out, ", %llu lost (sequence gaps)",
+		    (unsigned long long)st.lost);
+	if (st.no_template > 0)
+		buf_printf(out, ", %llu without template",
+		    (unsigned long long)st.no_template);
+	if (st.bad_time > 0)
+		buf_printf(out, ", %llu bad times", (unsigned long long)st.bad_time);
+	if (st.malformed > 0)
+		buf_printf(out, ", %llu malformed",
+		    (unsigned long long)st.malformed);
+	buf_puts(out, "\n");
+	return rc;
+}
+
 static void
 ingest_report(struct buf *out, const struct conf *conf,
     const struct collect *c, const struct tcptrack_stats *ts)
@@ -110,15 +140,16 @@ ingest_report(struct buf *out, const struct conf *conf,
 	char				 a[32], b[32];
 	int				 i;
 
-	buf_printf(out, "tcp: %llu sessions (%llu established, %llu "
-	    "blocked), %llu SYN retransmissions, %llu midstream packets "
-	    "ignored, %llu tracker evictions\n",
-	    (unsigned long long)ts->sessions,
-	    (unsigned long long)ts->established,
-	    (unsigned long long)ts->blocked,
-	    (unsigned long long)ts->syn_retrans,
-	    (unsigned long long)ts->midstream,
-	    (unsigned long long)ts->evicted);
+	if (ts->packets > 0)
+		buf_printf(out, "tcp: %llu sessions (%llu established, %llu "
+		    "blocked), %llu SYN retransmissions, %llu midstream "
+		    "packets ignored, %llu tracker evictions\n",
+		    (unsigned long long)ts->sessions,
+		    (unsigned long long)ts->established,
+		    (unsigned long long)ts->blocked,
+		    (unsigned long long)ts->syn_retrans,
+		    (unsigned long long)ts->midstream,
+		    (unsigned long long)ts->evicted);
 	buf_puts(out, "sessions:");
 	for (i = 0; i < CAT_MAX; i++)
 		buf_printf(out, " %s %llu", series_cat_name(i),
@@ -170,7 +201,10 @@ ingest_files(const struct conf *conf, char *const *paths, size_t n,
 	tt = tcptrack_new(&tp, collect_flow_cb, c);
 
 	for (i = 0; i < n; i++) {
-		if (ingest_pcap(paths[i], tt, out, rerr, sizeof rerr) == -1) {
+		ingest_sniff(paths[i], &fmt, rerr, sizeof rerr);
+		if ((fmt == INGEST_IPFIX ? ingest_ipfix(paths[i], c, out, rerr,
+		    sizeof rerr) : ingest_pcap(paths[i], tt, out, rerr,
+		    sizeof rerr)) == -1) {
 			/* Keep going: what was read is worth writing. */
 			if (rc == 0)
 				snprintf(err, errlen, "%s (the packets before "
