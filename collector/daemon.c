@@ -397,6 +397,63 @@ daemon_do_reload(struct daemon *d)
 	log_info("configuration reloaded: %zu pools", nc->npools);
 }
 
+/* One line per exporter and tap with every counter, at stop. */
+static void
+daemon_report(struct daemon *d)
+{
+	const struct exporter_stats	*st;
+	const struct in_pcap_stats	*ps;
+	const struct tcptrack_stats	*ts;
+	struct exporter			*e;
+	char				 a[ADDR_STRLEN];
+	size_t				 i, n = extable_count(d->ex);
+
+	for (i = 0; i < n && i < 1000; i++) {
+		e = extable_at(d->ex, i);
+		st = &e->st;
+		addr_format(e->addr, a, sizeof a);
+		log_info("exporter %s v%u domain %u: datagrams %llu records %llu "
+		    "lost %llu malformed %llu no_template %llu templates %llu "
+		    "withdrawn %llu refused %llu bad_time %llu time_approx %llu "
+		    "skewed %llu resets %llu reordered %llu noflags %llu "
+		    "sampling %u", a, e->version, e->domain,
+		    (unsigned long long)st->datagrams,
+		    (unsigned long long)st->records,
+		    (unsigned long long)st->lost,
+		    (unsigned long long)st->malformed,
+		    (unsigned long long)st->no_template,
+		    (unsigned long long)st->templates,
+		    (unsigned long long)st->templates_withdrawn,
+		    (unsigned long long)st->templates_refused,
+		    (unsigned long long)st->bad_time,
+		    (unsigned long long)st->time_approx,
+		    (unsigned long long)st->skewed,
+		    (unsigned long long)st->resets,
+		    (unsigned long long)st->reordered,
+		    (unsigned long long)st->noflags, st->sampling);
+	}
+	if (n > 1000)
+		log_info("(%zu more exporters)", n - 1000);
+	for (i = 0; i < d->ntaps; i++) {
+		ps = in_pcap_stats(d->taps[i].pc);
+		ts = tcptrack_stats(d->taps[i].tt);
+		log_info("pcap %s: packets %llu drops %llu ifdrops %llu sessions "
+		    "%llu evicted %llu skewed %llu", d->taps[i].name,
+		    (unsigned long long)ps->packets,
+		    (unsigned long long)ps->drops,
+		    (unsigned long long)ps->ifdrops,
+		    (unsigned long long)ts->sessions,
+		    (unsigned long long)ts->evicted,
+		    (unsigned long long)d->taps[i].skewed);
+	}
+	log_info("refused datagrams %llu (allow-list or cap), exporters over "
+	    "cap %llu, tcp connections refused %llu, kernel drops netflow %u "
+	    "ipfix %u", (unsigned long long)extable_refused_total(d->ex),
+	    (unsigned long long)extable_over_cap(d->ex),
+	    (unsigned long long)d->conns_refused, d->drops_netflow,
+	    d->drops_ipfix);
+}
+
 /* Commit every open bin, even inside its grace window. */
 static int
 daemon_stop(struct daemon *d)
@@ -414,6 +471,7 @@ daemon_stop(struct daemon *d)
 		log_warnx("writing the open bins: %s", err);
 		return -1;
 	}
+	daemon_report(d);
 	log_info("stopped; open bins written");
 	return 0;
 }
