@@ -31,6 +31,7 @@
 #define DAEMON_TAP_BASE		0x80000000u	/* flow->exporter of taps */
 #define DAEMON_REPLAY_CHUNK	8192		/* frames a turn (file taps) */
 #define DAEMON_MAXFDS		(LISTEN_MAXCONN + 64)
+#define DAEMON_COALESCE_US	500		/* wait for a fuller batch */
 
 static volatile sig_atomic_t daemon_quit;
 static volatile sig_atomic_t daemon_reload;
@@ -240,12 +241,15 @@ daemon_free(struct daemon *d)
 	free(d);
 }
 
-/* Drain a UDP socket (bounded, so other inputs get their turn). */
-static void
+/*
+ * Drain a UDP socket (bounded, so other inputs get their turn); returns
+ * the datagrams read.
+ */
+static size_t
 daemon_udp(struct daemon *d, int fd, uint32_t *drops)
 {
 	struct listen_batch	*b = d->batch;
-	size_t			 i;
+	size_t			 i, got = 0;
 	int			 n, rounds;
 
 	for (rounds = 0; rounds < 64; rounds++) {
@@ -258,9 +262,11 @@ daemon_udp(struct daemon *d, int fd, uint32_t *drops)
 			    daemon_flow, d);
 		if (b->have_drops)
 			*drops = b->drops;
+		got += (size_t)n;
 		if (n < LISTEN_BATCH)
 			break;
 	}
+	return got;
 }
 
 static void
@@ -480,7 +486,7 @@ int
 daemon_run(struct daemon *d)
 {
 	struct pollfd	 pfd[DAEMON_MAXFDS];
-	size_t		 n, i, j, first_conn, first_tap;
+	size_t		 n, i, j, first_conn, first_tap, got;
 	int		 timeout, replaying, fd;
 
 	log_info("collecting for site %s into %s/%s: netflow %s, ipfix %s "
@@ -522,6 +528,7 @@ daemon_run(struct daemon *d)
 			return -1;
 		}
 		d->now_ms = daemon_clock_ms();
+		got = 0;
 		for (i = 0; i < first_conn; i++) {
 			if (!(pfd[i].revents & (POLLIN | POLLERR)))
 				continue;
@@ -529,7 +536,7 @@ daemon_run(struct daemon *d)
 			if (fd == d->fd_ipfix_tcp)
 				daemon_accept(d);
 			else
-				daemon_udp(d, fd, fd == d->fd_netflow ?
+				got += daemon_udp(d, fd, fd == d->fd_netflow ?
 				    &d->drops_netflow : &d->drops_ipfix);
 		}
 		for (i = first_conn, j = 0; i < first_tap; i++, j++) {
@@ -561,6 +568,13 @@ daemon_run(struct daemon *d)
 		}
 		if (d->now_ms / 1000 != d->last_tick)
 			daemon_tick(d);
+		/*
+		 * Under steady load a wake-up per datagram costs more than
+		 * the datagram: let a few accumulate in the socket buffer
+		 * (rcvbuf) before the next poll.
+		 */
+		if (got > 0 && got < LISTEN_BATCH / 2 && !replaying)
+			usleep(DAEMON_COALESCE_US);
 	}
 	return daemon_stop(d);
 }

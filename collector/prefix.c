@@ -6,8 +6,11 @@
  * binary search over the range starts: no tries, no pointers, and the
  * whole table sits in a few cache lines for a typical ISP config.
  */
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "flow.h"
 
 #include "prefix.h"
 #include "xmalloc.h"
@@ -34,17 +37,24 @@ struct prefix_set {
 	struct prefix_range	*r;
 	size_t			 nr;
 	int			 built;
+	/* The ranges inside ::ffff:0:0/96, as 32-bit IPv4 keys. */
+	uint32_t		*v4lo;
+	uint32_t		*v4hi;
+	int			*v4val;
+	size_t			 nv4;
 };
+
+#define PREFIX_V4_LO	((u128)0xffff << 32)
+#define PREFIX_V4_HI	(PREFIX_V4_LO | 0xffffffffu)
 
 static u128
 prefix_key(const uint8_t a[16])
 {
-	u128	 k = 0;
-	int	 i;
+	uint64_t	 hi, lo;
 
-	for (i = 0; i < 16; i++)
-		k = (k << 8) | a[i];
-	return k;
+	memcpy(&hi, a, 8);
+	memcpy(&lo, a + 8, 8);
+	return (u128)be64toh(hi) << 64 | be64toh(lo);
 }
 
 struct prefix_set *
@@ -60,6 +70,9 @@ prefix_set_free(struct prefix_set *ps)
 		return;
 	free(ps->in);
 	free(ps->r);
+	free(ps->v4lo);
+	free(ps->v4hi);
+	free(ps->v4val);
 	free(ps);
 }
 
@@ -111,6 +124,28 @@ prefix_emit(struct prefix_set *ps, u128 lo, u128 hi, int value)
 	ps->nr++;
 }
 
+/* Clip the ranges to the IPv4-mapped block, for 32-bit lookups. */
+static void
+prefix_build_v4(struct prefix_set *ps)
+{
+	size_t	 i;
+	u128	 lo, hi;
+
+	ps->v4lo = xcalloc(ps->nr + 1, sizeof *ps->v4lo);
+	ps->v4hi = xcalloc(ps->nr + 1, sizeof *ps->v4hi);
+	ps->v4val = xcalloc(ps->nr + 1, sizeof *ps->v4val);
+	for (i = 0; i < ps->nr; i++) {
+		if (ps->r[i].hi < PREFIX_V4_LO || ps->r[i].lo > PREFIX_V4_HI)
+			continue;
+		lo = ps->r[i].lo < PREFIX_V4_LO ? PREFIX_V4_LO : ps->r[i].lo;
+		hi = ps->r[i].hi > PREFIX_V4_HI ? PREFIX_V4_HI : ps->r[i].hi;
+		ps->v4lo[ps->nv4] = (uint32_t)lo;
+		ps->v4hi[ps->nv4] = (uint32_t)hi;
+		ps->v4val[ps->nv4] = ps->r[i].value;
+		ps->nv4++;
+	}
+}
+
 /* Sweep the sorted prefixes into disjoint ranges. */
 void
 prefix_set_build(struct prefix_set *ps)
@@ -120,8 +155,13 @@ prefix_set_build(struct prefix_set *ps)
 	u128			 cur = 0;
 
 	free(ps->r);
+	free(ps->v4lo);
+	free(ps->v4hi);
+	free(ps->v4val);
 	ps->r = NULL;
-	ps->nr = 0;
+	ps->v4lo = ps->v4hi = NULL;
+	ps->v4val = NULL;
+	ps->nr = ps->nv4 = 0;
 	ps->built = 1;
 	if (ps->nin == 0)
 		return;
@@ -160,6 +200,26 @@ prefix_set_build(struct prefix_set *ps)
 		cur = top->hi + 1;
 	}
 	free(stack);
+	prefix_build_v4(ps);
+}
+
+/* IPv4: a binary search over 32-bit range starts. */
+static int
+prefix_lookup_v4(const struct prefix_set *ps, uint32_t k)
+{
+	const uint32_t	*lo = ps->v4lo;
+	size_t		 base = 0, n = ps->nv4, half;
+
+	if (n == 0)
+		return PREFIX_NONE;
+	while (n > 1) {
+		half = n / 2;
+		base = lo[base + half] <= k ? base + half : base;
+		n -= half;
+	}
+	if (lo[base] <= k && k <= ps->v4hi[base])
+		return ps->v4val[base];
+	return PREFIX_NONE;
 }
 
 int
@@ -167,8 +227,13 @@ prefix_set_lookup(const struct prefix_set *ps, const uint8_t a[16])
 {
 	const struct prefix_range	*r = ps->r;
 	size_t				 lo = 0, hi = ps->nr, mid;
+	uint32_t			 v4;
 	u128				 k;
 
+	if (flow_addr_is_v4(a)) {
+		memcpy(&v4, a + 12, 4);
+		return prefix_lookup_v4(ps, be32toh(v4));
+	}
 	if (ps->nr == 0)
 		return PREFIX_NONE;
 	k = prefix_key(a);
