@@ -544,6 +544,8 @@ daemon_run(struct daemon *d)
 				continue;
 			if (listen_conn_read(d->conns[j], daemon_tcp_message,
 			    d) == -1) {
+				extable_tcp_closed(d->ex, d->conns[j]->addr,
+				    d->conns[j]->port);
 				listen_conn_free(d->conns[j]);
 				d->conns[j] = NULL;
 			}

@@ -163,6 +163,7 @@ extable_input(struct extable *t, const uint8_t a[16], uint16_t port,
 		return -1;
 	}
 	e->port = port;
+	e->transport = (uint8_t)transport;
 	e->st.datagrams++;
 	e->st.bytes += len;
 	if (e->st.first_seen == 0)
@@ -180,6 +181,23 @@ extable_input(struct extable *t, const uint8_t a[16], uint16_t port,
 		n = ipfix_decode(e->ipfix, buf, len, e->index, &e->st, emit,
 		    arg);
 	return n;
+}
+
+void
+extable_tcp_closed(struct extable *t, const uint8_t a[16], uint16_t port)
+{
+	struct exporter	*e;
+	size_t		 i;
+
+	for (i = 0; i < t->count; i++) {
+		e = t->ex[i];
+		if (e->transport != EXTABLE_TCP || e->port != port ||
+		    e->ipfix == NULL || memcmp(e->addr, a, 16) != 0)
+			continue;
+		/* RFC 7011 section 8: templates die with the session. */
+		ipfix_session_free(e->ipfix);
+		e->ipfix = ipfix_session_new();
+	}
 }
 
 size_t

@@ -4,7 +4,8 @@
  * (v9) or engine (v5), each with its decoder state and health counters.
  * Datagrams and TCP messages come in here and go out as flows: the
  * allow-list is applied, the version picks the decoder.  Capped at
- * `max` exporters (about 400 bytes each plus templates); sources that
+ * `max` exporters (about 1.3 KiB each with an IPFIX session, plus 24 bytes
+ * and 6 per field for each template); sources that
  * the allow-list or the cap refuse are counted per address (up to
  * EXTABLE_REFUSED_MAX addresses, the rest in one total).
  */
@@ -61,6 +62,9 @@ void		 extable_set_allow(struct extable *, const struct prefix_set *);
 int		 extable_input(struct extable *, const uint8_t [16], uint16_t,
 		    int, const uint8_t *, size_t, int64_t,
 		    void (*)(void *, const struct flow *), void *);
+/* A TCP connection from addr:port closed: its templates are gone. */
+void		 extable_tcp_closed(struct extable *, const uint8_t [16],
+		    uint16_t);
 size_t		 extable_count(const struct extable *);
 /* Exporter by index (0 .. count-1); indexes are stable. */
 struct exporter	*extable_at(const struct extable *, size_t);
