@@ -86,7 +86,7 @@ cmd_summary(const struct cmd_entry *ce, int argc, char **argv)
 		return CMD_EXIT_USAGE;
 	}
 	rc = summary_read(c, pool, peer, from, to, &s, err, sizeof err);
-	if (rc == -1) {
+	if (rc < 0) {
 		fprintf(stderr, "op25b summary: %s\n", err);
 		conf_free(c);
 		return CMD_EXIT_ERROR;

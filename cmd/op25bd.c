@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "conf.h"
@@ -72,6 +73,9 @@ main(int argc, char **argv)
 		conf_free(conf);
 		return 0;
 	}
+	/* UTC everywhere; graphs switch zones only in place (web/graph.c). */
+	setenv("TZ", "UTC", 1);
+	tzset();
 	daemon_signals();
 	if ((d = daemon_new(conf, err, sizeof err)) == NULL) {
 		log_warnx("%s", err);

@@ -262,6 +262,12 @@ collect_finish(struct collect *c, char *err, size_t errlen)
 	return collect_flush(c, err, errlen);
 }
 
+int64_t
+collect_floor(const struct collect *c)
+{
+	return tally_floor(c->tally);
+}
+
 const struct collect_stats *
 collect_stats(const struct collect *c)
 {

@@ -866,6 +866,7 @@ conf_parse(const char *path, const char *text, size_t len, char *err,
 	cp.err = err;
 	cp.errlen = errlen;
 	c = xcalloc(1, sizeof *c);
+	c->refs = 1;
 	c->path = xstrdup(path);
 	c->blocking_start = CONF_NO_DATE;
 
@@ -959,12 +960,19 @@ conf_load(const char *path, char *err, size_t errlen)
 	return c;
 }
 
+struct conf *
+conf_ref(struct conf *c)
+{
+	__atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
+	return c;
+}
+
 void
 conf_free(struct conf *c)
 {
 	size_t	 i;
 
-	if (c == NULL)
+	if (c == NULL || __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	for (i = 0; i < c->npools; i++) {
 		free(c->pools[i].name);

@@ -22,10 +22,13 @@
 #include "collect.h"
 #include "daemon.h"
 #include "extable.h"
+#include "ipfix.h"
 #include "in_pcap.h"
 #include "listen.h"
 #include "log.h"
+#include "snapshot.h"
 #include "tcptrack.h"
+#include "web.h"
 #include "xmalloc.h"
 
 #define DAEMON_TAP_BASE		0x80000000u	/* flow->exporter of taps */
@@ -75,7 +78,20 @@ struct daemon {
 	int64_t			 now_ms;
 	int64_t			 last_tick;
 	struct log_limit	 ll;
+
+	/* For the web side. */
+	struct snapbox		*box;
+	struct web		*web;
+	int64_t			 started_ms;
+	int64_t			 last_commit;
+	uint64_t		 last_bins;
+	uint64_t		 generation;
+	uint64_t		*prev_records;	/* per exporter, for rates */
+	size_t			 nprev;
+	int64_t			 prev_ms;
 };
+
+static void	daemon_publish(struct daemon *);
 
 static void
 daemon_on_signal(int sig)
@@ -127,6 +143,10 @@ daemon_flow(void *arg, const struct flow *f)
 			e->st.skewed++;
 		return;
 	}
+	if (f->start_ms / 1000 < collect_floor(d->col) &&
+	    !(f->exporter & DAEMON_TAP_BASE) &&
+	    (e = extable_at(d->ex, f->exporter)) != NULL)
+		e->st.late++;
 	collect_flow(d->col, f);
 }
 
@@ -205,6 +225,12 @@ daemon_new(struct conf *conf, char *err, size_t errlen)
 	}
 	if (daemon_open_taps(d, err, errlen) == -1)
 		goto fail;
+	d->started_ms = d->now_ms;
+	d->box = snapbox_new();
+	daemon_publish(d);
+	if (strcmp(conf->web_listen, "off") != 0 &&
+	    (d->web = web_start(conf->web_listen, d->box, err, errlen)) == NULL)
+		goto fail;
 	return d;
 fail:
 	d->conf = NULL;		/* the caller still owns it */
@@ -219,6 +245,9 @@ daemon_free(struct daemon *d)
 
 	if (d == NULL)
 		return;
+	web_stop(d->web);
+	snapbox_free(d->box);
+	free(d->prev_records);
 	for (i = 0; i < d->ntaps; i++) {
 		tcptrack_free(d->taps[i].tt);
 		in_pcap_close(d->taps[i].pc);
@@ -359,6 +388,84 @@ daemon_log_exporters(struct daemon *d, int64_t now)
 	}
 }
 
+/* Copy every counter into a fresh snapshot for the web thread. */
+static void
+daemon_publish(struct daemon *d)
+{
+	const struct collect_stats	*cs = collect_stats(d->col);
+	struct snapshot			*s;
+	struct exporter			*e;
+	struct snap_exporter		*x;
+	size_t				 i, n = extable_count(d->ex);
+	double				 dt;
+
+	if (d->box == NULL)
+		return;
+	if (cs->bins_written != d->last_bins) {
+		d->last_bins = cs->bins_written;
+		d->last_commit = d->now_ms / 1000;
+		d->generation++;
+	}
+	if (n > d->nprev) {
+		d->prev_records = xreallocarray(d->prev_records, n,
+		    sizeof *d->prev_records);
+		memset(d->prev_records + d->nprev, 0,
+		    (n - d->nprev) * sizeof *d->prev_records);
+		d->nprev = n;
+	}
+	dt = d->prev_ms == 0 ? 0 : (double)(d->now_ms - d->prev_ms) / 1000;
+	d->prev_ms = d->now_ms;
+
+	s = snapshot_new();
+	s->conf = conf_ref(d->conf);
+	s->now_ms = d->now_ms;
+	s->started_ms = d->started_ms;
+	s->ex = xcalloc(n + 1, sizeof *s->ex);
+	for (i = 0; i < n; i++) {
+		e = extable_at(d->ex, i);
+		x = &s->ex[i];
+		memcpy(x->addr, e->addr, 16);
+		x->port = e->port;
+		x->version = e->version;
+		x->transport = e->transport;
+		x->domain = e->domain;
+		x->st = e->st;
+		x->templates = e->ipfix != NULL ?
+		    ipfix_session_templates(e->ipfix) : 0;
+		if (dt > 0)
+			x->records_per_s = (double)(e->st.records -
+			    d->prev_records[i]) / dt;
+		d->prev_records[i] = e->st.records;
+	}
+	s->nex = n;
+	s->taps = xcalloc(d->ntaps + 1, sizeof *s->taps);
+	for (i = 0; i < d->ntaps; i++) {
+		snprintf(s->taps[i].name, sizeof s->taps[i].name, "%s",
+		    d->taps[i].name);
+		s->taps[i].file = d->taps[i].file;
+		s->taps[i].done = d->taps[i].done;
+		s->taps[i].skewed = d->taps[i].skewed;
+		s->taps[i].ps = *in_pcap_stats(d->taps[i].pc);
+		s->taps[i].ts = *tcptrack_stats(d->taps[i].tt);
+	}
+	s->ntaps = d->ntaps;
+	s->nrefused = extable_refused_count(d->ex);
+	s->refused = xcalloc(s->nrefused + 1, sizeof *s->refused);
+	for (i = 0; i < s->nrefused; i++)
+		s->refused[i] = *extable_refused_at(d->ex, i);
+	s->refused_total = extable_refused_total(d->ex);
+	s->over_cap = extable_over_cap(d->ex);
+	s->conns_refused = d->conns_refused;
+	s->drops_netflow = d->drops_netflow;
+	s->drops_ipfix = d->drops_ipfix;
+	s->col = *cs;
+	s->tally = *collect_tally_stats(d->col);
+	s->oldest_open_bin = collect_floor(d->col);
+	s->last_commit = d->last_commit;
+	s->generation = d->generation;
+	snapbox_publish(d->box, s);
+}
+
 static void
 daemon_tick(struct daemon *d)
 {
@@ -373,6 +480,7 @@ daemon_tick(struct daemon *d)
 	daemon_log_exporters(d, now);
 	if (collect_commit(d->col, now, err, sizeof err) == -1)
 		log_limited(&d->ll, "writing bins: %s", err);
+	daemon_publish(d);
 }
 
 static void

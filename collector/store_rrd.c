@@ -701,3 +701,45 @@ store_rrd_fetch_free(struct store_fetch *f)
 	f->v = NULL;
 	f->rows = 0;
 }
+
+/* librrd 1.7's graphing is not thread-safe: one graph at a time. */
+static pthread_mutex_t store_graph_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int
+store_rrd_graph(int argc, const char **argv, const char *tz, struct buf *out,
+    char *err, size_t errlen)
+{
+	rrd_info_t	*info, *p;
+	int		 rc = -1;
+
+	pthread_mutex_lock(&store_graph_mu);
+	/* The process keeps TZ=UTC; a zone for one graph is set and reset
+	 * here, replacing the variable in place. */
+	if (tz != NULL) {
+		setenv("TZ", tz, 1);
+		tzset();
+	}
+	rrd_clear_error();
+	info = rrd_graph_v(argc, (char **)(uintptr_t)argv);
+	if (tz != NULL) {
+		setenv("TZ", "UTC", 1);
+		tzset();
+	}
+	if (info == NULL) {
+		store_err(err, errlen, "graph: %s", rrd_test_error() ?
+		    rrd_get_error() : "failed");
+		goto out;
+	}
+	for (p = info; p != NULL; p = p->next)
+		if (strcmp(p->key, "image") == 0 && p->type == RD_I_BLO) {
+			buf_add(out, p->value.u_blo.ptr, p->value.u_blo.size);
+			rc = 0;
+		}
+	if (rc == -1)
+		store_err(err, errlen, "graph: no image produced");
+	rrd_info_free(info);
+out:
+	rrd_clear_error();
+	pthread_mutex_unlock(&store_graph_mu);
+	return rc;
+}

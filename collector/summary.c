@@ -25,6 +25,7 @@ summary_read(const struct conf *conf, const char *pool, const char *peer,
 	const double		*row;
 	double			 v;
 	size_t			 r;
+	int64_t			 last;
 	int			 i, unknown;
 
 	memset(s, 0, sizeof *s);
@@ -55,6 +56,12 @@ summary_read(const struct conf *conf, const char *pool, const char *peer,
 	free(dir);
 	if (st == NULL)
 		return -1;
+	if (store_rrd_last(st, name, &last, err, errlen) == 0) {
+		snprintf(err, errlen, "no data yet: %s/%s.rrd does not exist",
+		    peer != NULL ? "peer" : conf->site, name);
+		store_rrd_close(st);
+		return SUMMARY_NODATA;
+	}
 	if (store_rrd_fetch(st, name, from, to, 0, &f, err, errlen) == -1) {
 		store_rrd_close(st);
 		return -1;

@@ -51,6 +51,8 @@ void		 collect_lost(struct collect *, int64_t, uint64_t);
 int		 collect_commit(struct collect *, int64_t, char *, size_t);
 /* Write every open bin (offline end, daemon stop).  0 or -1. */
 int		 collect_finish(struct collect *, char *, size_t);
+/* Start of the oldest open bin (UNIX s), or INT64_MIN. */
+int64_t		 collect_floor(const struct collect *);
 const struct collect_stats *collect_stats(const struct collect *);
 const struct tally_stats *collect_tally_stats(const struct collect *);
 

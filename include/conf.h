@@ -60,6 +60,7 @@ struct conf_peer {
 
 struct conf {
 	char		*path;
+	int		 refs;		/* conf_ref/conf_free; atomic */
 
 	/* [op25b] */
 	char		*site;
@@ -117,6 +118,11 @@ struct conf {
 struct conf	*conf_load(const char *, char *, size_t);
 /* Parse text already in memory (path used for messages only). */
 struct conf	*conf_parse(const char *, const char *, size_t, char *, size_t);
+/*
+ * A conf is immutable once parsed; threads share it by reference.
+ * conf_free drops a reference and frees with the last one.
+ */
+struct conf	*conf_ref(struct conf *);
 void		 conf_free(struct conf *);
 /* Index of a pool by name, or -1. */
 int		 conf_pool_index(const struct conf *, const char *);

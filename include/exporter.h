@@ -31,6 +31,7 @@ struct exporter_stats {
 	uint64_t	 bad_time;	/* ended after export, or no time base */
 	uint64_t	 time_approx;	/* timed by the export time only */
 	uint64_t	 skewed;	/* outside max_skew of our clock: dropped */
+	uint64_t	 late;		/* older than the oldest open bin */
 	uint64_t	 noflags;	/* records without TCP flags */
 	uint32_t	 sampling;	/* last sampling interval applied (1 none) */
 	int32_t		 skew_ms;	/* last export time minus our clock */

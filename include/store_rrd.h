@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "series.h"
 
 struct store;
@@ -83,5 +84,12 @@ int		 store_rrd_fetch_cf(struct store *, const char *, int64_t,
 		    int64_t, unsigned, int, struct store_fetch *, char *,
 		    size_t);
 void		 store_rrd_fetch_free(struct store_fetch *);
+/*
+ * Render a graph in memory (rrdtool graph arguments, the output file
+ * "-"), one at a time; `tz` (NULL: UTC) is the zone of the time axis.
+ * The image is appended to the buffer.  0 or -1.
+ */
+int		 store_rrd_graph(int, const char **, const char *,
+		    struct buf *, char *, size_t);
 
 #endif

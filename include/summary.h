@@ -28,9 +28,12 @@ struct summary {
 	size_t		 unknown;	/* of them, with no data */
 };
 
+#define SUMMARY_NODATA	(-2)
+
 /*
  * Read DATA_DIR/<site>/site.rrd (or pool-<name>.rrd; or the peer's copy
- * under DATA_DIR/peers/<peer>/) over [from, to).  0 or -1 (message).
+ * under DATA_DIR/peers/<peer>/) over [from, to).  0, -1 (message), or
+ * SUMMARY_NODATA when the file does not exist yet.
  */
 int	summary_read(const struct conf *, const char *, const char *,
 	    int64_t, int64_t, struct summary *, char *, size_t);

@@ -1,0 +1,68 @@
+/*
+ * web: op25bd's dashboard, JSON API, graphs and /metrics over HTTP, in
+ * libmicrohttpd's own threads (the only code that sees <microhttpd.h>
+ * is web/http.c).  It reads only RRD files and the snapshots the
+ * collector publishes, so a slow page never delays packet reception.
+ * Routes are a table; every parameter is checked before use.
+ */
+#ifndef OP25B_WEB_H
+#define OP25B_WEB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "snapshot.h"
+
+#define WEB_MAX_CONN		128	/* connections */
+#define WEB_MAX_PER_IP		32	/* connections from one address */
+#define WEB_TIMEOUT		15	/* seconds idle */
+#define WEB_MEMORY		(32 * 1024)	/* request head, per connection */
+#define WEB_MAX_BODY		(8 * 1024 * 1024)	/* response */
+#define WEB_MAX_RANGE		(20LL * 366 * 86400)	/* seconds */
+
+struct web;
+
+/* One request as the handlers see it. */
+struct web_req {
+	const char		*path;
+	struct snapshot		*snap;	/* current; never NULL */
+	void			*conn;	/* for web_param */
+	int			 head;	/* HEAD: no body needed */
+};
+
+/* What a handler answers. */
+struct web_resp {
+	int			 status;
+	const char		*type;	/* Content-Type */
+	struct buf		 body;
+	const unsigned char	*fixed;	/* static body instead of buf */
+	size_t			 fixedlen;
+	const char		*cache;	/* Cache-Control, or NULL */
+};
+
+struct web	*web_start(const char *, struct snapbox *, char *, size_t);
+void		 web_stop(struct web *);
+
+/* A query parameter, or NULL (http.c). */
+const char	*web_param(const struct web_req *, const char *);
+/* Answer an error as JSON {"error": ...} (http.c). */
+int		 web_error(struct web_resp *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+/* Requests answered so far, by status code (http.c). */
+uint64_t	 web_requests(int);
+
+/* Parse from/to/pool the way every endpoint does; 0 or -1 (answered). */
+int		 web_range(const struct web_req *, struct web_resp *,
+		    int64_t *, int64_t *, const char **);
+
+/* Handlers (api.c, graph.c, metrics.c, assets). */
+int	api_summary(const struct web_req *, struct web_resp *);
+int	api_series(const struct web_req *, struct web_resp *);
+int	api_exporters(const struct web_req *, struct web_resp *);
+int	api_config(const struct web_req *, struct web_resp *);
+int	graph_handler(const struct web_req *, struct web_resp *);
+int	metrics_handler(const struct web_req *, struct web_resp *);
+int	assets_handler(const struct web_req *, struct web_resp *);
+
+#endif

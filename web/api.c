@@ -1,0 +1,388 @@
+/*
+ * The JSON API (doc/api.md): summary and series read the RRD files,
+ * exporters and config read the snapshot.  Every parameter is parsed
+ * strictly before use; nothing from the request reaches a path.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "json.h"
+#include "store_rrd.h"
+#include "summary.h"
+#include "utc.h"
+#include "web.h"
+#include "xmalloc.h"
+
+#define API_MAX_ROWS	20000
+
+static void
+api_json(struct web_resp *resp)
+{
+	resp->status = 200;
+	resp->type = "application/json";
+}
+
+int
+api_summary(const struct web_req *req, struct web_resp *resp)
+{
+	struct summary	 s;
+	const char	*pool;
+	char		 err[512];
+	int64_t		 from, to;
+	int		 rc;
+
+	if (web_range(req, resp, &from, &to, &pool) == -1)
+		return -1;
+	rc = summary_read(req->snap->conf, pool, NULL, from, to, &s, err,
+	    sizeof err);
+	if (rc == SUMMARY_NODATA)
+		return web_error(resp, 404, "%s", err);
+	if (rc == -1)
+		return web_error(resp, 500, "%s", err);
+	api_json(resp);
+	summary_json(&s, &resp->body);
+	buf_puts(&resp->body, "\n");
+	return 0;
+}
+
+int
+api_series(const struct web_req *req, struct web_resp *resp)
+{
+	const struct conf	*c = req->snap->conf;
+	struct store		*st;
+	struct store_fetch	 f;
+	struct json		 j;
+	const char		*pool, *sp = web_param(req, "step");
+	char			 err[512], name[CONF_NAME_MAX + 8], *dir;
+	int64_t			 from, to, last;
+	unsigned		 step = c->step;
+	size_t			 r;
+	int			 i, rc;
+	double			 v;
+
+	if (web_range(req, resp, &from, &to, &pool) == -1)
+		return -1;
+	if (sp != NULL) {
+		if (strcmp(sp, "300") == 0)
+			step = 300;
+		else if (strcmp(sp, "3600") == 0)
+			step = 3600;
+		else if (strcmp(sp, "86400") == 0)
+			step = 86400;
+		else
+			return web_error(resp, 400, "step: 300, 3600 or 86400");
+		if (step < c->step)
+			step = c->step;
+	}
+	if ((to - from) / step > API_MAX_ROWS)
+		return web_error(resp, 400, "more than %d rows: use a larger "
+		    "step", API_MAX_ROWS);
+	snprintf(name, sizeof name, pool != NULL ? "pool-%s" : "site",
+	    pool);
+	xasprintf(&dir, "%s/%s", c->data_dir, c->site);
+	st = store_rrd_open(dir, c->step, c->rrdcached, err, sizeof err);
+	free(dir);
+	if (st == NULL)
+		return web_error(resp, 500, "%s", err);
+	rc = store_rrd_last(st, name, &last, err, sizeof err);
+	if (rc == 0) {
+		store_rrd_close(st);
+		return web_error(resp, 404, "no data yet: %s.rrd does not "
+		    "exist", name);
+	}
+	if (rc == -1 || store_rrd_fetch(st, name, from, to, step, &f, err,
+	    sizeof err) == -1) {
+		store_rrd_close(st);
+		return web_error(resp, 500, "%s", err);
+	}
+	store_rrd_close(st);
+
+	api_json(resp);
+	json_init(&j, &resp->body);
+	json_object(&j);
+	json_key(&j, "site");
+	json_string(&j, c->site);
+	json_key(&j, "pool");
+	if (pool == NULL)
+		json_null(&j);
+	else
+		json_string(&j, pool);
+	json_key(&j, "from");
+	json_int(&j, from);
+	json_key(&j, "to");
+	json_int(&j, to);
+	json_key(&j, "step");
+	json_uint(&j, f.step);
+	json_key(&j, "series");
+	json_array(&j);
+	for (i = 0; i < SERIES_MAX; i++)
+		json_string(&j, series_name(i));
+	json_end_array(&j);
+	json_key(&j, "rows");
+	json_array(&j);
+	for (r = 0; r < f.rows; r++) {
+		json_array(&j);
+		json_int(&j, f.start + (int64_t)(r * f.step));
+		for (i = 0; i < SERIES_MAX; i++) {
+			v = f.v[r * SERIES_MAX + (size_t)i];
+			if (isnan(v))
+				json_null(&j);
+			else
+				json_double(&j, v, 3);
+		}
+		json_end_array(&j);
+	}
+	json_end_array(&j);
+	json_end_object(&j);
+	buf_puts(&resp->body, "\n");
+	store_rrd_fetch_free(&f);
+	return 0;
+}
+
+static void
+api_u(struct json *j, const char *k, uint64_t v)
+{
+	json_key(j, k);
+	json_uint(j, v);
+}
+
+static void
+api_exporter(struct json *j, const struct snap_exporter *x)
+{
+	const struct exporter_stats	*st = &x->st;
+	char				 a[ADDR_STRLEN];
+
+	addr_format(x->addr, a, sizeof a);
+	json_object(j);
+	json_key(j, "address");
+	json_string(j, a);
+	api_u(j, "port", x->port);
+	api_u(j, "version", x->version);
+	json_key(j, "transport");
+	json_string(j, x->transport ? "tcp" : "udp");
+	api_u(j, "domain", x->domain);
+	api_u(j, "datagrams", st->datagrams);
+	api_u(j, "bytes", st->bytes);
+	api_u(j, "records", st->records);
+	api_u(j, "octets", st->octets);
+	api_u(j, "templates", x->templates);
+	api_u(j, "templates_withdrawn", st->templates_withdrawn);
+	api_u(j, "templates_refused", st->templates_refused);
+	api_u(j, "options", st->options);
+	api_u(j, "no_template", st->no_template);
+	api_u(j, "malformed", st->malformed);
+	api_u(j, "seq_gaps", st->seq_gaps);
+	api_u(j, "lost", st->lost);
+	api_u(j, "reordered", st->reordered);
+	api_u(j, "resets", st->resets);
+	api_u(j, "bad_time", st->bad_time);
+	api_u(j, "time_approx", st->time_approx);
+	api_u(j, "skewed", st->skewed);
+	api_u(j, "late", st->late);
+	api_u(j, "noflags", st->noflags);
+	json_key(j, "sessions_approximated");
+	json_bool(j, st->noflags > 0);
+	api_u(j, "sampling", st->sampling);
+	json_key(j, "estimate");
+	json_bool(j, st->sampling > 1);
+	json_key(j, "skew_ms");
+	json_int(j, st->skew_ms);
+	json_key(j, "first_seen_ms");
+	json_int(j, st->first_seen);
+	json_key(j, "last_seen_ms");
+	json_int(j, st->last_seen);
+	json_key(j, "records_per_s");
+	json_double(j, x->records_per_s, 1);
+	json_end_object(j);
+}
+
+static void
+api_tap(struct json *j, const struct snap_tap *t)
+{
+	json_object(j);
+	json_key(j, "name");
+	json_string(j, t->name);
+	json_key(j, "kind");
+	json_string(j, t->file ? "file" : "interface");
+	api_u(j, "packets", t->ps.packets);
+	api_u(j, "drops", t->ps.drops);
+	api_u(j, "ifdrops", t->ps.ifdrops);
+	api_u(j, "sessions", t->ts.sessions);
+	api_u(j, "established", t->ts.established);
+	api_u(j, "blocked", t->ts.blocked);
+	api_u(j, "evicted", t->ts.evicted);
+	api_u(j, "skewed", t->skewed);
+	api_u(j, "truncated", t->ps.status[PKT_TRUNCATED]);
+	api_u(j, "bad_ip", t->ps.status[PKT_BAD_IP]);
+	api_u(j, "bad_tcp", t->ps.status[PKT_BAD_TCP]);
+	api_u(j, "fragment", t->ps.status[PKT_FRAGMENT]);
+	api_u(j, "not_ip", t->ps.status[PKT_NOT_IP]);
+	api_u(j, "not_tcp", t->ps.status[PKT_NOT_TCP]);
+	json_end_object(j);
+}
+
+int
+api_exporters(const struct web_req *req, struct web_resp *resp)
+{
+	const struct snapshot	*s = req->snap;
+	struct json		 j;
+	char			 a[ADDR_STRLEN];
+	size_t			 i;
+	int			 c;
+
+	api_json(resp);
+	json_init(&j, &resp->body);
+	json_object(&j);
+	json_key(&j, "now_ms");
+	json_int(&j, s->now_ms);
+	json_key(&j, "started_ms");
+	json_int(&j, s->started_ms);
+	json_key(&j, "exporters");
+	json_array(&j);
+	for (i = 0; i < s->nex; i++)
+		api_exporter(&j, &s->ex[i]);
+	json_end_array(&j);
+	json_key(&j, "taps");
+	json_array(&j);
+	for (i = 0; i < s->ntaps; i++)
+		api_tap(&j, &s->taps[i]);
+	json_end_array(&j);
+	json_key(&j, "refused");
+	json_object(&j);
+	api_u(&j, "total", s->refused_total);
+	api_u(&j, "over_cap", s->over_cap);
+	json_key(&j, "sources");
+	json_array(&j);
+	for (i = 0; i < s->nrefused; i++) {
+		addr_format(s->refused[i].addr, a, sizeof a);
+		json_object(&j);
+		json_key(&j, "address");
+		json_string(&j, a);
+		api_u(&j, "datagrams", s->refused[i].datagrams);
+		json_key(&j, "last_seen_ms");
+		json_int(&j, s->refused[i].last_seen);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_end_object(&j);
+	json_key(&j, "kernel_drops");
+	json_object(&j);
+	api_u(&j, "netflow", s->drops_netflow);
+	api_u(&j, "ipfix", s->drops_ipfix);
+	json_end_object(&j);
+	api_u(&j, "tcp_connections_refused", s->conns_refused);
+	json_key(&j, "collector");
+	json_object(&j);
+	api_u(&j, "open_bins", s->tally.bins);
+	json_key(&j, "oldest_open_bin");
+	if (s->oldest_open_bin == INT64_MIN)
+		json_null(&j);
+	else
+		json_int(&j, s->oldest_open_bin);
+	json_key(&j, "last_commit");
+	json_int(&j, s->last_commit);
+	api_u(&j, "bins_written", s->col.bins_written);
+	api_u(&j, "records", s->col.flows);
+	api_u(&j, "late", s->tally.late);
+	api_u(&j, "refused", s->col.refused);
+	json_key(&j, "sessions");
+	json_object(&j);
+	for (c = 0; c < CAT_MAX; c++)
+		api_u(&j, series_cat_name(c), s->col.sessions[c]);
+	json_end_object(&j);
+	json_end_object(&j);
+	json_end_object(&j);
+	buf_puts(&resp->body, "\n");
+	return 0;
+}
+
+static void
+api_date(struct json *j, int64_t t)
+{
+	char	 d[32];
+
+	if (t == CONF_NO_DATE) {
+		json_null(j);
+		return;
+	}
+	if (t % 86400 == 0)
+		utc_format_date(t, d, sizeof d);
+	else
+		utc_format(t, d, sizeof d);
+	json_string(j, d);
+}
+
+static void
+api_prefixes(struct json *j, const struct prefix *p, size_t n)
+{
+	char	 s[ADDR_STRLEN + 8];
+	size_t	 i;
+
+	json_array(j);
+	for (i = 0; i < n; i++) {
+		addr_format_prefix(&p[i], s, sizeof s);
+		json_string(j, s);
+	}
+	json_end_array(j);
+}
+
+int
+api_config(const struct web_req *req, struct web_resp *resp)
+{
+	const struct conf	*c = req->snap->conf;
+	struct json		 j;
+	size_t			 i;
+
+	api_json(resp);
+	json_init(&j, &resp->body);
+	json_object(&j);
+	json_key(&j, "site");
+	json_string(&j, c->site);
+	api_u(&j, "step", c->step);
+	api_u(&j, "grace", c->grace);
+	json_key(&j, "blocking_start");
+	api_date(&j, c->blocking_start);
+	json_key(&j, "pools");
+	json_array(&j);
+	for (i = 0; i < c->npools; i++) {
+		json_object(&j);
+		json_key(&j, "name");
+		json_string(&j, c->pools[i].name);
+		json_key(&j, "kind");
+		json_string(&j, c->pools[i].kind == CONF_KIND_DYNAMIC ?
+		    "dynamic" : "static");
+		json_key(&j, "service");
+		json_string(&j, c->pools[i].service == CONF_SERVICE_DIRECT ?
+		    "direct" : "roaming");
+		json_key(&j, "blocking_start");
+		api_date(&j, c->pools[i].blocking_start);
+		json_key(&j, "cutover");
+		api_date(&j, conf_pool_cutover(c, i));
+		json_key(&j, "prefixes");
+		api_prefixes(&j, c->pools[i].prefixes, c->pools[i].nprefixes);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_key(&j, "servers");
+	json_object(&j);
+	json_key(&j, "relays");
+	api_prefixes(&j, c->relays, c->nrelays);
+	json_key(&j, "msa");
+	api_prefixes(&j, c->msa, c->nmsa);
+	json_end_object(&j);
+	json_key(&j, "peers");
+	json_array(&j);
+	for (i = 0; i < c->npeers; i++) {
+		json_object(&j);
+		json_key(&j, "name");
+		json_string(&j, c->peers[i].name);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_end_object(&j);
+	buf_puts(&resp->body, "\n");
+	return 0;
+}

@@ -1,0 +1,442 @@
+/*
+ * Graphs, rendered by librrd in memory.  A graph is a small function
+ * that appends rrdtool graph arguments (DEF/CDEF/AREA/...) built only
+ * from the config and checked parameters; every graph shades the bins
+ * where more than 1% of the records were lost and marks the cut-overs.
+ * Rendered images are cached until the collector writes new bins.
+ */
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_rrd.h"
+#include "utc.h"
+#include "web.h"
+#include "xmalloc.h"
+
+#define GRAPH_MAXARGS	256
+#define GRAPH_CACHE	32
+#define GRAPH_MAXIMG	(4 * 1024 * 1024)
+
+struct gctx {
+	const struct conf	*c;
+	const char		*pool;
+	int64_t			 from;
+	int64_t			 to;
+	char			*args[GRAPH_MAXARGS];
+	int			 n;
+};
+
+struct graph_cached {
+	char			*key;
+	unsigned char		*img;
+	size_t			 len;
+};
+
+static pthread_mutex_t		 graph_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct graph_cached	 graph_cache[GRAPH_CACHE];
+static size_t			 graph_next;
+
+static const char *const graph_colors[CAT_MAX] = {
+	"#d62728", "#ff9896", "#2ca02c", "#1f77b4", "#aec7e8", "#9467bd",
+	"#7f7f7f"
+};
+static const char *const graph_pool_colors[] = {
+	"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+	"#e377c2", "#7f7f7f", "#bcbd22", "#17becf"
+};
+
+static void	graph_arg(struct gctx *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static void
+graph_arg(struct gctx *g, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (g->n >= GRAPH_MAXARGS - 1)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&g->args[g->n], fmt, ap) == -1)
+		g->args[g->n] = NULL;
+	else
+		g->n++;
+	va_end(ap);
+}
+
+/* DATA_DIR/<site>/name.rrd with ':' escaped for DEF. */
+static int
+graph_file(const struct conf *c, const char *name, char *out, size_t len)
+{
+	char		 path[PATH_MAX];
+	const char	*p;
+	size_t		 o = 0;
+
+	snprintf(path, sizeof path, "%s/%s/%s.rrd", c->data_dir, c->site,
+	    name);
+	if (access(path, R_OK) == -1)
+		return -1;
+	for (p = path; *p != '\0' && o + 2 < len; p++) {
+		if (*p == ':')
+			out[o++] = '\\';
+		out[o++] = *p;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* Shade bins with more than 1% lost (of records seen plus lost). */
+static void
+graph_lossy(struct gctx *g, const char *file)
+{
+	int	 i;
+
+	graph_arg(g, "DEF:lz=%s:lost:AVERAGE", file);
+	for (i = 0; i < CAT_MAX; i++)
+		graph_arg(g, "DEF:az%d=%s:%s:AVERAGE", i, file,
+		    series_cat_name(i));
+	graph_arg(g, "CDEF:allz=az0,az1,+,az2,+,az3,+,az4,+,az5,+,az6,+,lz,+");
+	graph_arg(g, "CDEF:lossy=lz,allz,/,0.01,GT,INF,UNKN,IF");
+	graph_arg(g, "AREA:lossy#ffe0e0:bins with >1%% lost\\n");
+}
+
+/* A vertical rule at each cut-over inside the range. */
+static void
+graph_cutovers(struct gctx *g)
+{
+	const struct conf	*c = g->c;
+	int64_t			 seen[64], t;
+	size_t			 i, j, nseen = 0;
+	char			 d[32];
+
+	for (i = 0; i <= c->npools; i++) {
+		if (i < c->npools) {
+			if (g->pool != NULL && strcmp(g->pool,
+			    c->pools[i].name) != 0)
+				continue;
+			t = conf_pool_cutover(c, i);
+		} else
+			t = c->blocking_start;
+		if (t == CONF_NO_DATE || t < g->from || t > g->to)
+			continue;
+		for (j = 0; j < nseen && seen[j] != t; j++)
+			;
+		if (j < nseen || nseen == 64)
+			continue;
+		seen[nseen++] = t;
+		utc_format_date(t, d, sizeof d);
+		if (i < c->npools)
+			graph_arg(g, "VRULE:%lld#cc0000:cut-over %s (%s)\\n",
+			    (long long)t, d, c->pools[i].name);
+		else
+			graph_arg(g, "VRULE:%lld#cc0000:cut-over %s\\n",
+			    (long long)t, d);
+	}
+}
+
+static int
+graph_sessions(struct gctx *g)
+{
+	static const int order[CAT_MAX] = { CAT_DIRECT, CAT_BLOCKED,
+	    CAT_RELAY, CAT_SUBMIT, CAT_SUBMIT_EXT, CAT_ROAMING, CAT_OTHER };
+	char	 file[PATH_MAX * 2];
+	int	 i, k;
+
+	if (graph_file(g->c, g->pool != NULL ? g->pool : "site", file,
+	    sizeof file) == -1)
+		return -1;
+	graph_arg(g, "--title=sessions by category%s%s",
+	    g->pool != NULL ? ", pool " : "", g->pool != NULL ? g->pool : "");
+	graph_arg(g, "--legend-position=east");
+	graph_arg(g, "--vertical-label=sessions / %u s", g->c->step);
+	graph_lossy(g, file);
+	for (i = 0; i < CAT_MAX; i++) {
+		k = order[i];
+		graph_arg(g, "DEF:c%d=%s:%s:AVERAGE", k, file,
+		    series_cat_name(k));
+		graph_arg(g, "CDEF:p%d=c%d,%u,*", k, k, g->c->step);
+		graph_arg(g, "VDEF:t%d=c%d,TOTAL", k, k);
+		graph_arg(g, "AREA:p%d%s:%-11s%s", k, graph_colors[k],
+		    series_cat_name(k), i == 0 ? "" : ":STACK");
+		graph_arg(g, "GPRINT:t%d:%%12.0lf total\\n", k);
+	}
+	graph_cutovers(g);
+	return 0;
+}
+
+static int
+graph_share(struct gctx *g)
+{
+	char	 file[PATH_MAX * 2];
+
+	if (graph_file(g->c, g->pool != NULL ? g->pool : "site", file,
+	    sizeof file) == -1)
+		return -1;
+	graph_arg(g, "--title=direct share: direct / (direct + relay)");
+	graph_arg(g, "--vertical-label=percent");
+	graph_arg(g, "--upper-limit=100");
+	graph_arg(g, "--rigid");
+	graph_lossy(g, file);
+	graph_arg(g, "DEF:d=%s:direct:AVERAGE", file);
+	graph_arg(g, "DEF:r=%s:relay:AVERAGE", file);
+	graph_arg(g, "CDEF:share=d,d,r,+,/,100,*");
+	graph_arg(g, "VDEF:dt=d,TOTAL");
+	graph_arg(g, "VDEF:rt=r,TOTAL");
+	graph_arg(g, "LINE2:share#d62728:direct share");
+	graph_arg(g, "GPRINT:dt:  direct %%.0lf");
+	graph_arg(g, "GPRINT:rt:  relay %%.0lf\\n");
+	graph_cutovers(g);
+	return 0;
+}
+
+static int
+graph_pools(struct gctx *g)
+{
+	const struct conf	*c = g->c;
+	char			 file[PATH_MAX * 2], name[CONF_NAME_MAX + 8];
+	size_t			 i;
+	int			 drawn = 0;
+
+	graph_arg(g, "--title=direct + blocked sessions per pool (dashed: "
+	    "roaming service)");
+	graph_arg(g, "--vertical-label=sessions / %u s", c->step);
+	for (i = 0; i < c->npools; i++) {
+		if (c->pools[i].kind != CONF_KIND_DYNAMIC)
+			continue;
+		snprintf(name, sizeof name, "pool-%s", c->pools[i].name);
+		if (graph_file(c, name, file, sizeof file) == -1)
+			continue;
+		graph_arg(g, "DEF:d%zu=%s:direct:AVERAGE", i, file);
+		graph_arg(g, "DEF:b%zu=%s:blocked:AVERAGE", i, file);
+		graph_arg(g, "CDEF:p%zu=d%zu,b%zu,+,%u,*", i, i, i, c->step);
+		graph_arg(g, "LINE2:p%zu%s:%s (%s)%s", i,
+		    graph_pool_colors[i % 10], c->pools[i].name,
+		    c->pools[i].service == CONF_SERVICE_ROAMING ? "roaming" :
+		    "direct", c->pools[i].service == CONF_SERVICE_ROAMING ?
+		    ":dashes" : "");
+		drawn++;
+	}
+	if (drawn == 0)
+		return -1;
+	graph_arg(g, "COMMENT:\\n");
+	graph_cutovers(g);
+	return 0;
+}
+
+static int
+graph_hosts(struct gctx *g)
+{
+	char	 file[PATH_MAX * 2];
+
+	if (graph_file(g->c, g->pool != NULL ? g->pool : "site", file,
+	    sizeof file) == -1)
+		return -1;
+	graph_arg(g, "--title=distinct direct hosts per %u s", g->c->step);
+	graph_arg(g, "--vertical-label=hosts");
+	graph_lossy(g, file);
+	graph_arg(g, "DEF:h=%s:direct_hosts:AVERAGE", file);
+	graph_arg(g, "DEF:hm=%s:direct_hosts:MAX", file);
+	graph_arg(g, "VDEF:hmax=hm,MAXIMUM");
+	graph_arg(g, "AREA:h#ff9896:distinct hosts with direct or blocked "
+	    "sessions");
+	graph_arg(g, "GPRINT:hmax:  largest bin %%.0lf\\n");
+	graph_cutovers(g);
+	return 0;
+}
+
+static int
+graph_completeness(struct gctx *g)
+{
+	char	 file[PATH_MAX * 2];
+
+	if (graph_file(g->c, g->pool != NULL ? g->pool : "site", file,
+	    sizeof file) == -1)
+		return -1;
+	graph_arg(g, "--title=completeness: late and lost records");
+	graph_arg(g, "--vertical-label=records / %u s", g->c->step);
+	graph_lossy(g, file);
+	graph_arg(g, "DEF:late=%s:late:AVERAGE", file);
+	graph_arg(g, "DEF:lost=%s:lost:AVERAGE", file);
+	graph_arg(g, "CDEF:latep=late,%u,*", g->c->step);
+	graph_arg(g, "CDEF:lostp=lost,%u,*", g->c->step);
+	graph_arg(g, "VDEF:latet=late,TOTAL");
+	graph_arg(g, "VDEF:lostt=lost,TOTAL");
+	graph_arg(g, "AREA:latep#ff7f0e:late");
+	graph_arg(g, "GPRINT:latet:%%12.0lf total\\n");
+	graph_arg(g, "LINE2:lostp#d62728:lost");
+	graph_arg(g, "GPRINT:lostt:%%12.0lf total\\n");
+	return 0;
+}
+
+static const struct {
+	const char	*name;
+	int		 pool_ok;
+	int		(*build)(struct gctx *);
+} graph_table[] = {
+	{ "sessions", 1, graph_sessions },
+	{ "share", 1, graph_share },
+	{ "pools", 0, graph_pools },
+	{ "hosts", 1, graph_hosts },
+	{ "completeness", 1, graph_completeness },
+};
+
+/* A zone name that exists under /usr/share/zoneinfo, nothing else. */
+static int
+graph_tz_ok(const char *tz)
+{
+	char		 path[256];
+	const char	*p;
+
+	if (*tz == '\0' || strlen(tz) > 64 || strstr(tz, "..") != NULL ||
+	    tz[0] == '/')
+		return 0;
+	for (p = tz; *p != '\0'; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '/' || *p == '_' ||
+		    *p == '-' || *p == '+'))
+			return 0;
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+	return access(path, R_OK) == 0;
+}
+
+static long
+graph_num(const char *s, long def, long lo, long hi)
+{
+	char	*end;
+	long	 v;
+
+	if (s == NULL)
+		return def;
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < lo || v > hi)
+		return -1;
+	return v;
+}
+
+static int
+graph_cache_get(const char *key, struct web_resp *resp)
+{
+	size_t	 i;
+	int	 hit = 0;
+
+	pthread_mutex_lock(&graph_mu);
+	for (i = 0; i < GRAPH_CACHE; i++)
+		if (graph_cache[i].key != NULL &&
+		    strcmp(graph_cache[i].key, key) == 0) {
+			buf_add(&resp->body, graph_cache[i].img,
+			    graph_cache[i].len);
+			hit = 1;
+			break;
+		}
+	pthread_mutex_unlock(&graph_mu);
+	return hit;
+}
+
+static void
+graph_cache_put(const char *key, const struct buf *img)
+{
+	struct graph_cached	*e;
+
+	pthread_mutex_lock(&graph_mu);
+	e = &graph_cache[graph_next++ % GRAPH_CACHE];
+	free(e->key);
+	free(e->img);
+	e->key = xstrdup(key);
+	e->img = xmalloc(img->len);
+	memcpy(e->img, img->data, img->len);
+	e->len = img->len;
+	pthread_mutex_unlock(&graph_mu);
+}
+
+int
+graph_handler(const struct web_req *req, struct web_resp *resp)
+{
+	struct gctx	 g;
+	const char	*name = req->path + strlen("/graph/"), *dot, *tz;
+	char		 base[32], err[512], *key;
+	size_t		 i, n;
+	long		 w, h;
+	int		 svg, rc = -1;
+
+	if ((dot = strrchr(name, '.')) == NULL ||
+	    (size_t)(dot - name) >= sizeof base)
+		return web_error(resp, 404, "no such graph");
+	n = (size_t)(dot - name);
+	memcpy(base, name, n);
+	base[n] = '\0';
+	if (strcmp(dot, ".png") == 0)
+		svg = 0;
+	else if (strcmp(dot, ".svg") == 0)
+		svg = 1;
+	else
+		return web_error(resp, 404, "graphs are .png or .svg");
+	for (i = 0; i < sizeof graph_table / sizeof graph_table[0]; i++)
+		if (strcmp(graph_table[i].name, base) == 0)
+			break;
+	if (i == sizeof graph_table / sizeof graph_table[0])
+		return web_error(resp, 404, "no graph \"%s\" (sessions, share, "
+		    "pools, hosts, completeness)", base);
+
+	memset(&g, 0, sizeof g);
+	g.c = req->snap->conf;
+	if (web_range(req, resp, &g.from, &g.to, &g.pool) == -1)
+		return -1;
+	if (g.pool != NULL && !graph_table[i].pool_ok)
+		return web_error(resp, 400, "graph %s is for the whole site",
+		    base);
+	if ((w = graph_num(web_param(req, "width"), 800, 100, 4000)) == -1)
+		return web_error(resp, 400, "width: 100 to 4000");
+	if ((h = graph_num(web_param(req, "height"), 250, 50, 2000)) == -1)
+		return web_error(resp, 400, "height: 50 to 2000");
+	tz = web_param(req, "tz");
+	if (tz != NULL && (strcmp(tz, "UTC") == 0 || *tz == '\0'))
+		tz = NULL;
+	if (tz != NULL && !graph_tz_ok(tz))
+		return web_error(resp, 400, "tz: not a time zone name");
+
+	xasprintf(&key, "%s|%d|%lld|%lld|%s|%ld|%ld|%s|%llu", base, svg,
+	    (long long)g.from, (long long)g.to, g.pool != NULL ? g.pool : "",
+	    w, h, tz != NULL ? tz : "", (unsigned long long)
+	    req->snap->generation);
+	resp->type = svg ? "image/svg+xml" : "image/png";
+	resp->status = 200;
+	if (graph_cache_get(key, resp)) {
+		free(key);
+		return 0;
+	}
+
+	graph_arg(&g, "graphv");
+	graph_arg(&g, "-");
+	graph_arg(&g, "--imgformat=%s", svg ? "SVG" : "PNG");
+	graph_arg(&g, "--start=%lld", (long long)g.from);
+	graph_arg(&g, "--end=%lld", (long long)g.to);
+	graph_arg(&g, "--width=%ld", w);
+	graph_arg(&g, "--height=%ld", h);
+	graph_arg(&g, "--full-size-mode");
+	graph_arg(&g, "--lower-limit=0");
+	graph_arg(&g, "--disable-rrdtool-tag");
+	graph_arg(&g, "--watermark=op25b %s %s", g.c->site,
+	    tz != NULL ? tz : "UTC");
+	if (graph_table[i].build(&g) == -1) {
+		web_error(resp, 404, "no data yet for graph %s", base);
+		goto out;
+	}
+	if (store_rrd_graph(g.n, (const char **)g.args, tz, &resp->body, err,
+	    sizeof err) == -1) {
+		web_error(resp, 500, "%s", err);
+		goto out;
+	}
+	if (resp->body.len <= GRAPH_MAXIMG)
+		graph_cache_put(key, &resp->body);
+	rc = 0;
+out:
+	for (i = 0; i < (size_t)g.n; i++)
+		free(g.args[i]);
+	free(key);
+	return rc;
+}

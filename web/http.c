@@ -1,0 +1,235 @@
+/*
+ * The HTTP server: libmicrohttpd with a small pool of its own threads,
+ * bound to [web] listen.  Each request takes a reference on the current
+ * snapshot, is matched against the route table, and the handler fills a
+ * struct web_resp.  Only GET and HEAD are served; limits on connections
+ * (total and per address), idle time and request size are set here.
+ */
+#include <sys/socket.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "json.h"
+#include "listen.h"
+#include "utc.h"
+#include "web.h"
+#include "xmalloc.h"
+
+#define WEB_THREADS	4
+
+struct web {
+	struct MHD_Daemon	*mhd;
+	struct snapbox		*box;
+};
+
+static uint64_t	web_counts[600];
+
+static const struct {
+	const char	*path;
+	int		 prefix;	/* match the beginning only */
+	int		(*fn)(const struct web_req *, struct web_resp *);
+} web_routes[] = {
+	{ "/api/v1/summary", 0, api_summary },
+	{ "/api/v1/series", 0, api_series },
+	{ "/api/v1/exporters", 0, api_exporters },
+	{ "/api/v1/config", 0, api_config },
+	{ "/metrics", 0, metrics_handler },
+	{ "/graph/", 1, graph_handler },
+	{ "/static/", 1, assets_handler },
+	{ "/", 0, assets_handler },
+	{ "/effect", 0, assets_handler },
+	{ "/pools", 0, assets_handler },
+	{ "/exporters", 0, assets_handler },
+};
+
+const char *
+web_param(const struct web_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+	    name);
+}
+
+int
+web_error(struct web_resp *resp, int status, const char *fmt, ...)
+{
+	struct json	 j;
+	char		 msg[512];
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	buf_reset(&resp->body);
+	resp->fixed = NULL;
+	resp->status = status;
+	resp->type = "application/json";
+	json_init(&j, &resp->body);
+	json_object(&j);
+	json_key(&j, "error");
+	json_string(&j, msg);
+	json_end_object(&j);
+	buf_puts(&resp->body, "\n");
+	return -1;
+}
+
+uint64_t
+web_requests(int status)
+{
+	if (status < 0 || status >= 600)
+		return 0;
+	return __atomic_load_n(&web_counts[status], __ATOMIC_RELAXED);
+}
+
+int
+web_range(const struct web_req *req, struct web_resp *resp, int64_t *from,
+    int64_t *to, const char **pool)
+{
+	const char	*f = web_param(req, "from"), *t = web_param(req, "to");
+	const char	*p = web_param(req, "pool");
+
+	*to = req->snap->now_ms / 1000;
+	if (t != NULL && utc_parse(t, to) == -1)
+		return web_error(resp, 400, "to: \"%.64s\" is not a UTC time "
+		    "(ISO 8601 or UNIX seconds)", t);
+	*from = *to - 86400;
+	if (f != NULL && utc_parse(f, from) == -1)
+		return web_error(resp, 400, "from: \"%.64s\" is not a UTC time "
+		    "(ISO 8601 or UNIX seconds)", f);
+	if (*to <= *from)
+		return web_error(resp, 400, "to must be after from");
+	if (*to - *from > WEB_MAX_RANGE)
+		return web_error(resp, 400, "range longer than 20 years");
+	if (pool != NULL) {
+		*pool = NULL;
+		if (p != NULL && *p != '\0') {
+			if (conf_pool_index(req->snap->conf, p) == -1)
+				return web_error(resp, 404, "no pool \"%.64s\"",
+				    p);
+			*pool = p;
+		}
+	}
+	return 0;
+}
+
+/* Route a request to its handler. */
+static void
+web_dispatch(const struct web_req *req, struct web_resp *resp)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof web_routes / sizeof web_routes[0]; i++) {
+		n = strlen(web_routes[i].path);
+		if (web_routes[i].prefix ? strncmp(req->path,
+		    web_routes[i].path, n) == 0 :
+		    strcmp(req->path, web_routes[i].path) == 0) {
+			web_routes[i].fn(req, resp);
+			return;
+		}
+	}
+	web_error(resp, 404, "no such page");
+}
+
+static enum MHD_Result
+web_access(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **state)
+{
+	struct web		*w = cls;
+	struct web_req		 req;
+	struct web_resp		 resp;
+	struct MHD_Response	*r;
+	enum MHD_Result		 rc;
+
+	(void)version;
+	(void)upload;
+	(void)state;
+	memset(&req, 0, sizeof req);
+	memset(&resp, 0, sizeof resp);
+	buf_init(&resp.body, WEB_MAX_BODY);
+	resp.status = 200;
+	req.path = url;
+	req.conn = conn;
+	req.head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && !req.head) {
+		/* A body, if any, is never read. */
+		*upload_size = 0;
+		web_error(&resp, 405, "method %.16s not allowed: GET or HEAD",
+		    method);
+	} else if ((req.snap = snapbox_get(w->box)) == NULL)
+		web_error(&resp, 503, "starting, try again in a second");
+	else
+		web_dispatch(&req, &resp);
+	if (resp.body.overflow)
+		web_error(&resp, 500, "response too large");
+	snapshot_put(req.snap);
+
+	if (resp.fixed != NULL)
+		r = MHD_create_response_from_buffer(resp.fixedlen,
+		    (void *)(uintptr_t)resp.fixed, MHD_RESPMEM_PERSISTENT);
+	else
+		r = MHD_create_response_from_buffer(resp.body.len,
+		    resp.body.data, MHD_RESPMEM_MUST_COPY);
+	buf_free(&resp.body);
+	if (r == NULL)
+		return MHD_NO;
+	if (resp.type != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    resp.type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    resp.cache != NULL ? resp.cache : "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (resp.status == 405)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (resp.status > 0 && resp.status < 600)
+		__atomic_add_fetch(&web_counts[resp.status], 1,
+		    __ATOMIC_RELAXED);
+	rc = MHD_queue_response(conn, (unsigned)resp.status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+struct web *
+web_start(const char *where, struct snapbox *box, char *err, size_t errlen)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	struct web		*w;
+	unsigned int		 flags;
+
+	if (listen_parse(where, &ss, &sslen, err, errlen) == -1)
+		return NULL;
+	w = xcalloc(1, sizeof *w);
+	w->box = box;
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_DUAL_STACK;
+	w->mhd = MHD_start_daemon(flags, 0, NULL, NULL, web_access, w,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)WEB_THREADS,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)WEB_MAX_CONN,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)WEB_MAX_PER_IP,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)WEB_TIMEOUT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_MEMORY,
+	    MHD_OPTION_END);
+	if (w->mhd == NULL) {
+		snprintf(err, errlen, "web: cannot listen on %s (address in "
+		    "use, or not a local address?)", where);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+web_stop(struct web *w)
+{
+	if (w == NULL)
+		return;
+	MHD_stop_daemon(w->mhd);
+	free(w);
+}

@@ -1,0 +1,112 @@
+/*
+ * /metrics in the Prometheus text format (0.0.4), from the snapshot:
+ * counters are monotonic since op25bd started, gauges are current.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "web.h"
+
+static void
+metrics_head(struct buf *b, const char *name, const char *type,
+    const char *help)
+{
+	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* One sample per exporter of a counter taken at an offset of the stats. */
+static void
+metrics_exporters(struct buf *b, const struct snapshot *s, const char *name,
+    const char *help, size_t off, int gauge)
+{
+	char	 a[ADDR_STRLEN];
+	size_t	 i;
+	uint64_t v;
+
+	metrics_head(b, name, gauge ? "gauge" : "counter", help);
+	for (i = 0; i < s->nex; i++) {
+		addr_format(s->ex[i].addr, a, sizeof a);
+		if (off == (size_t)-1)
+			v = s->ex[i].templates;
+		else
+			memcpy(&v, (const char *)&s->ex[i].st + off, sizeof v);
+		buf_printf(b, "%s{exporter=\"%s\",version=\"%u\",domain=\"%u\"} "
+		    "%llu\n", name, a, s->ex[i].version, s->ex[i].domain,
+		    (unsigned long long)v);
+	}
+}
+
+int
+metrics_handler(const struct web_req *req, struct web_resp *resp)
+{
+	const struct snapshot	*s = req->snap;
+	struct buf		*b = &resp->body;
+	size_t			 i;
+	int			 c;
+
+	resp->status = 200;
+	resp->type = "text/plain; version=0.0.4; charset=utf-8";
+	metrics_exporters(b, s, "op25b_exporter_datagrams_total",
+	    "Datagrams or TCP messages received from the exporter.",
+	    offsetof(struct exporter_stats, datagrams), 0);
+	metrics_exporters(b, s, "op25b_exporter_records_total",
+	    "Flow records decoded.", offsetof(struct exporter_stats, records),
+	    0);
+	metrics_exporters(b, s, "op25b_exporter_lost_records_total",
+	    "Records estimated lost from sequence gaps.",
+	    offsetof(struct exporter_stats, lost), 0);
+	metrics_exporters(b, s, "op25b_exporter_late_records_total",
+	    "Records older than the oldest open bin.",
+	    offsetof(struct exporter_stats, late), 0);
+	metrics_exporters(b, s, "op25b_exporter_malformed_total",
+	    "Messages or sets that failed to parse.",
+	    offsetof(struct exporter_stats, malformed), 0);
+	metrics_exporters(b, s, "op25b_exporter_skewed_records_total",
+	    "Records dated too far from our clock (not binned).",
+	    offsetof(struct exporter_stats, skewed), 0);
+	metrics_exporters(b, s, "op25b_exporter_templates",
+	    "Templates held for the exporter.", (size_t)-1, 1);
+
+	metrics_head(b, "op25b_tap_packets_total", "counter",
+	    "Packets read by the pcap tap.");
+	for (i = 0; i < s->ntaps; i++)
+		buf_printf(b, "op25b_tap_packets_total{tap=\"%s\"} %llu\n",
+		    s->taps[i].name,
+		    (unsigned long long)s->taps[i].ps.packets);
+	metrics_head(b, "op25b_tap_drops_total", "counter",
+	    "Packets the kernel dropped for the tap.");
+	for (i = 0; i < s->ntaps; i++)
+		buf_printf(b, "op25b_tap_drops_total{tap=\"%s\"} %llu\n",
+		    s->taps[i].name, (unsigned long long)s->taps[i].ps.drops);
+
+	metrics_head(b, "op25b_sessions_total", "counter",
+	    "Sessions counted since op25bd started, by category.");
+	for (c = 0; c < CAT_MAX; c++)
+		buf_printf(b, "op25b_sessions_total{category=\"%s\"} %llu\n",
+		    series_cat_name(c),
+		    (unsigned long long)s->col.sessions[c]);
+	metrics_head(b, "op25b_refused_datagrams_total", "counter",
+	    "Datagrams refused by the allow-list or the exporter cap.");
+	buf_printf(b, "op25b_refused_datagrams_total %llu\n",
+	    (unsigned long long)s->refused_total);
+	metrics_head(b, "op25b_kernel_drops_total", "counter",
+	    "Datagrams the kernel dropped on a flow socket.");
+	buf_printf(b, "op25b_kernel_drops_total{socket=\"netflow\"} %u\n"
+	    "op25b_kernel_drops_total{socket=\"ipfix\"} %u\n",
+	    s->drops_netflow, s->drops_ipfix);
+	metrics_head(b, "op25b_open_bins", "gauge", "Time bins held open.");
+	buf_printf(b, "op25b_open_bins %zu\n", s->tally.bins);
+	metrics_head(b, "op25b_seconds_since_last_commit", "gauge",
+	    "Seconds since bins were last written to RRD.");
+	buf_printf(b, "op25b_seconds_since_last_commit %lld\n",
+	    (long long)(s->last_commit == 0 ? (s->now_ms - s->started_ms) /
+	    1000 : s->now_ms / 1000 - s->last_commit));
+	metrics_head(b, "op25b_web_requests_total", "counter",
+	    "HTTP requests answered, by status code.");
+	for (c = 100; c < 600; c++)
+		if (web_requests(c) > 0)
+			buf_printf(b, "op25b_web_requests_total{code=\"%d\"} "
+			    "%llu\n", c, (unsigned long long)web_requests(c));
+	return 0;
+}
