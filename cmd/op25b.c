@@ -28,6 +28,22 @@ static const struct cmd_entry cmd_table[] = {
 	    "share direct/(direct+relay), distinct direct hosts, late and lost,\n"
 	    "read back from the RRD files.  T is ISO 8601 UTC (2005-03-01,\n"
 	    "2005-03-01T12:00:00Z) or UNIX seconds; default: the last 24 hours.\n" },
+	{ "report", cmd_report,
+	    "report -c FILE [--cutover DATE] [--before DAYS] [--after DAYS] "
+	    "[--exclude DAYS] [--pool NAME | --service direct|roaming] "
+	    "[--min-complete PCT] [--json | --csv]",
+	    "The before/after effect of the block around a cut-over (the\n"
+	    "config's blocking_start, a pool's, or --cutover): daily averages\n"
+	    "per category, the direct share before, the growth of relay and\n"
+	    "submission mail, the estimated spam share (the 2005 study's and a\n"
+	    "stricter one), blocked attempts and distinct direct hosts per day.\n"
+	    "Windows are whole UTC days (default 14 before, 14 after; --exclude\n"
+	    "leaves out days on each side).  A window with less than\n"
+	    "--min-complete percent of its bins (default 95) is refused.\n" },
+	{ "top", cmd_top, "top -c FILE --day DATE [--limit N] [--json]",
+	    "A day's top direct senders from the dynamic pools (local data\n"
+	    "under DATA_DIR/local/, never exported): direct and blocked\n"
+	    "sessions, distinct destinations and octets.\n" },
 };
 
 #define CMD_COUNT	(sizeof cmd_table / sizeof cmd_table[0])

@@ -12,6 +12,8 @@
 
 #include "classify.h"
 #include "collect.h"
+#include "daily.h"
+#include "dayfile.h"
 #include "store_rrd.h"
 #include "tally.h"
 #include "xmalloc.h"
@@ -22,6 +24,7 @@ struct collect {
 	const struct conf	*conf;
 	int			 offline;
 	struct tally		*tally;
+	struct daily		*daily;
 	struct store		*store;
 	char			**names;	/* file name per slot */
 	size_t			 nslots;
@@ -31,6 +34,20 @@ struct collect {
 	size_t			 nrows;
 	struct collect_stats	 st;
 };
+
+static struct daily *
+collect_daily_new(const struct conf *conf)
+{
+	struct daily_params	 dp;
+
+	memset(&dp, 0, sizeof dp);
+	dp.npools = conf->npools;
+	dp.ipv6_host_prefix = conf->ipv6_host_prefix;
+	dp.grace = conf->grace;
+	dp.max_sources = conf->max_sources;
+	dp.top_n = conf->top_n;
+	return daily_new(&dp);
+}
 
 struct collect *
 collect_new(const struct conf *conf, int offline, char *err, size_t errlen)
@@ -58,6 +75,7 @@ collect_new(const struct conf *conf, int offline, char *err, size_t errlen)
 	tp.max_bins = conf->max_bins;
 	tp.max_hosts = conf->max_hosts;
 	c->tally = tally_new(&tp);
+	c->daily = collect_daily_new(conf);
 
 	xasprintf(&dir, "%s/%s", conf->data_dir, conf->site);
 	c->store = store_rrd_open(dir, conf->step, conf->rrdcached, err,
@@ -83,6 +101,7 @@ collect_free(struct collect *c)
 		free(c->names[i]);
 	free(c->names);
 	tally_free(c->tally);
+	daily_free(c->daily);
 	store_rrd_close(c->store);
 	free(c->starts);
 	free(c->rows);
@@ -166,6 +185,7 @@ collect_start(struct collect *c, int64_t now, char *err, size_t errlen)
 			floor = last;
 	}
 	tally_start(c->tally, floor);
+	daily_start(c->daily, now - (int64_t)c->conf->grace);
 	c->checked = 1;
 	return 0;
 }
@@ -192,6 +212,7 @@ collect_set_conf(struct collect *c, const struct conf *conf, char *err,
 	for (i = 0; i < conf->npools; i++)
 		map[i] = conf_pool_index(old, conf->pools[i].name);
 	tally_remap(c->tally, map, conf->npools);
+	daily_remap(c->daily, map, conf->npools);
 	free(map);
 
 	for (i = 0; i < c->nslots; i++)
@@ -228,6 +249,7 @@ collect_flow(struct collect *c, const struct flow *f)
 		c->st.refused++;
 		return;
 	}
+	daily_add(c->daily, f, &r);
 	c->st.sessions[r.cat] += r.sessions;
 }
 
@@ -243,6 +265,21 @@ collect_lost(struct collect *c, int64_t t, uint64_t n)
 	tally_add_lost(c->tally, t, n);
 }
 
+/* Write the days that fell due: distinct hosts and the top file. */
+static int
+collect_days(struct collect *c, int64_t now, char *err, size_t errlen)
+{
+	const struct daily_out	*o;
+
+	while ((o = daily_next(c->daily, now)) != NULL) {
+		if (dayfile_write_hosts(c->conf, o, err, errlen) == -1 ||
+		    dayfile_write_top(c->conf, o, err, errlen) == -1)
+			return -1;
+		c->st.days_written++;
+	}
+	return 0;
+}
+
 int
 collect_commit(struct collect *c, int64_t now, char *err, size_t errlen)
 {
@@ -251,7 +288,7 @@ collect_commit(struct collect *c, int64_t now, char *err, size_t errlen)
 	while ((o = tally_next(c->tally, now)) != NULL)
 		if (collect_take(c, o, err, errlen) == -1)
 			return -1;
-	return 0;
+	return collect_days(c, now, err, errlen);
 }
 
 int
@@ -272,6 +309,12 @@ const struct collect_stats *
 collect_stats(const struct collect *c)
 {
 	return &c->st;
+}
+
+const struct daily_stats *
+collect_daily_stats(const struct collect *c)
+{
+	return daily_stats(c->daily);
 }
 
 const struct tally_stats *

@@ -115,6 +115,9 @@ static const struct conf_key conf_keys[] = {
 
 	{ SEC_LOCAL, "keep_days", CT_UINT, 1, 36600, "400", 0,
 	    C(keep_days), 0 },
+	{ SEC_LOCAL, "top_n", CT_UINT, 1, 100000, "100", 0, C(top_n), 0 },
+	{ SEC_LOCAL, "max_sources", CT_UINT, 1024, 100000000, "1000000", 0,
+	    C(max_sources), 0 },
 
 	{ SEC_EXPORT, "key_file", CT_STRING, 0, 0, NULL, 0,
 	    C(export_key_file), 0 },

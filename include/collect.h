@@ -15,6 +15,7 @@
 #include "flow.h"
 #include "series.h"
 
+struct daily_stats;
 struct tally_stats;
 
 struct collect_stats {
@@ -25,6 +26,7 @@ struct collect_stats {
 	uint64_t	 bins_written;
 	int64_t		 first_bin;	/* INT64_MIN until a bin is written */
 	int64_t		 last_bin;
+	uint64_t	 days_written;	/* daily hosts and top files */
 };
 
 struct collect;
@@ -55,5 +57,6 @@ int		 collect_finish(struct collect *, char *, size_t);
 int64_t		 collect_floor(const struct collect *);
 const struct collect_stats *collect_stats(const struct collect *);
 const struct tally_stats *collect_tally_stats(const struct collect *);
+const struct daily_stats *collect_daily_stats(const struct collect *);
 
 #endif

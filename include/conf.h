@@ -96,7 +96,9 @@ struct conf {
 	size_t		 nmsa;
 
 	/* [local] */
-	unsigned	 keep_days;
+	unsigned	 keep_days;	/* top files kept */
+	unsigned	 top_n;		/* sources in a day's top list */
+	unsigned	 max_sources;	/* per-day sources held, all days */
 
 	/* [export] */
 	char		*export_key_file;

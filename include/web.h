@@ -29,6 +29,7 @@ struct web_req {
 	struct snapshot		*snap;	/* current; never NULL */
 	void			*conn;	/* for web_param */
 	int			 head;	/* HEAD: no body needed */
+	int			 local;	/* the client is on this host */
 };
 
 /* What a handler answers. */
@@ -61,6 +62,8 @@ int	api_summary(const struct web_req *, struct web_resp *);
 int	api_series(const struct web_req *, struct web_resp *);
 int	api_exporters(const struct web_req *, struct web_resp *);
 int	api_config(const struct web_req *, struct web_resp *);
+int	api_effect(const struct web_req *, struct web_resp *);
+int	api_top(const struct web_req *, struct web_resp *);
 int	graph_handler(const struct web_req *, struct web_resp *);
 int	metrics_handler(const struct web_req *, struct web_resp *);
 int	assets_handler(const struct web_req *, struct web_resp *);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "addr.h"
+#include "dayfile.h"
+#include "effect.h"
 #include "json.h"
 #include "store_rrd.h"
 #include "summary.h"
@@ -384,5 +386,140 @@ api_config(const struct web_req *req, struct web_resp *resp)
 	json_end_array(&j);
 	json_end_object(&j);
 	buf_puts(&resp->body, "\n");
+	return 0;
+}
+
+/* A day count parameter, 0..EFFECT_MAX_DAYS, or the default. */
+static int
+api_days(const struct web_req *req, const char *name, unsigned def,
+    unsigned *out)
+{
+	const char	*s = web_param(req, name);
+	char		*end;
+	unsigned long	 v;
+
+	*out = def;
+	if (s == NULL)
+		return 0;
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoul(s, &end, 10);
+	if (*end != '\0' || v > EFFECT_MAX_DAYS)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+int
+api_effect(const struct web_req *req, struct web_resp *resp)
+{
+	struct effect_params	 p;
+	struct effect		 e;
+	const char		*s;
+	char			 err[1024], *end;
+	double			 pct;
+	int			 rc;
+
+	memset(&p, 0, sizeof p);
+	p.cutover = CONF_NO_DATE;
+	p.min_complete = 0.95;
+	if ((s = web_param(req, "cutover")) != NULL &&
+	    (strchr(s, '-') == NULL || utc_parse(s, &p.cutover) == -1))
+		return web_error(resp, 400, "cutover: not a date (YYYY-MM-DD)");
+	if (api_days(req, "before", 14, &p.before) == -1 || p.before == 0 ||
+	    api_days(req, "after", 14, &p.after) == -1 || p.after == 0 ||
+	    api_days(req, "exclude", 0, &p.exclude) == -1)
+		return web_error(resp, 400, "before and after: 1 to %d days, "
+		    "exclude: 0 to %d", EFFECT_MAX_DAYS, EFFECT_MAX_DAYS);
+	if ((s = web_param(req, "min_complete")) != NULL) {
+		pct = strtod(s, &end);
+		if (*end != '\0' || end == s || !(pct >= 0 && pct <= 100))
+			return web_error(resp, 400, "min_complete: a percent");
+		p.min_complete = pct / 100;
+	}
+	if ((s = web_param(req, "pool")) != NULL && *s != '\0') {
+		if (conf_pool_index(req->snap->conf, s) == -1)
+			return web_error(resp, 404, "no pool \"%.64s\"", s);
+		p.pool = s;
+	}
+	if ((s = web_param(req, "service")) != NULL && *s != '\0') {
+		if (strcmp(s, "direct") != 0 && strcmp(s, "roaming") != 0)
+			return web_error(resp, 400, "service: direct or "
+			    "roaming");
+		p.service = s;
+	}
+	if (p.pool != NULL && p.service != NULL)
+		return web_error(resp, 400, "pool or service, not both");
+	rc = effect_compute(req->snap->conf, &p, &e, err, sizeof err);
+	if (rc == EFFECT_NODATA)
+		return web_error(resp, 404, "%s", err);
+	if (rc == -1)
+		return web_error(resp, 422, "%s", err);
+	api_json(resp);
+	effect_json(&e, &resp->body);
+	buf_puts(&resp->body, "\n");
+	effect_free(&e);
+	return 0;
+}
+
+int
+api_top(const struct web_req *req, struct web_resp *resp)
+{
+	struct dayfile_top	*t;
+	struct json		 j;
+	const char		*s;
+	char			 err[512], d[16], *end;
+	size_t			 n, i, limit = 100;
+	int64_t			 day;
+	long			 v;
+	int			 complete;
+
+	if (!req->local)
+		return web_error(resp, 403, "top senders are local data: ask "
+		    "from this host");
+	day = req->snap->now_ms / 1000 / 86400 * 86400 - 86400;
+	if ((s = web_param(req, "day")) != NULL &&
+	    utc_parse_date(s, &day) == -1)
+		return web_error(resp, 400, "day: not a date (YYYY-MM-DD)");
+	if ((s = web_param(req, "limit")) != NULL) {
+		v = strtol(s, &end, 10);
+		if (*end != '\0' || end == s || v < 1 || v > 100000)
+			return web_error(resp, 400, "limit: 1 to 100000");
+		limit = (size_t)v;
+	}
+	if (dayfile_read_top(req->snap->conf, day, &t, &n, &complete, err,
+	    sizeof err) == -1)
+		return web_error(resp, 404, "%s", err);
+	if (n > limit)
+		n = limit;
+	api_json(resp);
+	utc_format_date(day, d, sizeof d);
+	json_init(&j, &resp->body);
+	json_object(&j);
+	json_key(&j, "site");
+	json_string(&j, req->snap->conf->site);
+	json_key(&j, "day");
+	json_string(&j, d);
+	json_key(&j, "complete");
+	json_bool(&j, complete);
+	json_key(&j, "top");
+	json_array(&j);
+	for (i = 0; i < n; i++) {
+		json_object(&j);
+		api_u(&j, "rank", i + 1);
+		json_key(&j, "source");
+		json_string(&j, t[i].source);
+		json_key(&j, "pool");
+		json_string(&j, t[i].pool);
+		api_u(&j, "direct", t[i].direct);
+		api_u(&j, "blocked", t[i].blocked);
+		api_u(&j, "destinations", t[i].destinations);
+		api_u(&j, "octets", t[i].octets);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_end_object(&j);
+	buf_puts(&resp->body, "\n");
+	free(t);
 	return 0;
 }

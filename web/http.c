@@ -6,6 +6,7 @@
  * (total and per address), idle time and request size are set here.
  */
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,6 +39,8 @@ static const struct {
 	{ "/api/v1/series", 0, api_series },
 	{ "/api/v1/exporters", 0, api_exporters },
 	{ "/api/v1/config", 0, api_config },
+	{ "/api/v1/effect", 0, api_effect },
+	{ "/api/v1/top", 0, api_top },
 	{ "/metrics", 0, metrics_handler },
 	{ "/graph/", 1, graph_handler },
 	{ "/static/", 1, assets_handler },
@@ -116,6 +119,31 @@ web_range(const struct web_req *req, struct web_resp *resp, int64_t *from,
 	return 0;
 }
 
+/* 1 if the client connects from a loopback address. */
+static int
+web_is_local(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo	*ci;
+	const struct sockaddr		*sa;
+	const struct sockaddr_in6	*sin6;
+	static const unsigned char	 v4map[12] = { 0,0,0,0,0,0,0,0,0,0,
+	    0xff,0xff };
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return 0;
+	if (sa->sa_family == AF_INET)
+		return ((const unsigned char *)&((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr)[0] == 127;
+	if (sa->sa_family != AF_INET6)
+		return 0;
+	sin6 = (const void *)sa;
+	if (IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr))
+		return 1;
+	return memcmp(&sin6->sin6_addr, v4map, 12) == 0 &&
+	    sin6->sin6_addr.s6_addr[12] == 127;
+}
+
 /* Route a request to its handler. */
 static void
 web_dispatch(const struct web_req *req, struct web_resp *resp)
@@ -155,6 +183,7 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 	req.path = url;
 	req.conn = conn;
 	req.head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	req.local = web_is_local(conn);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && !req.head) {
 		/* A body, if any, is never read. */
 		*upload_size = 0;

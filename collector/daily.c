@@ -1,0 +1,386 @@
+/*
+ * Per-day source table.  Each open day has an open-addressing table of
+ * sources keyed by the (masked) source address; an entry carries its
+ * pool, direct and blocked sessions, octets and a small destination
+ * sketch: up to eight 32-bit destination hashes, then a 32-register
+ * HyperLogLog built from the same hashes.  A day is handed out once:
+ * its distinct count per pool is the number of entries, its top list
+ * the entries sorted by direct + blocked sessions (ties: direct, then
+ * octets, then the address, so the order is deterministic).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "daily.h"
+#include "tally.h"
+#include "xmalloc.h"
+
+#define DAILY_EXACT	8
+#define DAILY_HLL	0xff		/* ndst value: registers in use */
+#define DAILY_REGS	32
+
+struct daily_src {
+	uint64_t	 k0;
+	uint64_t	 k1;
+	uint64_t	 octets;
+	uint32_t	 direct;
+	uint32_t	 blocked;
+	int16_t		 pool;
+	uint8_t		 used;
+	uint8_t		 ndst;
+	union {
+		uint32_t	 dst[DAILY_EXACT];
+		uint8_t		 reg[DAILY_REGS];
+	} u;
+};
+
+struct daily_day {
+	int64_t			 day;		/* day number since 1970 */
+	struct daily_src	*tab;
+	size_t			 mask;
+	size_t			 count;
+};
+
+struct daily {
+	struct daily_params	 p;
+	struct daily_day	*days;		/* sorted by day */
+	size_t			 ndays;
+	int64_t			 floor;
+	int			 have_floor;
+	int			 live;
+	int			 handed;
+	struct daily_out	 out;
+	struct daily_stats	 st;
+};
+
+static uint64_t
+daily_mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static int64_t
+daily_floordiv(int64_t a, int64_t b)
+{
+	int64_t	 q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+struct daily *
+daily_new(const struct daily_params *p)
+{
+	struct daily	*d;
+
+	d = xcalloc(1, sizeof *d);
+	d->p = *p;
+	return d;
+}
+
+static void
+daily_out_clear(struct daily *d)
+{
+	free(d->out.hosts);
+	free(d->out.top);
+	memset(&d->out, 0, sizeof d->out);
+}
+
+void
+daily_free(struct daily *d)
+{
+	size_t	 i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->ndays; i++)
+		free(d->days[i].tab);
+	free(d->days);
+	daily_out_clear(d);
+	free(d);
+}
+
+void
+daily_start(struct daily *d, int64_t t)
+{
+	d->live = 1;
+	d->have_floor = 1;
+	d->floor = daily_floordiv(t, 86400);
+}
+
+/* The open day with this number, created if need be. */
+static struct daily_day *
+daily_day(struct daily *d, int64_t day)
+{
+	size_t	 i;
+
+	for (i = d->ndays; i > 0; i--) {
+		if (d->days[i - 1].day == day)
+			return &d->days[i - 1];
+		if (d->days[i - 1].day < day)
+			break;
+	}
+	d->days = xreallocarray(d->days, d->ndays + 1, sizeof *d->days);
+	memmove(&d->days[i + 1], &d->days[i],
+	    (d->ndays - i) * sizeof *d->days);
+	memset(&d->days[i], 0, sizeof d->days[i]);
+	d->days[i].day = day;
+	d->days[i].mask = 63;
+	d->days[i].tab = xcalloc(64, sizeof *d->days[i].tab);
+	d->ndays++;
+	d->st.days = d->ndays;
+	return &d->days[i];
+}
+
+static size_t
+daily_slot(const struct daily_day *dd, uint64_t k0, uint64_t k1)
+{
+	size_t	 i = (size_t)daily_mix(k0 ^ daily_mix(k1)) & dd->mask;
+
+	while (dd->tab[i].used && (dd->tab[i].k0 != k0 || dd->tab[i].k1 != k1))
+		i = (i + 1) & dd->mask;
+	return i;
+}
+
+static void
+daily_grow(struct daily_day *dd)
+{
+	struct daily_src	*old = dd->tab;
+	size_t			 i, n = dd->mask + 1;
+
+	dd->mask = n * 2 - 1;
+	dd->tab = xcalloc(n * 2, sizeof *dd->tab);
+	for (i = 0; i < n; i++)
+		if (old[i].used)
+			dd->tab[daily_slot(dd, old[i].k0, old[i].k1)] = old[i];
+	free(old);
+}
+
+/* Add a destination hash to a source's sketch. */
+static void
+daily_dst(struct daily_src *s, uint32_t h)
+{
+	uint32_t	 copy[DAILY_EXACT], rest;
+	unsigned	 i, rank;
+
+	if (s->ndst != DAILY_HLL) {
+		for (i = 0; i < s->ndst; i++)
+			if (s->u.dst[i] == h)
+				return;
+		if (s->ndst < DAILY_EXACT) {
+			s->u.dst[s->ndst++] = h;
+			return;
+		}
+		memcpy(copy, s->u.dst, sizeof copy);
+		memset(s->u.reg, 0, sizeof s->u.reg);
+		s->ndst = DAILY_HLL;
+		for (i = 0; i < DAILY_EXACT; i++)
+			daily_dst(s, copy[i]);
+	}
+	rest = h >> 5;
+	rank = rest == 0 ? 28 : (unsigned)__builtin_ctz(rest) + 1;
+	if (rank > s->u.reg[h & 31])
+		s->u.reg[h & 31] = (uint8_t)rank;
+}
+
+double
+daily_hll_estimate(const uint8_t *reg)
+{
+	double		 sum = 0, e, m = DAILY_REGS;
+	unsigned	 i, zeros = 0;
+
+	for (i = 0; i < DAILY_REGS; i++) {
+		sum += ldexp(1.0, -(int)reg[i]);
+		zeros += reg[i] == 0;
+	}
+	e = 0.697 * m * m / sum;
+	if (e <= 2.5 * m && zeros > 0)
+		e = m * log(m / zeros);
+	return e;
+}
+
+void
+daily_add(struct daily *d, const struct flow *f,
+    const struct classify_result *r)
+{
+	struct daily_day	*dd;
+	struct daily_src	*s;
+	uint8_t			 key[16];
+	uint64_t		 k0, k1, hd[2];
+	int64_t			 day;
+	size_t			 i;
+
+	if ((r->cat != CAT_DIRECT && r->cat != CAT_BLOCKED) || r->pool < 0)
+		return;
+	day = daily_floordiv(daily_floordiv(f->start_ms, 1000), 86400);
+	if (d->have_floor && (d->live || d->handed) && day < d->floor) {
+		day = d->floor;
+		d->st.late++;
+	}
+	if (!d->have_floor || (!d->live && !d->handed && day < d->floor)) {
+		d->floor = day;
+		d->have_floor = 1;
+	}
+	memcpy(key, f->src, 16);
+	if (!flow_addr_is_v4(key))
+		addr_mask(key, d->p.ipv6_host_prefix);
+	memcpy(&k0, key, 8);
+	memcpy(&k1, key + 8, 8);
+	dd = daily_day(d, day);
+	i = daily_slot(dd, k0, k1);
+	s = &dd->tab[i];
+	if (!s->used) {
+		if (d->st.sources >= d->p.max_sources) {
+			d->st.refused++;
+			return;
+		}
+		s->used = 1;
+		s->k0 = k0;
+		s->k1 = k1;
+		s->pool = (int16_t)r->pool;
+		dd->count++;
+		if (++d->st.sources > d->st.sources_peak)
+			d->st.sources_peak = d->st.sources;
+		if (dd->count * 4 > (dd->mask + 1) * 3) {
+			daily_grow(dd);
+			s = &dd->tab[daily_slot(dd, k0, k1)];
+		}
+	}
+	if (r->cat == CAT_DIRECT)
+		s->direct += (uint32_t)r->sessions;
+	else
+		s->blocked += (uint32_t)r->sessions;
+	s->octets += f->octets;
+	memcpy(&hd[0], f->dst, 8);
+	memcpy(&hd[1], f->dst + 8, 8);
+	daily_dst(s, (uint32_t)daily_mix(hd[0] ^ daily_mix(hd[1])));
+}
+
+static int
+daily_top_cmp(const void *a, const void *b)
+{
+	const struct daily_src	*x = *(const struct daily_src *const *)a;
+	const struct daily_src	*y = *(const struct daily_src *const *)b;
+	uint64_t		 tx = (uint64_t)x->direct + x->blocked;
+	uint64_t		 ty = (uint64_t)y->direct + y->blocked;
+	uint8_t			 ax[16], ay[16];
+
+	if (tx != ty)
+		return tx > ty ? -1 : 1;
+	if (x->direct != y->direct)
+		return x->direct > y->direct ? -1 : 1;
+	if (x->octets != y->octets)
+		return x->octets > y->octets ? -1 : 1;
+	memcpy(ax, &x->k0, 8);
+	memcpy(ax + 8, &x->k1, 8);
+	memcpy(ay, &y->k0, 8);
+	memcpy(ay + 8, &y->k1, 8);
+	return memcmp(ax, ay, 16);
+}
+
+/* Fill d->out from a day and drop the day. */
+static void
+daily_emit(struct daily *d, size_t idx, int complete)
+{
+	struct daily_day	*dd = &d->days[idx];
+	struct daily_src	**all;
+	struct daily_top	*t;
+	size_t			 i, n = 0;
+
+	daily_out_clear(d);
+	d->out.day = dd->day * 86400;
+	d->out.complete = complete;
+	d->out.hosts = xcalloc(d->p.npools + 1, sizeof *d->out.hosts);
+	all = xcalloc(dd->count + 1, sizeof *all);
+	for (i = 0; i <= dd->mask; i++) {
+		if (!dd->tab[i].used)
+			continue;
+		all[n++] = &dd->tab[i];
+		if (dd->tab[i].pool >= 0 &&
+		    (size_t)dd->tab[i].pool < d->p.npools)
+			d->out.hosts[dd->tab[i].pool]++;
+	}
+	d->out.site_hosts = n;
+	qsort(all, n, sizeof *all, daily_top_cmp);
+	d->out.ntop = n < d->p.top_n ? n : d->p.top_n;
+	d->out.top = xcalloc(d->out.ntop + 1, sizeof *d->out.top);
+	for (i = 0; i < d->out.ntop; i++) {
+		t = &d->out.top[i];
+		memcpy(t->addr, &all[i]->k0, 8);
+		memcpy(t->addr + 8, &all[i]->k1, 8);
+		t->prefix = flow_addr_is_v4(t->addr) ? 128 :
+		    d->p.ipv6_host_prefix;
+		t->pool = all[i]->pool;
+		t->direct = all[i]->direct;
+		t->blocked = all[i]->blocked;
+		t->octets = all[i]->octets;
+		t->destinations = all[i]->ndst == DAILY_HLL ?
+		    (uint64_t)llround(daily_hll_estimate(all[i]->u.reg)) :
+		    all[i]->ndst;
+	}
+	free(all);
+	d->st.sources -= dd->count;
+	free(dd->tab);
+	memmove(&d->days[idx], &d->days[idx + 1],
+	    (d->ndays - idx - 1) * sizeof *d->days);
+	d->ndays--;
+	d->st.days = d->ndays;
+}
+
+const struct daily_out *
+daily_next(struct daily *d, int64_t now)
+{
+	int64_t	 end;
+
+	if (d->ndays == 0)
+		return NULL;
+	if (now != TALLY_ALL) {
+		if (!d->live)
+			return NULL;
+		end = (d->days[0].day + 1) * 86400;
+		if (end + (int64_t)d->p.grace > now)
+			return NULL;
+	}
+	/* A live day handed out at stop is only part of the day. */
+	daily_emit(d, 0, !(d->live && now == TALLY_ALL));
+	if (d->out.day / 86400 >= d->floor) {
+		d->floor = d->out.day / 86400 + 1;
+		d->have_floor = 1;
+	}
+	d->handed = 1;
+	return &d->out;
+}
+
+void
+daily_remap(struct daily *d, const int *map, size_t npools)
+{
+	int	*old2new;
+	size_t	 i, j;
+
+	old2new = xcalloc(d->p.npools + 1, sizeof *old2new);
+	for (i = 0; i < d->p.npools; i++)
+		old2new[i] = -1;
+	for (i = 0; i < npools; i++)
+		if (map[i] >= 0 && (size_t)map[i] < d->p.npools)
+			old2new[map[i]] = (int)i;
+	for (i = 0; i < d->ndays; i++)
+		for (j = 0; j <= d->days[i].mask; j++)
+			if (d->days[i].tab[j].used &&
+			    d->days[i].tab[j].pool >= 0)
+				d->days[i].tab[j].pool = (int16_t)
+				    old2new[d->days[i].tab[j].pool];
+	free(old2new);
+	d->p.npools = npools;
+}
+
+const struct daily_stats *
+daily_stats(const struct daily *d)
+{
+	return &d->st;
+}

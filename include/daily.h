@@ -1,0 +1,78 @@
+/*
+ * daily: per UTC day, the sources in dynamic pools that had direct or
+ * blocked sessions - exact distinct counts per pool (IPv6 per
+ * ipv6_host_prefix) and per-source totals (direct, blocked, octets,
+ * distinct destinations) from which the day's top senders are taken.
+ * Days are held open like bins (live: until day end + grace; offline:
+ * until the end of the input).  Memory: 80 bytes a source at most 3/4
+ * load, about 107 bytes a source; capped at max_sources over all open
+ * days (refusals counted).  Distinct destinations are exact up to 8 per
+ * source, then a 32-register HyperLogLog (about 18% error).
+ */
+#ifndef OP25B_DAILY_H
+#define OP25B_DAILY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "classify.h"
+#include "flow.h"
+
+struct daily_params {
+	size_t		 npools;
+	unsigned	 ipv6_host_prefix;
+	unsigned	 grace;
+	size_t		 max_sources;
+	size_t		 top_n;
+};
+
+/* One source of the day's top list. */
+struct daily_top {
+	uint8_t		 addr[16];	/* masked for IPv6 */
+	unsigned	 prefix;	/* 128 for IPv4 (as mapped), else v6 */
+	int		 pool;
+	uint64_t	 direct;
+	uint64_t	 blocked;
+	uint64_t	 octets;
+	uint64_t	 destinations;	/* distinct, estimated past 6 */
+};
+
+/* A committed day. */
+struct daily_out {
+	int64_t		 day;		/* UNIX s of 00:00 UTC */
+	int		 complete;	/* 0 when handed out early (stop) */
+	uint64_t	*hosts;		/* per pool */
+	uint64_t	 site_hosts;
+	struct daily_top *top;		/* sorted, at most top_n */
+	size_t		 ntop;
+};
+
+struct daily_stats {
+	uint64_t	 refused;	/* sources over max_sources */
+	uint64_t	 late;		/* records below the oldest open day */
+	size_t		 sources;	/* held now */
+	size_t		 sources_peak;
+	size_t		 days;		/* open now */
+};
+
+struct daily;
+
+struct daily	*daily_new(const struct daily_params *);
+void		 daily_free(struct daily *);
+/* Live: the oldest day kept open (a time inside it). */
+void		 daily_start(struct daily *, int64_t);
+/* A classified record; only direct/blocked from dynamic pools count. */
+void		 daily_add(struct daily *, const struct flow *,
+		    const struct classify_result *);
+/*
+ * The next day due at `now` (its end + grace), or with TALLY_ALL every
+ * open day; NULL when none.  Valid until the next call.
+ */
+const struct daily_out *daily_next(struct daily *, int64_t);
+/* Remap pools after a reload (as tally_remap). */
+void		 daily_remap(struct daily *, const int *, size_t);
+const struct daily_stats *daily_stats(const struct daily *);
+/* Estimated distinct count of a 32-register HyperLogLog (for tests). */
+double		 daily_hll_estimate(const uint8_t *);
+
+#endif
