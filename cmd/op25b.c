@@ -44,6 +44,15 @@ static const struct cmd_entry cmd_table[] = {
 	    "A day's top direct senders from the dynamic pools (local data\n"
 	    "under DATA_DIR/local/, never exported): direct and blocked\n"
 	    "sessions, distinct destinations and octets.\n" },
+	{ "export", cmd_export, "export -c FILE [--from T --to T] -o BUNDLE",
+	    "Write a federation bundle: the site's aggregate RRD files as\n"
+	    "rrdtool dump XML (pools with export = no left out), a manifest\n"
+	    "and its HMAC-SHA256 under [export] key_file.  Counts only.\n" },
+	{ "import", cmd_import, "import -c FILE BUNDLE|URL",
+	    "Check a peer's bundle (signature with [peer NAME] key_file,\n"
+	    "every SHA-256, the XML) and install it as DATA_DIR/peers/SITE/,\n"
+	    "replacing an older copy in one step.  A URL is fetched with the\n"
+	    "token_file of the [peer] whose url it is.\n" },
 };
 
 #define CMD_COUNT	(sizeof cmd_table / sizeof cmd_table[0])

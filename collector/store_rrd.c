@@ -743,3 +743,40 @@ out:
 	pthread_mutex_unlock(&store_graph_mu);
 	return rc;
 }
+
+int
+store_rrd_dump(struct store *s, const char *name, const char *out, char *err,
+    size_t errlen)
+{
+	char	 path[PATH_MAX];
+	int	 rc;
+
+	if (store_path_err(s, name, path, sizeof path, err, errlen) == -1)
+		return -1;
+	if (s->daemon != NULL && store_rrdc_flush(path, err, errlen) == -1)
+		return -1;
+	pthread_mutex_lock(&store_graph_mu);
+	rrd_clear_error();
+	rc = rrd_dump_r(path, (char *)(uintptr_t)out);
+	if (rc != 0)
+		store_rrd_err(err, errlen, path, "dump failed");
+	rrd_clear_error();
+	pthread_mutex_unlock(&store_graph_mu);
+	return rc == 0 ? 0 : -1;
+}
+
+int
+store_rrd_restore(const char *xml, const char *rrd, char *err, size_t errlen)
+{
+	const char	*argv[] = { "restore", "--range-check", xml, rrd, NULL };
+	int		 rc;
+
+	pthread_mutex_lock(&store_graph_mu);
+	rrd_clear_error();
+	rc = rrd_restore(4, (char **)(uintptr_t)argv);
+	if (rc != 0)
+		store_rrd_err(err, errlen, xml, "restore failed");
+	rrd_clear_error();
+	pthread_mutex_unlock(&store_graph_mu);
+	return rc == 0 ? 0 : -1;
+}

@@ -26,6 +26,8 @@ int	cmd_ingest(const struct cmd_entry *, int, char **);
 int	cmd_summary(const struct cmd_entry *, int, char **);
 int	cmd_report(const struct cmd_entry *, int, char **);
 int	cmd_top(const struct cmd_entry *, int, char **);
+int	cmd_export(const struct cmd_entry *, int, char **);
+int	cmd_import(const struct cmd_entry *, int, char **);
 
 /* Print "usage: op25b ..." and the reason to stderr; returns 2. */
 int	cmd_usage(const struct cmd_entry *, const char *, ...)

@@ -92,4 +92,11 @@ void		 store_rrd_fetch_free(struct store_fetch *);
 int		 store_rrd_graph(int, const char **, const char *,
 		    struct buf *, char *, size_t);
 
+/* Dump DIR/name.rrd as rrdtool XML to a file.  0 or -1. */
+int		 store_rrd_dump(struct store *, const char *, const char *,
+		    char *, size_t);
+/* Restore an rrdtool XML dump into a new RRD file.  0 or -1. */
+int		 store_rrd_restore(const char *, const char *, char *,
+		    size_t);
+
 #endif

@@ -1,0 +1,91 @@
+/*
+ * op25b export: write a signed federation bundle of the site's counts.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "bundle.h"
+#include "cmd.h"
+
+int
+cmd_export(const struct cmd_entry *ce, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct conf	*c;
+	struct buf	 out;
+	const char	*path = NULL, *output = NULL;
+	char		 err[1024], tmp[4200];
+	int64_t		 from = 0, to = 0;
+	int		 ch, rc = CMD_EXIT_ERROR;
+	FILE		*f;
+
+	while ((ch = getopt_long(argc, argv, "c:f:t:o:h", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'f':
+			if (cmd_time(optarg, &from) == -1)
+				return cmd_usage(ce, "--from: \"%s\" is not a "
+				    "UTC time", optarg);
+			break;
+		case 't':
+			if (cmd_time(optarg, &to) == -1)
+				return cmd_usage(ce, "--to: \"%s\" is not a UTC "
+				    "time", optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			return cmd_help(ce);
+		default:
+			return cmd_usage(ce, "bad option");
+		}
+	}
+	if (optind != argc)
+		return cmd_usage(ce, "unexpected argument \"%s\"", argv[optind]);
+	if (path == NULL)
+		return cmd_usage(ce, "no configuration file (-c FILE)");
+	if (output == NULL)
+		return cmd_usage(ce, "no output file (-o BUNDLE)");
+	if ((from == 0) != (to == 0))
+		return cmd_usage(ce, "--from and --to go together");
+	if (from != 0 && to <= from)
+		return cmd_usage(ce, "--to must be after --from");
+	if ((c = cmd_conf(path)) == NULL)
+		return CMD_EXIT_USAGE;
+	buf_init(&out, BUNDLE_MAX);
+	if (bundle_export(c, from, to, time(NULL), NULL, &out, err,
+	    sizeof err) == -1) {
+		fprintf(stderr, "op25b export: %s\n", err);
+		goto out;
+	}
+	/* Written under a temporary name, then renamed into place. */
+	snprintf(tmp, sizeof tmp, "%s.tmp", output);
+	if ((f = fopen(tmp, "wb")) == NULL ||
+	    fwrite(out.data, 1, out.len, f) != out.len || fclose(f) != 0 ||
+	    rename(tmp, output) == -1) {
+		fprintf(stderr, "op25b export: %s: %s\n", output,
+		    strerror(errno));
+		remove(tmp);
+		goto out;
+	}
+	printf("%s: %zu bytes, site %s\n", output, out.len, c->site);
+	rc = CMD_EXIT_OK;
+out:
+	buf_free(&out);
+	conf_free(c);
+	return rc;
+}

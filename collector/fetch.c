@@ -1,0 +1,78 @@
+/*
+ * Peer pulls over HTTP(S).  libcurl does the transfer; we insist on
+ * verified TLS for https URLs, refuse redirects (a redirect could take
+ * the token elsewhere), bound the time and the size of the answer.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "bundle.h"
+#include "fetch.h"
+
+void
+fetch_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static size_t
+fetch_write(char *p, size_t size, size_t n, void *arg)
+{
+	struct buf	*b = arg;
+
+	if (buf_add(b, p, size * n) == -1)
+		return 0;	/* over the cap: libcurl aborts */
+	return size * n;
+}
+
+int
+fetch_url(const char *url, const char *token, long timeout, struct buf *out,
+    char *err, size_t errlen)
+{
+	struct curl_slist	*hdr = NULL;
+	char			 auth[4200], cerr[CURL_ERROR_SIZE];
+	long			 status = 0;
+	CURL			*c;
+	CURLcode		 rc;
+
+	if ((c = curl_easy_init()) == NULL) {
+		snprintf(err, errlen, "libcurl: cannot start a transfer");
+		return -1;
+	}
+	cerr[0] = '\0';
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)BUNDLE_MAX);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "op25b");
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fetch_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	if (token != NULL) {
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+		hdr = curl_slist_append(hdr, auth);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	}
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(c);
+	if (rc != CURLE_OK) {
+		snprintf(err, errlen, "%s: %s", url, cerr[0] != '\0' ? cerr :
+		    curl_easy_strerror(rc));
+		return -1;
+	}
+	if (status != 200) {
+		snprintf(err, errlen, "%s: HTTP %ld", url, status);
+		return -1;
+	}
+	return 0;
+}
