@@ -1016,6 +1016,12 @@ conf_free(struct conf *c)
 }
 
 int
+conf_name_valid(const char *s)
+{
+	return conf_name_ok(s);
+}
+
+int
 conf_pool_index(const struct conf *c, const char *name)
 {
 	size_t	 i;

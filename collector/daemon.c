@@ -26,6 +26,7 @@
 #include "in_pcap.h"
 #include "listen.h"
 #include "log.h"
+#include "pull.h"
 #include "snapshot.h"
 #include "tcptrack.h"
 #include "web.h"
@@ -82,6 +83,7 @@ struct daemon {
 	/* For the web side. */
 	struct snapbox		*box;
 	struct web		*web;
+	struct pull		*pull;
 	int64_t			 started_ms;
 	int64_t			 last_commit;
 	uint64_t		 last_bins;
@@ -231,6 +233,7 @@ daemon_new(struct conf *conf, char *err, size_t errlen)
 	if (strcmp(conf->web_listen, "off") != 0 &&
 	    (d->web = web_start(conf->web_listen, d->box, err, errlen)) == NULL)
 		goto fail;
+	d->pull = pull_start(conf);
 	return d;
 fail:
 	d->conf = NULL;		/* the caller still owns it */
@@ -245,6 +248,7 @@ daemon_free(struct daemon *d)
 
 	if (d == NULL)
 		return;
+	pull_stop(d->pull);
 	web_stop(d->web);
 	snapbox_free(d->box);
 	free(d->prev_records);
@@ -463,6 +467,13 @@ daemon_publish(struct daemon *d)
 	s->oldest_open_bin = collect_floor(d->col);
 	s->last_commit = d->last_commit;
 	s->generation = d->generation;
+	for (i = 0; i < n; i++)
+		if (s->ex[i].st.sampling > s->sampling_max)
+			s->sampling_max = s->ex[i].st.sampling;
+	if (d->pull != NULL) {
+		s->peers = xcalloc(d->conf->npeers + 1, sizeof *s->peers);
+		s->npeers = pull_status(d->pull, s->peers, d->conf->npeers);
+	}
 	snapbox_publish(d->box, s);
 }
 
@@ -508,6 +519,8 @@ daemon_do_reload(struct daemon *d)
 		    "restart only");
 	conf_free(d->conf);
 	d->conf = nc;
+	pull_stop(d->pull);
+	d->pull = pull_start(nc);
 	log_info("configuration reloaded: %zu pools", nc->npools);
 }
 

@@ -79,5 +79,6 @@ snapshot_put(struct snapshot *s)
 	free(s->ex);
 	free(s->taps);
 	free(s->refused);
+	free(s->peers);
 	free(s);
 }

@@ -113,44 +113,51 @@ void
 summary_json(const struct summary *s, struct buf *b)
 {
 	struct json	 j;
-	int		 i;
 
 	json_init(&j, b);
-	json_object(&j);
-	json_key(&j, "site");
-	json_string(&j, s->site);
-	json_key(&j, "pool");
+	summary_json_value(&j, s);
+}
+
+void
+summary_json_value(struct json *jp, const struct summary *s)
+{
+	int		 i;
+
+	json_object(jp);
+	json_key(jp, "site");
+	json_string(jp, s->site);
+	json_key(jp, "pool");
 	if (s->pool[0] == '\0')
-		json_null(&j);
+		json_null(jp);
 	else
-		json_string(&j, s->pool);
-	json_key(&j, "from");
-	json_int(&j, s->from);
-	json_key(&j, "to");
-	json_int(&j, s->to);
-	json_key(&j, "sessions");
-	json_object(&j);
+		json_string(jp, s->pool);
+	json_key(jp, "from");
+	json_int(jp, s->from);
+	json_key(jp, "to");
+	json_int(jp, s->to);
+	json_key(jp, "sessions");
+	json_object(jp);
 	for (i = 0; i < CAT_MAX; i++) {
-		json_key(&j, series_cat_name(i));
-		json_uint(&j, s->sessions[i]);
+		json_key(jp, series_cat_name(i));
+		json_uint(jp, s->sessions[i]);
 	}
-	json_end_object(&j);
-	json_key(&j, "octets");
-	json_object(&j);
+	json_end_object(jp);
+	json_key(jp, "octets");
+	json_object(jp);
 	for (i = 0; i < CAT_MAX; i++) {
-		json_key(&j, series_cat_name(i));
-		json_uint(&j, s->octets[i]);
+		json_key(jp, series_cat_name(i));
+		json_uint(jp, s->octets[i]);
 	}
-	json_end_object(&j);
-	json_key(&j, "direct_share");
-	json_double(&j, s->direct_share, 10);
-	json_key(&j, "direct_hosts_max");
-	json_uint(&j, s->direct_hosts_max);
-	json_key(&j, "late");
-	json_uint(&j, s->late);
-	json_key(&j, "lost");
-	json_uint(&j, s->lost);
-	json_end_object(&j);
+	json_end_object(jp);
+	json_key(jp, "direct_share");
+	json_double(jp, s->direct_share, 10);
+	json_key(jp, "direct_hosts_max");
+	json_uint(jp, s->direct_hosts_max);
+	json_key(jp, "late");
+	json_uint(jp, s->late);
+	json_key(jp, "lost");
+	json_uint(jp, s->lost);
+	json_end_object(jp);
 }
 
 void

@@ -126,6 +126,8 @@ struct conf	*conf_parse(const char *, const char *, size_t, char *, size_t);
  */
 struct conf	*conf_ref(struct conf *);
 void		 conf_free(struct conf *);
+/* 1 if a string is a valid site, pool or peer name. */
+int		 conf_name_valid(const char *);
 /* Index of a pool by name, or -1. */
 int		 conf_pool_index(const struct conf *, const char *);
 /* Index of a peer by name, or -1. */

@@ -17,6 +17,7 @@
 #include "exporter.h"
 #include "extable.h"
 #include "in_pcap.h"
+#include "pull.h"
 #include "tally.h"
 #include "tcptrack.h"
 
@@ -61,6 +62,9 @@ struct snapshot {
 	int64_t			 oldest_open_bin;	/* INT64_MIN: none */
 	int64_t			 last_commit;		/* UNIX s; 0: never */
 	uint64_t		 generation;	/* bumps when bins are written */
+	struct pull_status	*peers;		/* peer pulls */
+	size_t			 npeers;
+	uint32_t		 sampling_max;	/* largest exporter interval */
 };
 
 struct snapbox;

@@ -38,6 +38,9 @@ struct summary {
 int	summary_read(const struct conf *, const char *, const char *,
 	    int64_t, int64_t, struct summary *, char *, size_t);
 void	summary_json(const struct summary *, struct buf *);
+struct json;
+/* The same object as a value inside a document being written. */
+void	summary_json_value(struct json *, const struct summary *);
 void	summary_text(const struct summary *, struct buf *);
 
 #endif

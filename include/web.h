@@ -39,6 +39,9 @@ struct web_resp {
 	struct buf		 body;
 	const unsigned char	*fixed;	/* static body instead of buf */
 	size_t			 fixedlen;
+	unsigned char		*owned;	/* malloc'd body, freed when sent */
+	size_t			 ownedlen;
+	const char		*auth;	/* WWW-Authenticate, with a 401 */
 	const char		*cache;	/* Cache-Control, or NULL */
 };
 
@@ -47,6 +50,8 @@ void		 web_stop(struct web *);
 
 /* A query parameter, or NULL (http.c). */
 const char	*web_param(const struct web_req *, const char *);
+/* A request header, or NULL (http.c). */
+const char	*web_header(const struct web_req *, const char *);
 /* Answer an error as JSON {"error": ...} (http.c). */
 int		 web_error(struct web_resp *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -64,6 +69,8 @@ int	api_exporters(const struct web_req *, struct web_resp *);
 int	api_config(const struct web_req *, struct web_resp *);
 int	api_effect(const struct web_req *, struct web_resp *);
 int	api_top(const struct web_req *, struct web_resp *);
+int	fed_export(const struct web_req *, struct web_resp *);
+int	fed_api(const struct web_req *, struct web_resp *);
 int	graph_handler(const struct web_req *, struct web_resp *);
 int	metrics_handler(const struct web_req *, struct web_resp *);
 int	assets_handler(const struct web_req *, struct web_resp *);

@@ -27,18 +27,43 @@ api_json(struct web_resp *resp)
 	resp->type = "application/json";
 }
 
+/* A peer's pool name: the characters of a config name only. */
+static int
+api_name_ok(const char *s)
+{
+	const char	*p;
+
+	if (*s == '\0' || *s == '.' || strlen(s) > CONF_NAME_MAX)
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+		    *p == '-'))
+			return 0;
+	return 1;
+}
+
 int
 api_summary(const struct web_req *req, struct web_resp *resp)
 {
 	struct summary	 s;
-	const char	*pool;
+	const char	*pool, *peer = web_param(req, "peer");
 	char		 err[512];
 	int64_t		 from, to;
 	int		 rc;
 
 	if (web_range(req, resp, &from, &to, &pool) == -1)
 		return -1;
-	rc = summary_read(req->snap->conf, pool, NULL, from, to, &s, err,
+	if (peer != NULL) {
+		if (conf_peer_index(req->snap->conf, peer) == -1)
+			return web_error(resp, 404, "no [peer %.64s]", peer);
+		pool = web_param(req, "pool");
+		if (pool != NULL && *pool == '\0')
+			pool = NULL;
+		if (pool != NULL && !api_name_ok(pool))
+			return web_error(resp, 400, "pool: not a pool name");
+	}
+	rc = summary_read(req->snap->conf, pool, peer, from, to, &s, err,
 	    sizeof err);
 	if (rc == SUMMARY_NODATA)
 		return web_error(resp, 404, "%s", err);

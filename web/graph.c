@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "peers.h"
 #include "store_rrd.h"
 #include "utc.h"
 #include "web.h"
@@ -67,16 +68,15 @@ graph_arg(struct gctx *g, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* DATA_DIR/<site>/name.rrd with ':' escaped for DEF. */
+/* DIR/name.rrd with ':' escaped for DEF; -1 if it does not exist. */
 static int
-graph_file(const struct conf *c, const char *name, char *out, size_t len)
+graph_file_in(const char *dir, const char *name, char *out, size_t len)
 {
 	char		 path[PATH_MAX];
 	const char	*p;
 	size_t		 o = 0;
 
-	snprintf(path, sizeof path, "%s/%s/%s.rrd", c->data_dir, c->site,
-	    name);
+	snprintf(path, sizeof path, "%s/%s.rrd", dir, name);
 	if (access(path, R_OK) == -1)
 		return -1;
 	for (p = path; *p != '\0' && o + 2 < len; p++) {
@@ -85,6 +85,201 @@ graph_file(const struct conf *c, const char *name, char *out, size_t len)
 		out[o++] = *p;
 	}
 	out[o] = '\0';
+	return 0;
+}
+
+/* DATA_DIR/<site>/name.rrd, escaped. */
+static int
+graph_file(const struct conf *c, const char *name, char *out, size_t len)
+{
+	char	 dir[PATH_MAX];
+
+	snprintf(dir, sizeof dir, "%s/%s", c->data_dir, c->site);
+	return graph_file_in(dir, name, out, len);
+}
+
+#define GRAPH_MAXSITES	16
+
+/* The sites with data: ours first, then each peer whose bundle we hold. */
+struct graph_sites {
+	size_t		 n;
+	char		 name[GRAPH_MAXSITES][CONF_NAME_MAX + 1];
+	char		 file[GRAPH_MAXSITES][PATH_MAX * 2];
+	int64_t		 cutover[GRAPH_MAXSITES];
+};
+
+static void
+graph_sites(const struct conf *c, struct graph_sites *gs)
+{
+	struct peer_info	 pi;
+	char			 dir[PATH_MAX], err[256];
+	size_t			 i;
+
+	memset(gs, 0, sizeof *gs);
+	if (graph_file(c, "site", gs->file[0], sizeof gs->file[0]) == 0) {
+		snprintf(gs->name[0], sizeof gs->name[0], "%s", c->site);
+		gs->cutover[0] = c->blocking_start;
+		gs->n++;
+	}
+	for (i = 0; i < c->npeers && gs->n < GRAPH_MAXSITES; i++) {
+		peers_dir(c, c->peers[i].name, dir, sizeof dir);
+		if (graph_file_in(dir, "site", gs->file[gs->n],
+		    sizeof gs->file[0]) == -1)
+			continue;
+		snprintf(gs->name[gs->n], sizeof gs->name[0], "%s",
+		    c->peers[i].name);
+		gs->cutover[gs->n] = CONF_NO_DATE;
+		if (peers_read(c, c->peers[i].name, &pi, err, sizeof err) == 0) {
+			gs->cutover[gs->n] = pi.blocking_start;
+			peers_info_free(&pi);
+		}
+		gs->n++;
+	}
+}
+
+/* Each ISP's direct share, with its cut-over in its colour. */
+static int
+graph_fed_share(struct gctx *g)
+{
+	struct graph_sites	 gs;
+	char			 d[16];
+	size_t			 i;
+
+	graph_sites(g->c, &gs);
+	if (gs.n == 0)
+		return -1;
+	graph_arg(g, "--title=direct share per ISP");
+	graph_arg(g, "--vertical-label=percent");
+	graph_arg(g, "--upper-limit=100");
+	graph_arg(g, "--rigid");
+	for (i = 0; i < gs.n; i++) {
+		graph_arg(g, "DEF:d%zu=%s:direct:AVERAGE", i, gs.file[i]);
+		graph_arg(g, "DEF:r%zu=%s:relay:AVERAGE", i, gs.file[i]);
+		graph_arg(g, "CDEF:s%zu=d%zu,d%zu,r%zu,+,/,100,*", i, i, i, i);
+		graph_arg(g, "LINE2:s%zu%s:%s", i, graph_pool_colors[i % 10],
+		    gs.name[i]);
+		if (gs.cutover[i] != CONF_NO_DATE &&
+		    gs.cutover[i] >= g->from && gs.cutover[i] <= g->to) {
+			utc_format_date(gs.cutover[i], d, sizeof d);
+			graph_arg(g, "VRULE:%lld%s:cut-over %s %s:dashes",
+			    (long long)gs.cutover[i],
+			    graph_pool_colors[i % 10], gs.name[i], d);
+		}
+	}
+	graph_arg(g, "COMMENT:\\n");
+	return 0;
+}
+
+/* All sessions of every ISP, stacked by ISP. */
+static int
+graph_fed_total(struct gctx *g)
+{
+	struct graph_sites	 gs;
+	size_t			 i;
+	int			 k;
+
+	graph_sites(g->c, &gs);
+	if (gs.n == 0)
+		return -1;
+	graph_arg(g, "--title=sessions of all ISPs, stacked by ISP");
+	graph_arg(g, "--vertical-label=sessions / %u s", g->c->step);
+	for (i = 0; i < gs.n; i++) {
+		for (k = 0; k < CAT_MAX; k++)
+			graph_arg(g, "DEF:x%zu_%d=%s:%s:AVERAGE", i, k,
+			    gs.file[i], series_cat_name(k));
+		graph_arg(g, "CDEF:t%zu=x%zu_0,x%zu_1,+,x%zu_2,+,x%zu_3,+,"
+		    "x%zu_4,+,x%zu_5,+,x%zu_6,+,%u,*", i, i, i, i, i, i, i, i,
+		    g->c->step);
+		graph_arg(g, "AREA:t%zu%s:%s%s", i, graph_pool_colors[i % 10],
+		    gs.name[i], i == 0 ? "" : ":STACK");
+	}
+	graph_arg(g, "COMMENT:\\n");
+	return 0;
+}
+
+/* All ISPs together, stacked by category. */
+static int
+graph_fed_category(struct gctx *g)
+{
+	struct graph_sites	 gs;
+	struct buf		 rpn;
+	size_t			 i;
+	int			 k;
+
+	graph_sites(g->c, &gs);
+	if (gs.n == 0)
+		return -1;
+	graph_arg(g, "--title=sessions of all ISPs, stacked by category");
+	graph_arg(g, "--vertical-label=sessions / %u s", g->c->step);
+	graph_arg(g, "--legend-position=east");
+	buf_init(&rpn, 8192);
+	for (k = 0; k < CAT_MAX; k++) {
+		buf_reset(&rpn);
+		for (i = 0; i < gs.n; i++) {
+			graph_arg(g, "DEF:y%zu_%d=%s:%s:AVERAGE", i, k,
+			    gs.file[i], series_cat_name(k));
+			buf_printf(&rpn, i == 0 ? "y%zu_%d,UN,0,y%zu_%d,IF" :
+			    ",y%zu_%d,UN,0,y%zu_%d,IF,+", i, k, i, k);
+		}
+		graph_arg(g, "CDEF:c%d=%s,%u,*", k, buf_str(&rpn), g->c->step);
+		graph_arg(g, "AREA:c%d%s:%s%s", k, graph_colors[k],
+		    series_cat_name(k), k == 0 ? "" : ":STACK");
+	}
+	buf_free(&rpn);
+	return 0;
+}
+
+/*
+ * Displacement: the direct share of all other ISPs together around one
+ * ISP's cut-over - did its block push spam elsewhere?
+ */
+static int
+graph_fed_displacement(struct gctx *g, const char *site)
+{
+	struct graph_sites	 gs;
+	struct buf		 dsum, rsum;
+	char			 d[16];
+	size_t			 i, me = (size_t)-1, others = 0;
+
+	graph_sites(g->c, &gs);
+	for (i = 0; i < gs.n; i++)
+		if (strcmp(gs.name[i], site) == 0)
+			me = i;
+	if (me == (size_t)-1)
+		return -1;
+	buf_init(&dsum, 8192);
+	buf_init(&rsum, 8192);
+	for (i = 0; i < gs.n; i++) {
+		if (i == me)
+			continue;
+		graph_arg(g, "DEF:d%zu=%s:direct:AVERAGE", i, gs.file[i]);
+		graph_arg(g, "DEF:r%zu=%s:relay:AVERAGE", i, gs.file[i]);
+		buf_printf(&dsum, others == 0 ? "d%zu" : ",d%zu,+", i);
+		buf_printf(&rsum, others == 0 ? "r%zu" : ",r%zu,+", i);
+		others++;
+	}
+	if (others == 0) {
+		buf_free(&dsum);
+		buf_free(&rsum);
+		return -1;
+	}
+	graph_arg(g, "--title=direct share of the other ISPs around %s's "
+	    "cut-over", site);
+	graph_arg(g, "--vertical-label=percent");
+	graph_arg(g, "--upper-limit=100");
+	graph_arg(g, "--rigid");
+	graph_arg(g, "CDEF:od=%s", buf_str(&dsum));
+	graph_arg(g, "CDEF:or=%s", buf_str(&rsum));
+	graph_arg(g, "CDEF:os=od,od,or,+,/,100,*");
+	graph_arg(g, "LINE2:os#9467bd:direct share of the others");
+	if (gs.cutover[me] != CONF_NO_DATE) {
+		utc_format_date(gs.cutover[me], d, sizeof d);
+		graph_arg(g, "VRULE:%lld#cc0000:cut-over %s %s",
+		    (long long)gs.cutover[me], site, d);
+	}
+	graph_arg(g, "COMMENT:\\n");
+	buf_free(&dsum);
+	buf_free(&rsum);
 	return 0;
 }
 
@@ -281,6 +476,10 @@ static const struct {
 	{ "pools", 0, graph_pools },
 	{ "hosts", 1, graph_hosts },
 	{ "completeness", 1, graph_completeness },
+	{ "fed_share", 0, graph_fed_share },
+	{ "fed_total", 0, graph_fed_total },
+	{ "fed_category", 0, graph_fed_category },
+	{ "fed_displacement", 0, NULL },
 };
 
 /* A zone name that exists under /usr/share/zoneinfo, nothing else. */
@@ -358,6 +557,7 @@ graph_handler(const struct web_req *req, struct web_resp *resp)
 {
 	struct gctx	 g;
 	const char	*name = req->path + strlen("/graph/"), *dot, *tz;
+	const char	*site = NULL;
 	char		 base[32], err[512], *key;
 	size_t		 i, n;
 	long		 w, h;
@@ -380,7 +580,8 @@ graph_handler(const struct web_req *req, struct web_resp *resp)
 			break;
 	if (i == sizeof graph_table / sizeof graph_table[0])
 		return web_error(resp, 404, "no graph \"%s\" (sessions, share, "
-		    "pools, hosts, completeness)", base);
+		    "pools, hosts, completeness, fed_share, fed_total, "
+		    "fed_category, fed_displacement)", base);
 
 	memset(&g, 0, sizeof g);
 	g.c = req->snap->conf;
@@ -393,16 +594,21 @@ graph_handler(const struct web_req *req, struct web_resp *resp)
 		return web_error(resp, 400, "width: 100 to 4000");
 	if ((h = graph_num(web_param(req, "height"), 250, 50, 2000)) == -1)
 		return web_error(resp, 400, "height: 50 to 2000");
+	site = web_param(req, "site");
+	if (graph_table[i].build == NULL && (site == NULL ||
+	    conf_name_valid(site) == 0))
+		return web_error(resp, 400, "site: the ISP whose cut-over to "
+		    "show");
 	tz = web_param(req, "tz");
 	if (tz != NULL && (strcmp(tz, "UTC") == 0 || *tz == '\0'))
 		tz = NULL;
 	if (tz != NULL && !graph_tz_ok(tz))
 		return web_error(resp, 400, "tz: not a time zone name");
 
-	xasprintf(&key, "%s|%d|%lld|%lld|%s|%ld|%ld|%s|%llu", base, svg,
+	xasprintf(&key, "%s|%d|%lld|%lld|%s|%ld|%ld|%s|%s|%llu", base, svg,
 	    (long long)g.from, (long long)g.to, g.pool != NULL ? g.pool : "",
-	    w, h, tz != NULL ? tz : "", (unsigned long long)
-	    req->snap->generation);
+	    w, h, tz != NULL ? tz : "", site != NULL ? site : "",
+	    (unsigned long long)req->snap->generation);
 	resp->type = svg ? "image/svg+xml" : "image/png";
 	resp->status = 200;
 	if (graph_cache_get(key, resp)) {
@@ -422,7 +628,8 @@ graph_handler(const struct web_req *req, struct web_resp *resp)
 	graph_arg(&g, "--disable-rrdtool-tag");
 	graph_arg(&g, "--watermark=op25b %s %s", g.c->site,
 	    tz != NULL ? tz : "UTC");
-	if (graph_table[i].build(&g) == -1) {
+	if (graph_table[i].build == NULL ? graph_fed_displacement(&g,
+	    site) == -1 : graph_table[i].build(&g) == -1) {
 		web_error(resp, 404, "no data yet for graph %s", base);
 		goto out;
 	}

@@ -41,6 +41,8 @@ static const struct {
 	{ "/api/v1/config", 0, api_config },
 	{ "/api/v1/effect", 0, api_effect },
 	{ "/api/v1/top", 0, api_top },
+	{ "/api/v1/export", 0, fed_export },
+	{ "/api/v1/federation", 0, fed_api },
 	{ "/metrics", 0, metrics_handler },
 	{ "/graph/", 1, graph_handler },
 	{ "/static/", 1, assets_handler },
@@ -48,6 +50,7 @@ static const struct {
 	{ "/effect", 0, assets_handler },
 	{ "/pools", 0, assets_handler },
 	{ "/exporters", 0, assets_handler },
+	{ "/federation", 0, assets_handler },
 };
 
 const char *
@@ -55,6 +58,12 @@ web_param(const struct web_req *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
 	    name);
+}
+
+const char *
+web_header(const struct web_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
 int
@@ -69,6 +78,8 @@ web_error(struct web_resp *resp, int status, const char *fmt, ...)
 	va_end(ap);
 	buf_reset(&resp->body);
 	resp->fixed = NULL;
+	free(resp->owned);
+	resp->owned = NULL;
 	resp->status = status;
 	resp->type = "application/json";
 	json_init(&j, &resp->body);
@@ -95,6 +106,8 @@ web_range(const struct web_req *req, struct web_resp *resp, int64_t *from,
 	const char	*f = web_param(req, "from"), *t = web_param(req, "to");
 	const char	*p = web_param(req, "pool");
 
+	if (pool != NULL && web_param(req, "peer") != NULL)
+		p = NULL;	/* a peer's pools are checked by the caller */
 	*to = req->snap->now_ms / 1000;
 	if (t != NULL && utc_parse(t, to) == -1)
 		return web_error(resp, 400, "to: \"%.64s\" is not a UTC time "
@@ -197,7 +210,10 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 		web_error(&resp, 500, "response too large");
 	snapshot_put(req.snap);
 
-	if (resp.fixed != NULL)
+	if (resp.owned != NULL)
+		r = MHD_create_response_from_buffer(resp.ownedlen, resp.owned,
+		    MHD_RESPMEM_MUST_FREE);
+	else if (resp.fixed != NULL)
 		r = MHD_create_response_from_buffer(resp.fixedlen,
 		    (void *)(uintptr_t)resp.fixed, MHD_RESPMEM_PERSISTENT);
 	else
@@ -214,6 +230,9 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (resp.status == 405)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (resp.status == 401)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		    resp.auth != NULL ? resp.auth : "Bearer");
 	if (resp.status > 0 && resp.status < 600)
 		__atomic_add_fetch(&web_counts[resp.status], 1,
 		    __ATOMIC_RELAXED);

@@ -1,0 +1,106 @@
+/*
+ * A peer's manifest, read back from the bundle we installed (it was
+ * verified on import; it is parsed again here as untrusted all the
+ * same, since files on disk can change).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "jsonr.h"
+#include "peers.h"
+#include "utc.h"
+#include "xmalloc.h"
+
+void
+peers_dir(const struct conf *c, const char *site, char *out, size_t len)
+{
+	snprintf(out, len, "%s/peers/%s", c->data_dir, site);
+}
+
+static int64_t
+peers_date(const struct jsonr *o, const char *key)
+{
+	const char	*s;
+	int64_t		 t;
+
+	if (jsonr_str(o, key, &s) == -1 || strchr(s, '-') == NULL ||
+	    utc_parse(s, &t) == -1)
+		return CONF_NO_DATE;
+	return t;
+}
+
+int
+peers_read(const struct conf *c, const char *site, struct peer_info *pi,
+    char *err, size_t errlen)
+{
+	struct jsonr		*m;
+	const struct jsonr	*pools, *p;
+	struct buf		 b;
+	const char		*s;
+	char			 dir[4096], path[4200], chunk[65536];
+	size_t			 n;
+	FILE			*f;
+
+	memset(pi, 0, sizeof *pi);
+	peers_dir(c, site, dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/manifest.json", dir);
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "no data from peer %s yet (%s: %s)", site,
+		    path, strerror(errno));
+		return -1;
+	}
+	buf_init(&b, 4 * 1024 * 1024);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	m = jsonr_parse(buf_str(&b), b.len, err, errlen);
+	buf_free(&b);
+	if (m == NULL)
+		return -1;
+	snprintf(pi->site, sizeof pi->site, "%s", site);
+	if (jsonr_int(m, "generated", &pi->generated) == -1 ||
+	    jsonr_int(m, "from", &pi->from) == -1 ||
+	    jsonr_int(m, "to", &pi->to) == -1) {
+		snprintf(err, errlen, "%s: incomplete manifest", path);
+		jsonr_free(m);
+		return -1;
+	}
+	pi->blocking_start = peers_date(m, "blocking_start");
+	if ((pools = jsonr_get(m, "pools")) != NULL &&
+	    pools->type == JSONR_ARR) {
+		for (p = pools->child; p != NULL; p = p->next) {
+			struct peer_pool *pp;
+
+			if (jsonr_str(p, "name", &s) == -1 ||
+			    strlen(s) > CONF_NAME_MAX || strchr(s, '/') != NULL)
+				continue;
+			pi->pools = xreallocarray(pi->pools, pi->npools + 1,
+			    sizeof *pi->pools);
+			pp = &pi->pools[pi->npools++];
+			memset(pp, 0, sizeof *pp);
+			snprintf(pp->name, sizeof pp->name, "%s", s);
+			pp->kind = jsonr_str(p, "kind", &s) == 0 &&
+			    strcmp(s, "static") == 0 ? CONF_KIND_STATIC :
+			    CONF_KIND_DYNAMIC;
+			pp->service = jsonr_str(p, "service", &s) == 0 &&
+			    strcmp(s, "roaming") == 0 ? CONF_SERVICE_ROAMING :
+			    CONF_SERVICE_DIRECT;
+			pp->cutover = peers_date(p, "cutover");
+		}
+	}
+	jsonr_free(m);
+	return 0;
+}
+
+void
+peers_info_free(struct peer_info *pi)
+{
+	if (pi == NULL)
+		return;
+	free(pi->pools);
+	pi->pools = NULL;
+	pi->npools = 0;
+}

@@ -1,0 +1,182 @@
+/*
+ * Peer pulls in their own thread, so a slow or dead peer never holds up
+ * the collector or the web.  Each peer has a next-attempt time; the
+ * thread sleeps on a condition variable until the earliest one (or a
+ * stop), fetches, imports, and reschedules: the interval after success,
+ * 60 s doubling up to the interval after failures.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bundle.h"
+#include "fetch.h"
+#include "pull.h"
+#include "xmalloc.h"
+
+struct pull {
+	struct conf		*conf;
+	pthread_t		 thread;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	int			 stop;
+	struct pull_status	*st;
+	size_t			 n;
+	size_t			*peer;		/* conf->peers index */
+};
+
+static void
+pull_one(struct pull *p, size_t i, int64_t now)
+{
+	const struct conf_peer	*cp = &p->conf->peers[p->peer[i]];
+	struct bundle_info	 info;
+	struct buf		 in, token;
+	char			 err[512];
+	int			 ok = 0;
+	unsigned		 delay;
+
+	buf_init(&in, BUNDLE_MAX);
+	buf_init(&token, 4096);
+	err[0] = '\0';
+	if (cp->token_file != NULL &&
+	    bundle_secret(cp->token_file, &token, err, sizeof err) == -1)
+		;
+	else if (fetch_url(cp->url, token.len > 0 ? buf_str(&token) : NULL,
+	    300, &in, err, sizeof err) == -1)
+		;
+	else if (bundle_import(p->conf, (const uint8_t *)in.data, in.len,
+	    &info, err, sizeof err) == -1 &&
+	    strstr(err, "is not newer") == NULL)
+		;
+	else
+		ok = 1;
+	buf_free(&in);
+	buf_free(&token);
+
+	pthread_mutex_lock(&p->mu);
+	p->st[i].last_attempt = now;
+	p->st[i].pulls++;
+	if (ok) {
+		p->st[i].last_success = now;
+		if (strstr(err, "is not newer") == NULL)
+			p->st[i].generated = info.generated;
+		p->st[i].failures = 0;
+		p->st[i].last_error[0] = '\0';
+		p->st[i].next = now + cp->interval;
+	} else {
+		p->st[i].errors++;
+		p->st[i].failures++;
+		snprintf(p->st[i].last_error, sizeof p->st[i].last_error, "%s",
+		    err);
+		delay = p->st[i].failures > 10 ? cp->interval :
+		    60u << (p->st[i].failures - 1);
+		if (delay > cp->interval)
+			delay = cp->interval;
+		p->st[i].next = now + delay;
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void *
+pull_main(void *arg)
+{
+	struct pull	*p = arg;
+	struct timespec	 until;
+	int64_t		 now, next;
+	size_t		 i;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->stop) {
+		now = time(NULL);
+		next = INT64_MAX;
+		for (i = 0; i < p->n; i++)
+			if (p->st[i].next < next)
+				next = p->st[i].next;
+		if (next > now) {
+			until.tv_sec = (time_t)next;
+			until.tv_nsec = 0;
+			pthread_cond_timedwait(&p->cv, &p->mu, &until);
+			continue;
+		}
+		for (i = 0; i < p->n && !p->stop; i++) {
+			if (p->st[i].next > now)
+				continue;
+			pthread_mutex_unlock(&p->mu);
+			pull_one(p, i, now);
+			pthread_mutex_lock(&p->mu);
+		}
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+struct pull *
+pull_start(struct conf *c)
+{
+	struct pull	*p;
+	size_t		 i;
+	int64_t		 now = time(NULL);
+
+	for (i = 0; i < c->npeers; i++)
+		if (c->peers[i].url != NULL)
+			break;
+	if (i == c->npeers)
+		return NULL;
+	fetch_init();
+	p = xcalloc(1, sizeof *p);
+	p->conf = conf_ref(c);
+	p->st = xcalloc(c->npeers, sizeof *p->st);
+	p->peer = xcalloc(c->npeers, sizeof *p->peer);
+	for (i = 0; i < c->npeers; i++) {
+		if (c->peers[i].url == NULL)
+			continue;
+		snprintf(p->st[p->n].name, sizeof p->st[0].name, "%s",
+		    c->peers[i].name);
+		p->st[p->n].next = now;
+		p->peer[p->n++] = i;
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	if (pthread_create(&p->thread, NULL, pull_main, p) != 0) {
+		conf_free(p->conf);
+		free(p->st);
+		free(p->peer);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+pull_stop(struct pull *p)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	conf_free(p->conf);
+	free(p->st);
+	free(p->peer);
+	free(p);
+}
+
+size_t
+pull_status(struct pull *p, struct pull_status *out, size_t max)
+{
+	size_t	 n;
+
+	if (p == NULL)
+		return 0;
+	pthread_mutex_lock(&p->mu);
+	n = p->n < max ? p->n : max;
+	memcpy(out, p->st, n * sizeof *out);
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}

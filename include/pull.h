@@ -1,0 +1,35 @@
+/*
+ * pull: a thread of its own that fetches each [peer NAME] url every
+ * `interval` seconds and imports the bundle, backing off exponentially
+ * (from a minute up to the interval) after failures.  The last result
+ * and error of each peer are kept for the dashboard and /metrics.
+ */
+#ifndef OP25B_PULL_H
+#define OP25B_PULL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+
+struct pull_status {
+	char		 name[CONF_NAME_MAX + 1];
+	int64_t		 last_attempt;	/* UNIX s; 0: never */
+	int64_t		 last_success;
+	int64_t		 generated;	/* of the bundle last imported */
+	int64_t		 next;
+	unsigned	 failures;	/* in a row */
+	uint64_t	 pulls;
+	uint64_t	 errors;
+	char		 last_error[256];
+};
+
+struct pull;
+
+/* Start pulling for the peers of a config (NULL if none has a url). */
+struct pull	*pull_start(struct conf *);
+void		 pull_stop(struct pull *);
+/* Copy the statuses (at most `max`); returns how many. */
+size_t		 pull_status(struct pull *, struct pull_status *, size_t);
+
+#endif

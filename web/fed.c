@@ -1,0 +1,324 @@
+/*
+ * Federation over HTTP: /api/v1/export serves our signed bundle to
+ * peers holding the bearer token (the bundle is rebuilt at most once a
+ * minute and only when new bins were written), and /api/v1/federation
+ * puts every ISP side by side - totals, combined totals, and the
+ * difference-in-differences of direct sessions between an ISP that
+ * blocked and one that had not yet.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle.h"
+#include "json.h"
+#include "peers.h"
+#include "summary.h"
+#include "utc.h"
+#include "web.h"
+#include "xmalloc.h"
+
+static pthread_mutex_t	 fed_mu = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char	*fed_bundle;
+static size_t		 fed_len;
+static uint64_t		 fed_generation = UINT64_MAX;
+static int64_t		 fed_built;
+
+/* Compare in time independent of where the strings differ. */
+static int
+fed_equal(const char *a, size_t alen, const char *b, size_t blen)
+{
+	unsigned char	 d = alen != blen;
+	size_t		 i;
+
+	for (i = 0; i < alen && i < blen; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+int
+fed_export(const struct web_req *req, struct web_resp *resp)
+{
+	const struct conf	*c = req->snap->conf;
+	struct buf		 token, out;
+	const char		*auth = web_header(req, "Authorization");
+	char			 err[512], sampling[32];
+	int64_t			 now = req->snap->now_ms / 1000;
+
+	if (c->export_token_file == NULL)
+		return web_error(resp, 404, "export is not enabled ([web] "
+		    "export_token_file)");
+	buf_init(&token, 4096);
+	if (bundle_secret(c->export_token_file, &token, err, sizeof err) ==
+	    -1) {
+		buf_free(&token);
+		return web_error(resp, 500, "export token: %s", err);
+	}
+	if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0 ||
+	    !fed_equal(auth + 7, strlen(auth + 7), token.data, token.len)) {
+		buf_free(&token);
+		resp->auth = "Bearer realm=\"op25b export\"";
+		return web_error(resp, 401, "a valid bearer token is needed");
+	}
+	buf_free(&token);
+
+	pthread_mutex_lock(&fed_mu);
+	if (fed_bundle == NULL || (fed_generation != req->snap->generation &&
+	    now - fed_built >= 60)) {
+		if (req->snap->nex == 0)
+			snprintf(sampling, sizeof sampling, "none");
+		else if (req->snap->sampling_max > 1)
+			snprintf(sampling, sizeof sampling, "1:%u",
+			    req->snap->sampling_max);
+		else
+			snprintf(sampling, sizeof sampling, "none");
+		buf_init(&out, BUNDLE_MAX);
+		if (bundle_export(c, 0, 0, now, sampling, &out, err,
+		    sizeof err) == -1) {
+			pthread_mutex_unlock(&fed_mu);
+			buf_free(&out);
+			return web_error(resp, 500, "%s", err);
+		}
+		free(fed_bundle);
+		fed_bundle = (unsigned char *)out.data;
+		fed_len = out.len;
+		fed_generation = req->snap->generation;
+		fed_built = now;
+	}
+	resp->owned = xmalloc(fed_len);
+	memcpy(resp->owned, fed_bundle, fed_len);
+	resp->ownedlen = fed_len;
+	pthread_mutex_unlock(&fed_mu);
+	resp->status = 200;
+	resp->type = "application/x-tar";
+	return 0;
+}
+
+/* A site's cut-over: its own, else its earliest pool's. */
+static int64_t
+fed_cutover(const struct conf *c, const struct peer_info *pi)
+{
+	int64_t	 t;
+	size_t	 i;
+
+	if (pi == NULL) {
+		if (c->blocking_start != CONF_NO_DATE)
+			return c->blocking_start;
+		for (t = CONF_NO_DATE, i = 0; i < c->npools; i++)
+			if (c->pools[i].blocking_start != CONF_NO_DATE &&
+			    (t == CONF_NO_DATE || c->pools[i].blocking_start <
+			    t))
+				t = c->pools[i].blocking_start;
+		return t;
+	}
+	if (pi->blocking_start != CONF_NO_DATE)
+		return pi->blocking_start;
+	for (t = CONF_NO_DATE, i = 0; i < pi->npools; i++)
+		if (pi->pools[i].cutover != CONF_NO_DATE &&
+		    (t == CONF_NO_DATE || pi->pools[i].cutover < t))
+			t = pi->pools[i].cutover;
+	return t;
+}
+
+static void
+fed_date(struct json *j, int64_t t)
+{
+	char	 d[32];
+
+	if (t == CONF_NO_DATE) {
+		json_null(j);
+		return;
+	}
+	utc_format_date(t, d, sizeof d);
+	json_string(j, d);
+}
+
+/* Direct sessions per day over [from, to), or NAN. */
+static double
+fed_direct(const struct conf *c, const char *peer, int64_t from, int64_t to)
+{
+	struct summary	 s;
+	char		 err[256];
+	size_t		 known;
+
+	if (summary_read(c, NULL, peer, from, to, &s, err, sizeof err) != 0)
+		return NAN;
+	known = s.bins - s.unknown;
+	if (known == 0 || s.bins == 0)
+		return NAN;
+	/* Per day of the bins that have data. */
+	return (double)s.sessions[CAT_DIRECT] * 86400 /
+	    ((double)(to - from) * known / s.bins);
+}
+
+#define FED_MAXSITES	64
+
+static const char fed_method[] =
+	"Difference-in-differences: for an ISP that blocked port 25 on day C "
+	"(treated) and one that had not blocked by the end of the after window "
+	"(control), take the daily direct sessions of both in the window before "
+	"C and the window after it.  The estimate is (treated after - treated "
+	"before) - (control after - control before): the change at the treated "
+	"ISP beyond the change the control saw anyway (seasons, botnet "
+	"activity).  The relative estimate is (treated after / treated before) "
+	"/ (control after / control before) - 1.  A rise at the control "
+	"(displacement of spam to ISPs that do not block) makes the estimate "
+	"larger in size, not smaller.";
+
+int
+fed_api(const struct web_req *req, struct web_resp *resp)
+{
+	const struct conf	*c = req->snap->conf;
+	struct peer_info	 pi[FED_MAXSITES];
+	const char		*names[FED_MAXSITES];
+	int64_t			 cut[FED_MAXSITES];
+	struct summary		 s, total;
+	struct json		 j;
+	char			 err[256];
+	int64_t			 from, to, bf, bt, af, at;
+	size_t			 n = 0, i, k;
+	unsigned		 before = 14, after = 14;
+	const char		*p;
+	double			 tb, ta, cb, ca;
+	int			 cat;
+
+	if (web_range(req, resp, &from, &to, NULL) == -1)
+		return -1;
+	if ((p = web_param(req, "before")) != NULL &&
+	    (before = (unsigned)strtoul(p, NULL, 10)) == 0)
+		return web_error(resp, 400, "before: 1 to 3660 days");
+	if ((p = web_param(req, "after")) != NULL &&
+	    (after = (unsigned)strtoul(p, NULL, 10)) == 0)
+		return web_error(resp, 400, "after: 1 to 3660 days");
+	if (before > 3660 || after > 3660)
+		return web_error(resp, 400, "before, after: 1 to 3660 days");
+
+	names[n] = NULL;
+	cut[n++] = fed_cutover(c, NULL);
+	for (i = 0; i < c->npeers && n < FED_MAXSITES; i++)
+		if (peers_read(c, c->peers[i].name, &pi[n], err,
+		    sizeof err) == 0) {
+			names[n] = c->peers[i].name;
+			cut[n] = fed_cutover(c, &pi[n]);
+			n++;
+		}
+
+	resp->status = 200;
+	resp->type = "application/json";
+	memset(&total, 0, sizeof total);
+	json_init(&j, &resp->body);
+	json_object(&j);
+	json_key(&j, "from");
+	json_int(&j, from);
+	json_key(&j, "to");
+	json_int(&j, to);
+	json_key(&j, "sites");
+	json_array(&j);
+	for (i = 0; i < n; i++) {
+		json_object(&j);
+		json_key(&j, "site");
+		json_string(&j, names[i] != NULL ? names[i] : c->site);
+		json_key(&j, "local");
+		json_bool(&j, names[i] == NULL);
+		json_key(&j, "cutover");
+		fed_date(&j, cut[i]);
+		json_key(&j, "generated");
+		if (names[i] == NULL)
+			json_null(&j);
+		else
+			json_int(&j, pi[i].generated);
+		json_key(&j, "summary");
+		if (summary_read(c, NULL, names[i], from, to, &s, err,
+		    sizeof err) == 0) {
+			summary_json_value(&j, &s);
+			for (cat = 0; cat < CAT_MAX; cat++) {
+				total.sessions[cat] += s.sessions[cat];
+				total.octets[cat] += s.octets[cat];
+			}
+			total.late += s.late;
+			total.lost += s.lost;
+		} else
+			json_null(&j);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_key(&j, "combined");
+	json_object(&j);
+	json_key(&j, "sessions");
+	json_object(&j);
+	for (cat = 0; cat < CAT_MAX; cat++) {
+		json_key(&j, series_cat_name(cat));
+		json_uint(&j, total.sessions[cat]);
+	}
+	json_end_object(&j);
+	json_key(&j, "direct_share");
+	json_double(&j, total.sessions[CAT_DIRECT] + total.sessions[CAT_RELAY]
+	    > 0 ? (double)total.sessions[CAT_DIRECT] /
+	    (double)(total.sessions[CAT_DIRECT] + total.sessions[CAT_RELAY]) :
+	    NAN, 10);
+	json_end_object(&j);
+
+	json_key(&j, "control");
+	json_array(&j);
+	for (i = 0; i < n; i++) {
+		if (cut[i] == CONF_NO_DATE)
+			continue;
+		bt = cut[i] - cut[i] % 86400;
+		bf = bt - (int64_t)before * 86400;
+		af = bt + (cut[i] % 86400 != 0) * 86400;
+		at = af + (int64_t)after * 86400;
+		for (k = 0; k < n; k++) {
+			if (k == i || (cut[k] != CONF_NO_DATE && cut[k] < at))
+				continue;
+			tb = fed_direct(c, names[i], bf, bt);
+			ta = fed_direct(c, names[i], af, at);
+			cb = fed_direct(c, names[k], bf, bt);
+			ca = fed_direct(c, names[k], af, at);
+			json_object(&j);
+			json_key(&j, "treated");
+			json_string(&j, names[i] != NULL ? names[i] : c->site);
+			json_key(&j, "control");
+			json_string(&j, names[k] != NULL ? names[k] : c->site);
+			json_key(&j, "cutover");
+			fed_date(&j, cut[i]);
+			json_key(&j, "before");
+			json_array(&j);
+			fed_date(&j, bf);
+			fed_date(&j, bt);
+			json_end_array(&j);
+			json_key(&j, "after");
+			json_array(&j);
+			fed_date(&j, af);
+			fed_date(&j, at);
+			json_end_array(&j);
+			json_key(&j, "treated_direct_per_day");
+			json_array(&j);
+			json_double(&j, tb, 3);
+			json_double(&j, ta, 3);
+			json_end_array(&j);
+			json_key(&j, "control_direct_per_day");
+			json_array(&j);
+			json_double(&j, cb, 3);
+			json_double(&j, ca, 3);
+			json_end_array(&j);
+			json_key(&j, "did_per_day");
+			json_double(&j, (ta - tb) - (ca - cb), 3);
+			json_key(&j, "did_relative");
+			json_double(&j, tb > 0 && cb > 0 && ca > 0 ?
+			    (ta / tb) / (ca / cb) - 1 : NAN, 6);
+			json_key(&j, "control_change_per_day");
+			json_double(&j, ca - cb, 3);
+			json_end_object(&j);
+		}
+	}
+	json_end_array(&j);
+	json_key(&j, "method");
+	json_string(&j, fed_method);
+	json_end_object(&j);
+	buf_puts(&resp->body, "\n");
+	for (i = 1; i < n; i++)
+		peers_info_free(&pi[i]);
+	return 0;
+}
