@@ -27,6 +27,7 @@ struct collect {
 	struct daily		*daily;
 	struct store		*store;
 	char			**names;	/* file name per slot */
+	int64_t			*done;		/* per slot: written up to */
 	size_t			 nslots;
 	int			 checked;	/* files checked before writing */
 	int64_t			*starts;	/* gathered rows (offline) */
@@ -65,6 +66,7 @@ collect_new(const struct conf *conf, int offline, char *err, size_t errlen)
 	c->names[0] = xstrdup("site");
 	for (i = 0; i < conf->npools; i++)
 		xasprintf(&c->names[i + 1], "pool-%s", conf->pools[i].name);
+	c->done = xcalloc(c->nslots, sizeof *c->done);
 	c->st.first_bin = c->st.last_bin = INT64_MIN;
 
 	memset(&tp, 0, sizeof tp);
@@ -100,6 +102,7 @@ collect_free(struct collect *c)
 	for (i = 0; i < c->nslots; i++)
 		free(c->names[i]);
 	free(c->names);
+	free(c->done);
 	tally_free(c->tally);
 	daily_free(c->daily);
 	store_rrd_close(c->store);
@@ -122,28 +125,49 @@ collect_check(struct collect *c, int64_t start, char *err, size_t errlen)
 	return 0;
 }
 
-/* Write the gathered rows to every file. */
+/*
+ * Write the gathered rows to every file.  Each file remembers how far it
+ * was written, so after a failure (disk full, rrdcached gone) the same
+ * rows can be offered again and each file takes only what it lacks.
+ * Live, rows that could not be written stay gathered for the next try;
+ * offline, a failure ends the run.
+ */
 static int
 collect_flush(struct collect *c, char *err, size_t errlen)
 {
 	struct store_row	*rr;
-	size_t			 i, r;
+	size_t			 i, r, n;
 	int			 rc = 0;
 
 	if (c->nrows == 0)
 		return 0;
-	if (!c->checked && collect_check(c, c->starts[0], err, errlen) == -1)
+	if (!c->checked && collect_check(c, c->starts[0], err, errlen) == -1) {
+		c->nrows = 0;
 		return -1;
+	}
 	rr = xcalloc(c->nrows, sizeof *rr);
-	for (i = 0; i < c->nslots && rc == 0; i++) {
-		for (r = 0; r < c->nrows; r++) {
-			rr[r].start = c->starts[r];
-			rr[r].c = &c->rows[r * c->nslots + i];
+	for (i = 0; i < c->nslots; i++) {
+		for (r = n = 0; r < c->nrows; r++) {
+			if (c->starts[r] < c->done[i])
+				continue;
+			rr[n].start = c->starts[r];
+			rr[n].c = &c->rows[r * c->nslots + i];
+			n++;
 		}
-		rc = store_rrd_write(c->store, c->names[i], rr, c->nrows, err,
-		    errlen);
+		if (n == 0)
+			continue;
+		if (store_rrd_write(c->store, c->names[i], rr, n, err,
+		    errlen) == -1) {
+			rc = -1;
+			continue;
+		}
+		c->done[i] = rr[n - 1].start + (int64_t)c->conf->step;
 	}
 	free(rr);
+	if (rc == -1 && !c->offline) {
+		c->st.write_errors++;
+		return -1;
+	}
 	if (rc == 0) {
 		if (c->st.first_bin == INT64_MIN)
 			c->st.first_bin = c->starts[0];
@@ -159,6 +183,16 @@ static int
 collect_take(struct collect *c, const struct tally_out *o, char *err,
     size_t errlen)
 {
+	if (c->nrows == COLLECT_BATCH) {
+		/* Live and the store has failed for a week of bins: the
+		 * oldest is given up, and counted. */
+		memmove(c->starts, c->starts + 1, (c->nrows - 1) *
+		    sizeof *c->starts);
+		memmove(c->rows, c->rows + c->nslots, (c->nrows - 1) *
+		    c->nslots * sizeof *c->rows);
+		c->nrows--;
+		c->st.bins_dropped++;
+	}
 	c->starts[c->nrows] = o->start;
 	memcpy(&c->rows[c->nrows * c->nslots], o->slots,
 	    c->nslots * sizeof *c->rows);
@@ -208,6 +242,11 @@ collect_set_conf(struct collect *c, const struct conf *conf, char *err,
 		    "take effect on restart only");
 		return -1;
 	}
+	if (c->nrows > 0) {
+		snprintf(err, errlen, "bins are waiting to be written; reload "
+		    "when the store works again");
+		return -1;
+	}
 	map = xcalloc(conf->npools + 1, sizeof *map);
 	for (i = 0; i < conf->npools; i++)
 		map[i] = conf_pool_index(old, conf->pools[i].name);
@@ -219,7 +258,9 @@ collect_set_conf(struct collect *c, const struct conf *conf, char *err,
 		free(c->names[i]);
 	free(c->names);
 	free(c->rows);
+	free(c->done);
 	c->nslots = conf->npools + 1;
+	c->done = xcalloc(c->nslots, sizeof *c->done);
 	c->names = xcalloc(c->nslots, sizeof *c->names);
 	c->names[0] = xstrdup("site");
 	for (i = 0; i < conf->npools; i++)

@@ -425,11 +425,12 @@ store_rrd_create(struct store *s, const char *name, int64_t start,
  * request that still does not fit.  0 or -1.
  */
 static int
-store_rrdc_update(const char *path, const char *const *argv, int argc,
-    char *err, size_t errlen)
+store_rrdc_update(const char *addr, const char *path,
+    const char *const *argv, int argc, char *err, size_t errlen)
 {
 	size_t	 budget, used, plen = strlen(path);
-	int	 i, first, lim = argc, r;
+	int	 i, first, lim = argc, r, retried = 0;
+	time_t	 last;
 
 	budget = plen < STORE_RRDC_MAX / 4 ?
 	    STORE_RRDC_MAX - 32 - 2 * plen : STORE_RRDC_MAX / 4;
@@ -442,6 +443,24 @@ store_rrdc_update(const char *path, const char *const *argv, int argc,
 		}
 		rrd_clear_error();
 		r = rrdc_update(path, i - first, argv + first);
+		if (r != 0 && r != ENOBUFS && !retried) {
+			/*
+			 * The daemon may have restarted: connect again, and
+			 * offer only what it does not have yet.
+			 */
+			retried = 1;
+			pthread_mutex_lock(&store_rrdc_lock);
+			rrdc_disconnect();
+			r = rrdc_connect(addr);
+			pthread_mutex_unlock(&store_rrdc_lock);
+			if (r == 0 && (last = rrdc_last(path)) > 0)
+				while (first < argc &&
+				    strtoll(argv[first], NULL, 10) <= last)
+					first++;
+			i = first;
+			if (r == 0)
+				continue;
+		}
 		if (r == ENOBUFS && i - first > 1) {
 			lim = (i - first) / 2;
 			i = first;
@@ -464,7 +483,8 @@ store_update(const struct store *s, const char *path, const char **argv,
 	if (argc == 0)
 		return 0;
 	if (s->daemon != NULL)
-		return store_rrdc_update(path, argv, argc, err, errlen);
+		return store_rrdc_update(s->daemon, path, argv, argc, err,
+		    errlen);
 	rrd_clear_error();
 	if (rrd_update_r(path, NULL, argc, argv) != 0) {
 		store_rrd_err(err, errlen, path, "update failed");

@@ -27,6 +27,8 @@ struct collect_stats {
 	int64_t		 first_bin;	/* INT64_MIN until a bin is written */
 	int64_t		 last_bin;
 	uint64_t	 days_written;	/* daily hosts and top files */
+	uint64_t	 write_errors;	/* live writes that failed (retried) */
+	uint64_t	 bins_dropped;	/* given up after a week of failures */
 };
 
 struct collect;

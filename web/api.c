@@ -301,6 +301,33 @@ api_exporters(const struct web_req *req, struct web_resp *resp)
 	api_u(&j, "ipfix", s->drops_ipfix);
 	json_end_object(&j);
 	api_u(&j, "tcp_connections_refused", s->conns_refused);
+	json_key(&j, "peers");
+	json_array(&j);
+	for (i = 0; i < s->npeers; i++) {
+		const struct pull_status *ps = &s->peers[i];
+
+		json_object(&j);
+		json_key(&j, "name");
+		json_string(&j, ps->name);
+		json_key(&j, "last_attempt");
+		json_int(&j, ps->last_attempt);
+		json_key(&j, "last_success");
+		json_int(&j, ps->last_success);
+		json_key(&j, "generated");
+		json_int(&j, ps->generated);
+		json_key(&j, "next");
+		json_int(&j, ps->next);
+		api_u(&j, "failures", ps->failures);
+		api_u(&j, "pulls", ps->pulls);
+		api_u(&j, "errors", ps->errors);
+		json_key(&j, "last_error");
+		if (ps->last_error[0] == '\0')
+			json_null(&j);
+		else
+			json_string(&j, ps->last_error);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
 	json_key(&j, "collector");
 	json_object(&j);
 	api_u(&j, "open_bins", s->tally.bins);

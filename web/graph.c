@@ -626,6 +626,8 @@ graph_handler(const struct web_req *req, struct web_resp *resp)
 	graph_arg(&g, "--full-size-mode");
 	graph_arg(&g, "--lower-limit=0");
 	graph_arg(&g, "--disable-rrdtool-tag");
+	if (g.c->rrdcached != NULL)
+		graph_arg(&g, "--daemon=%s", g.c->rrdcached);
 	graph_arg(&g, "--watermark=op25b %s %s", g.c->site,
 	    tz != NULL ? tz : "UTC");
 	if (graph_table[i].build == NULL ? graph_fed_displacement(&g,

@@ -102,6 +102,23 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 	buf_printf(b, "op25b_seconds_since_last_commit %lld\n",
 	    (long long)(s->last_commit == 0 ? (s->now_ms - s->started_ms) /
 	    1000 : s->now_ms / 1000 - s->last_commit));
+	metrics_head(b, "op25b_peer_pulls_total", "counter",
+	    "Bundle pulls attempted, by peer.");
+	for (i = 0; i < s->npeers; i++)
+		buf_printf(b, "op25b_peer_pulls_total{peer=\"%s\"} %llu\n",
+		    s->peers[i].name, (unsigned long long)s->peers[i].pulls);
+	metrics_head(b, "op25b_peer_pull_errors_total", "counter",
+	    "Bundle pulls that failed, by peer.");
+	for (i = 0; i < s->npeers; i++)
+		buf_printf(b, "op25b_peer_pull_errors_total{peer=\"%s\"} "
+		    "%llu\n", s->peers[i].name,
+		    (unsigned long long)s->peers[i].errors);
+	metrics_head(b, "op25b_peer_last_success_timestamp_seconds", "gauge",
+	    "When the last pull from the peer succeeded (0: never).");
+	for (i = 0; i < s->npeers; i++)
+		buf_printf(b, "op25b_peer_last_success_timestamp_seconds{peer="
+		    "\"%s\"} %lld\n", s->peers[i].name,
+		    (long long)s->peers[i].last_success);
 	metrics_head(b, "op25b_web_requests_total", "counter",
 	    "HTTP requests answered, by status code.");
 	for (c = 100; c < 600; c++)
