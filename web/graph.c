@@ -50,6 +50,7 @@ static const char *const graph_pool_colors[] = {
 	"#e377c2", "#7f7f7f", "#bcbd22", "#17becf"
 };
 
+static int	graph_file(const struct conf *, const char *, char *, size_t);
 static void	graph_arg(struct gctx *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -86,6 +87,19 @@ graph_file_in(const char *dir, const char *name, char *out, size_t len)
 	}
 	out[o] = '\0';
 	return 0;
+}
+
+/* The graph's file: the pool's (pool-NAME) or the site's, escaped. */
+static int
+graph_scope_file(const struct gctx *g, char *out, size_t len)
+{
+	char	 name[CONF_NAME_MAX + 8];
+
+	if (g->pool != NULL)
+		snprintf(name, sizeof name, "pool-%s", g->pool);
+	else
+		snprintf(name, sizeof name, "site");
+	return graph_file(g->c, name, out, len);
 }
 
 /* DATA_DIR/<site>/name.rrd, escaped. */
@@ -298,37 +312,50 @@ graph_lossy(struct gctx *g, const char *file)
 	graph_arg(g, "AREA:lossy#ffe0e0:bins with >1%% lost\\n");
 }
 
-/* A vertical rule at each cut-over inside the range. */
+/*
+ * A vertical rule at each cut-over inside the range, naming the dynamic
+ * pools that share the date (the site's own when no pool overrides it).
+ */
 static void
 graph_cutovers(struct gctx *g)
 {
 	const struct conf	*c = g->c;
 	int64_t			 seen[64], t;
-	size_t			 i, j, nseen = 0;
-	char			 d[32];
+	size_t			 i, j, k, nseen = 0;
+	char			 d[32], who[256];
+	size_t			 o;
 
-	for (i = 0; i <= c->npools; i++) {
-		if (i < c->npools) {
-			if (g->pool != NULL && strcmp(g->pool,
-			    c->pools[i].name) != 0)
-				continue;
-			t = conf_pool_cutover(c, i);
-		} else
-			t = c->blocking_start;
+	for (i = 0; i < c->npools && nseen < 64; i++) {
+		if (c->pools[i].kind != CONF_KIND_DYNAMIC ||
+		    (g->pool != NULL && strcmp(g->pool, c->pools[i].name) != 0))
+			continue;
+		t = conf_pool_cutover(c, i);
 		if (t == CONF_NO_DATE || t < g->from || t > g->to)
 			continue;
 		for (j = 0; j < nseen && seen[j] != t; j++)
 			;
-		if (j < nseen || nseen == 64)
+		if (j < nseen)
 			continue;
 		seen[nseen++] = t;
+		who[0] = '\0';
+		for (k = i, o = 0; k < c->npools && o < sizeof who - 40; k++)
+			if (c->pools[k].kind == CONF_KIND_DYNAMIC &&
+			    conf_pool_cutover(c, k) == t && (g->pool == NULL ||
+			    strcmp(g->pool, c->pools[k].name) == 0))
+				o += (size_t)snprintf(who + o, sizeof who - o,
+				    "%s%s", o > 0 ? ", " : "",
+				    c->pools[k].name);
 		utc_format_date(t, d, sizeof d);
-		if (i < c->npools)
-			graph_arg(g, "VRULE:%lld#cc0000:cut-over %s (%s)\\n",
-			    (long long)t, d, c->pools[i].name);
-		else
-			graph_arg(g, "VRULE:%lld#cc0000:cut-over %s\\n",
-			    (long long)t, d);
+		graph_arg(g, "VRULE:%lld#cc0000:cut-over %s (%s)\\n",
+		    (long long)t, d, who);
+	}
+	/* The site's date with no dynamic pool: still worth a rule. */
+	t = c->blocking_start;
+	if (nseen == 0 && g->pool == NULL && t != CONF_NO_DATE &&
+	    t >= g->from && t <= g->to) {
+		utc_format_date(t, d, sizeof d);
+		graph_arg(g, "VRULE:%lld#cc0000:cut-over %s\\n", (long long)t,
+		    d);
 	}
 }
 
@@ -340,8 +367,7 @@ graph_sessions(struct gctx *g)
 	char	 file[PATH_MAX * 2];
 	int	 i, k;
 
-	if (graph_file(g->c, g->pool != NULL ? g->pool : "site", file,
-	    sizeof file) == -1)
+	if (graph_scope_file(g, file, sizeof file) == -1)
 		return -1;
 	graph_arg(g, "--title=sessions by category%s%s",
 	    g->pool != NULL ? ", pool " : "", g->pool != NULL ? g->pool : "");
@@ -367,8 +393,7 @@ graph_share(struct gctx *g)
 {
 	char	 file[PATH_MAX * 2];
 
-	if (graph_file(g->c, g->pool != NULL ? g->pool : "site", file,
-	    sizeof file) == -1)
+	if (graph_scope_file(g, file, sizeof file) == -1)
 		return -1;
 	graph_arg(g, "--title=direct share: direct / (direct + relay)");
 	graph_arg(g, "--vertical-label=percent");
@@ -426,8 +451,7 @@ graph_hosts(struct gctx *g)
 {
 	char	 file[PATH_MAX * 2];
 
-	if (graph_file(g->c, g->pool != NULL ? g->pool : "site", file,
-	    sizeof file) == -1)
+	if (graph_scope_file(g, file, sizeof file) == -1)
 		return -1;
 	graph_arg(g, "--title=distinct direct hosts per %u s", g->c->step);
 	graph_arg(g, "--vertical-label=hosts");
@@ -447,8 +471,7 @@ graph_completeness(struct gctx *g)
 {
 	char	 file[PATH_MAX * 2];
 
-	if (graph_file(g->c, g->pool != NULL ? g->pool : "site", file,
-	    sizeof file) == -1)
+	if (graph_scope_file(g, file, sizeof file) == -1)
 		return -1;
 	graph_arg(g, "--title=completeness: late and lost records");
 	graph_arg(g, "--vertical-label=records / %u s", g->c->step);

@@ -1,0 +1,1347 @@
+/*
+ * op25b dashboard: one HTML shell, four pages chosen by location.pathname
+ * (/ overview, /effect, /pools, /exporters).  Everything comes from the
+ * daemon's JSON API (doc/api.md) and its RRD graphs; no library, no build
+ * step, nothing loaded from outside.  Times are UTC unless the user asks
+ * for the browser's zone on the graphs.
+ *
+ * Contract with the tests (tests/e2e_web_browser.sh): #page gets
+ * data-ready="1" once every fetch and image of the current render has
+ * settled; tiles have ids (tile-direct, ..., tile-share, tile-hosts) with
+ * the number in a .value child (data-value holds the raw number); script
+ * errors are copied into the hidden #errors element; API errors go to the
+ * visible #banner and are never thrown.
+ */
+'use strict';
+
+(function () {
+
+const CATS = ['direct', 'blocked', 'submit', 'submit_ext', 'relay',
+	'roaming', 'other'];
+/* Order of the 100%-stacked bars, as in the 2005 study's figure. */
+const BAR_ORDER = ['direct', 'blocked', 'relay', 'submit', 'submit_ext',
+	'roaming', 'other'];
+const LABEL = {
+	direct: 'Direct',
+	blocked: 'Blocked',
+	submit: 'Submission (own)',
+	submit_ext: 'Submission (outside)',
+	relay: 'Relay',
+	roaming: 'Roaming',
+	other: 'Other (static)',
+};
+const HINT = {
+	direct: 'port 25 from dynamic pools, straight out',
+	blocked: 'port 25 attempts dropped or unanswered',
+	submit: '587/465/25 to the own servers',
+	submit_ext: '587/465 to outside servers',
+	relay: 'port 25 out of the own relays',
+	roaming: '587/465 from outside the pools',
+	other: 'port 25 from static pools',
+};
+const DAY = 86400;
+const REFRESH_MS = 5000;		/* the exporters page */
+const TILES_MS = 60000;		/* today's tiles */
+const MAX_DAYS = 3660;		/* the server's limit on effect windows */
+const MIN_COMPLETE = 0.95;	/* op25b report's default completeness */
+const RANGES = [
+	['day', 'Day', DAY],
+	['week', 'Week', 7 * DAY],
+	['month', 'Month', 30 * DAY],
+	['year', 'Year', 365 * DAY],
+	['custom', 'Custom', 0],
+];
+
+/* ---------- errors ---------- */
+
+/* Copy a script error into the hidden #errors element for the tests. */
+function recordError(msg) {
+	const box = document.getElementById('errors');
+	if (box === null)
+		return;
+	const p = document.createElement('p');
+	p.textContent = String(msg);
+	box.appendChild(p);
+}
+
+window.onerror = function (msg, src, line, col, err) {
+	recordError('error: ' + (err && err.stack ? err.stack : msg) +
+	    (src ? ' (' + src + ':' + line + ':' + col + ')' : ''));
+	return false;		/* the console shows it too */
+};
+window.addEventListener('unhandledrejection', function (ev) {
+	const r = ev.reason;
+	recordError('unhandled rejection: ' +
+	    (r && r.stack ? r.stack : String(r)));
+});
+
+/* Show a message in the visible banner (once per distinct text). */
+function showError(msg) {
+	const banner = document.getElementById('banner');
+	const text = String(msg);
+	for (const p of banner.querySelectorAll('p'))
+		if (p.textContent === text)
+			return;
+	banner.appendChild(h('p', null, text));
+	banner.hidden = false;
+}
+
+function clearBanner() {
+	const banner = document.getElementById('banner');
+	banner.textContent = '';
+	banner.hidden = true;
+}
+
+/* ---------- DOM and formatting helpers ---------- */
+
+/* Build an element: h('td', {class: 'num'}, 'text', child...). */
+function h(tag, attrs, ...children) {
+	const el = document.createElement(tag);
+	if (attrs)
+		for (const [k, v] of Object.entries(attrs)) {
+			if (v === null || v === undefined || v === false)
+				continue;
+			if (k === 'class')
+				el.className = v;
+			else if (k === 'text')
+				el.textContent = v;
+			else if (k === 'style')
+				el.style.cssText = v;
+			else if (k.startsWith('on'))
+				el.addEventListener(k.slice(2), v);
+			else
+				el.setAttribute(k, v === true ? '' : v);
+		}
+	for (const c of children.flat()) {
+		if (c === null || c === undefined || c === false)
+			continue;
+		el.appendChild(c instanceof Node ? c : document.createTextNode(
+		    String(c)));
+	}
+	return el;
+}
+
+const intFmt = new Intl.NumberFormat('en-US', {maximumFractionDigits: 0});
+const decFmt = new Intl.NumberFormat('en-US', {minimumFractionDigits: 1,
+	maximumFractionDigits: 1});
+
+function isNum(n) {
+	return typeof n === 'number' && isFinite(n);
+}
+
+/* 1234567 -> "1,234,567"; missing -> an em dash. */
+function fmtInt(n) {
+	return isNum(n) ? intFmt.format(Math.round(n)) : '\u2014';
+}
+
+/* A daily average: one decimal below 100, whole numbers above. */
+function fmtAvg(n) {
+	if (!isNum(n))
+		return '\u2014';
+	return Math.abs(n) < 100 ? decFmt.format(n) : intFmt.format(
+	    Math.round(n));
+}
+
+/* A signed count: "+1,234" or "-56". */
+function fmtSigned(n) {
+	if (!isNum(n))
+		return '\u2014';
+	return (n > 0 ? '+' : n < 0 ? '\u2212' : '') + fmtAvg(Math.abs(n));
+}
+
+/* A share (0..1) as a percent with one decimal: 0.8617 -> "86.2%". */
+function fmtPct(share) {
+	return isNum(share) ? decFmt.format(share * 100) + '%' : '\u2014';
+}
+
+function pad2(n) {
+	return String(n).padStart(2, '0');
+}
+
+/* UNIX seconds -> "2005-03-01" (UTC). */
+function isoDate(t) {
+	const d = new Date(t * 1000);
+	return d.getUTCFullYear() + '-' + pad2(d.getUTCMonth() + 1) + '-' +
+	    pad2(d.getUTCDate());
+}
+
+/* UNIX seconds -> "2005-03-01 12:05 UTC". */
+function fmtTime(t) {
+	if (!isNum(t) || t <= 0)
+		return '\u2014';
+	const d = new Date(t * 1000);
+	return isoDate(t) + ' ' + pad2(d.getUTCHours()) + ':' +
+	    pad2(d.getUTCMinutes()) + ' UTC';
+}
+
+/* A time span in words: 42 -> "42 s", 5400 -> "1.5 h". */
+function fmtSpan(s) {
+	s = Math.abs(s);
+	if (s < 120)
+		return Math.round(s) + ' s';
+	if (s < 7200)
+		return Math.round(s / 60) + ' min';
+	if (s < 2 * DAY)
+		return decFmt.format(s / 3600) + ' h';
+	return decFmt.format(s / DAY) + ' d';
+}
+
+/* How long ago a millisecond time was, against the server's now. */
+function fmtAgo(ms, nowMs) {
+	if (!isNum(ms) || ms <= 0)
+		return 'never';
+	const s = (nowMs - ms) / 1000;
+	if (s < 1)
+		return 'just now';
+	return fmtSpan(s) + ' ago';
+}
+
+/* "2005-03-01" -> UNIX seconds at 00:00 UTC, or NaN. */
+function parseDate(s) {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(s || ''));
+	if (m === null)
+		return NaN;
+	const t = Date.UTC(+m[1], +m[2] - 1, +m[3]) / 1000;
+	return isoDate(t) === s ? t : NaN;
+}
+
+function nowSec() {
+	return Math.floor(Date.now() / 1000);
+}
+
+function query(params) {
+	const q = new URLSearchParams();
+	if (params)
+		for (const [k, v] of Object.entries(params))
+			if (v !== null && v !== undefined && v !== '')
+				q.set(k, String(v));
+	const s = q.toString();
+	return s ? '?' + s : '';
+}
+
+/* Read and write the page's own state in its query string. */
+function getParam(name) {
+	return new URLSearchParams(location.search).get(name);
+}
+
+function setParams(obj) {
+	const q = new URLSearchParams(location.search);
+	for (const [k, v] of Object.entries(obj))
+		if (v === null || v === undefined || v === '')
+			q.delete(k);
+		else
+			q.set(k, String(v));
+	const s = q.toString();
+	history.replaceState(null, '', location.pathname + (s ? '?' + s : ''));
+}
+
+/* ---------- API ---------- */
+
+/*
+ * GET a JSON endpoint.  Never rejects: resolves to {ok, status, data} or
+ * {ok: false, status, error} with the server's {"error": ...} text.
+ */
+async function api(path, params) {
+	const url = path + query(params);
+	let res;
+	try {
+		res = await fetch(url, {headers: {Accept: 'application/json'},
+		    cache: 'no-store'});
+	} catch (e) {
+		return {ok: false, status: 0, url: url,
+		    error: 'cannot reach the server (' + e.message + ')'};
+	}
+	let data = null;
+	try {
+		const text = await res.text();
+		data = text ? JSON.parse(text) : null;
+	} catch (e) {
+		data = null;
+	}
+	if (!res.ok) {
+		const msg = data && typeof data.error === 'string' ? data.error :
+		    res.status + ' ' + res.statusText;
+		return {ok: false, status: res.status, url: url, error: msg};
+	}
+	if (data === null || typeof data !== 'object')
+		return {ok: false, status: res.status, url: url,
+		    error: 'the answer is not JSON'};
+	return {ok: true, status: res.status, url: url, data: data};
+}
+
+/* As api(), and a failure goes to the banner. */
+async function apiShown(path, params) {
+	const r = await api(path, params);
+	if (!r.ok)
+		showError(path + ': ' + r.error);
+	return r;
+}
+
+/* The configuration, fetched once per page load. */
+let configPromise = null;
+
+function getConfig() {
+	if (configPromise === null)
+		configPromise = apiShown('/api/v1/config').then(function (r) {
+			if (r.ok && typeof r.data.site === 'string') {
+				document.getElementById('site').textContent =
+				    r.data.site;
+				document.title = 'op25b \u00b7 ' + r.data.site +
+				    ' \u00b7 ' + pageTitle;
+			}
+			return r;
+		});
+	return configPromise;
+}
+
+/* ---------- readiness ---------- */
+
+let renderGen = 0;
+let pageTitle = '';
+
+/* Start a render: the page is not ready until finishRender() settles. */
+function beginRender() {
+	renderGen++;
+	document.getElementById('page').dataset.ready = '0';
+	return renderGen;
+}
+
+/* Mark the page ready once every promise of render gen has settled. */
+function finishRender(gen, promises) {
+	return Promise.allSettled(promises).then(function (results) {
+		for (const r of results)
+			if (r.status === 'rejected')
+				recordError('render: ' + r.reason);
+		if (gen === renderGen)
+			document.getElementById('page').dataset.ready = '1';
+	});
+}
+
+/* ---------- graphs ---------- */
+
+/* The width to ask for: the figure's width, within the server's bounds. */
+function graphWidth(fig) {
+	const w = Math.round(fig.clientWidth || 800);
+	return Math.max(100, Math.min(4000, w));
+}
+
+/*
+ * An RRD graph in a figure.  opts: {name, from, to, pool, tz, caption,
+ * height}.  Returns {el, load()}: load() sets the src for the figure's
+ * current width and resolves when the image has loaded or failed; on
+ * failure the server's JSON error is shown in the caption and banner.
+ */
+function graph(opts) {
+	const img = h('img', {alt: opts.caption + ' (graph)',
+	    decoding: 'async'});
+	const note = h('span', {class: 'graph-error'});
+	const fig = h('figure', {class: 'graph', 'data-graph': opts.name,
+	    'data-pool': opts.pool || null},
+	    img, h('figcaption', null, opts.caption, ' ', note));
+	function load() {
+		const width = graphWidth(fig);
+		const height = opts.height || (width < 500 ? 200 : 250);
+		const src = '/graph/' + opts.name + '.svg' + query({
+		    from: opts.from, to: opts.to, pool: opts.pool,
+		    width: width, height: height, tz: opts.tz});
+		note.textContent = '';
+		fig.classList.remove('failed');
+		return new Promise(function (resolve) {
+			img.onload = function () {
+				resolve(true);
+			};
+			img.onerror = function () {
+				fig.classList.add('failed');
+				api(src).then(function (r) {
+					const msg = r.ok ? 'not an image' :
+					    r.error;
+					note.textContent = '(' + msg + ')';
+					showError(opts.caption + ': ' + msg);
+					resolve(false);
+				});
+			};
+			img.src = src;
+		});
+	}
+	return {el: fig, load: load};
+}
+
+/* Load graphs after layout (so that their width is known). */
+function loadGraphs(graphs) {
+	return graphs.map(function (g) {
+		return g.load();
+	});
+}
+
+/* Reload graphs when the window width changes noticeably. */
+let resizeHook = null;
+let lastWidth = window.innerWidth;
+window.addEventListener('resize', function () {
+	clearTimeout(resizeHook);
+	resizeHook = setTimeout(function () {
+		if (Math.abs(window.innerWidth - lastWidth) < 40)
+			return;
+		lastWidth = window.innerWidth;
+		if (currentRerender !== null)
+			currentRerender();
+	}, 300);
+});
+let currentRerender = null;
+
+/* ---------- range picker ---------- */
+
+function browserZone() {
+	try {
+		return Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+	} catch (e) {
+		return '';
+	}
+}
+
+/*
+ * The range picker (day/week/month/year/custom and the time-zone box),
+ * kept in the query string (?range=&from=&to=&tz=1).  onchange() is
+ * called after every change; get() gives {from, to, tz, label} or null
+ * (with a message shown) when a custom range is not valid.
+ */
+function rangePicker(onchange) {
+	const kind = RANGES.some(r => r[0] === getParam('range')) ?
+	    getParam('range') : 'day';
+	const today = isoDate(nowSec());
+	const fromIn = h('input', {type: 'date', id: 'range-from',
+	    value: getParam('from') || isoDate(nowSec() - 7 * DAY),
+	    max: today});
+	const toIn = h('input', {type: 'date', id: 'range-to',
+	    value: getParam('to') || today, max: today});
+	const zone = browserZone();
+	const tzBox = h('input', {type: 'checkbox', id: 'tz-local'});
+	tzBox.checked = getParam('tz') === '1' && zone !== '';
+	const buttons = RANGES.map(function (r) {
+		return h('button', {type: 'button', 'data-range': r[0],
+		    'aria-pressed': r[0] === kind ? 'true' : 'false',
+		    onclick: function () {
+			select(r[0]);
+		    }}, r[1]);
+	});
+	const custom = h('span', {class: 'custom'},
+	    h('label', null, 'From ', fromIn),
+	    h('label', null, 'to ', toIn),
+	    h('button', {type: 'button', onclick: function () {
+		setParams({from: fromIn.value, to: toIn.value});
+		onchange();
+	    }}, 'Show'));
+	let current = kind;
+	custom.hidden = current !== 'custom';
+	function select(k) {
+		current = k;
+		for (const b of buttons)
+			b.setAttribute('aria-pressed', b.dataset.range === k ?
+			    'true' : 'false');
+		custom.hidden = k !== 'custom';
+		setParams({range: k === 'day' ? null : k,
+		    from: k === 'custom' ? fromIn.value : null,
+		    to: k === 'custom' ? toIn.value : null});
+		onchange();
+	}
+	tzBox.addEventListener('change', function () {
+		setParams({tz: tzBox.checked ? '1' : null});
+		onchange();
+	});
+	const el = h('div', {class: 'picker', role: 'group',
+	    'aria-label': 'Time range'},
+	    h('div', {class: 'buttons'}, buttons), custom,
+	    zone ? h('label', {class: 'tz'}, tzBox,
+	    ' Time axis in the browser\u2019s zone (' + zone + ')') : null);
+	function get() {
+		const now = nowSec();
+		const tz = tzBox.checked && zone ? zone : null;
+		if (current !== 'custom') {
+			const r = RANGES.find(x => x[0] === current);
+			return {from: now - r[2], to: now, tz: tz,
+			    label: 'last ' + r[1].toLowerCase()};
+		}
+		const f = parseDate(fromIn.value);
+		const t = parseDate(toIn.value);
+		if (!isNum(f) || !isNum(t)) {
+			showError('Custom range: give both dates.');
+			return null;
+		}
+		if (t < f) {
+			showError('Custom range: the end is before the start.');
+			return null;
+		}
+		return {from: f, to: t + DAY, tz: tz,
+		    label: fromIn.value + ' to ' + toIn.value + ' (UTC days)'};
+	}
+	return {el: el, get: get};
+}
+
+/* ---------- overview ---------- */
+
+function tile(id, label, sub, cls) {
+	return h('div', {class: 'tile ' + (cls || ''), id: 'tile-' + id},
+	    h('div', {class: 'label'}, label),
+	    h('div', {class: 'value', 'data-value': ''}, '\u2026'),
+	    h('div', {class: 'sub'}, sub));
+}
+
+function setTile(id, value, text) {
+	const v = document.querySelector('#tile-' + id + ' .value');
+	if (v === null)
+		return;
+	v.dataset.value = value === null || value === undefined ? '' :
+	    String(value);
+	v.textContent = text;
+}
+
+function renderOverview(page) {
+	const tiles = h('div', {class: 'tiles', id: 'tiles'},
+	    tile('share', 'Direct share', 'direct / (direct + relay)',
+	    'key'),
+	    tile('hosts', 'Direct hosts', 'most distinct sources in a bin',
+	    'key'),
+	    CATS.map(c => tile(c, c === 'blocked' ? 'Blocked attempts' :
+	    LABEL[c], HINT[c], 'cat-' + c)),
+	    tile('total', 'All sessions', 'every category', ''));
+	const todayHead = h('p', {class: 'when', id: 'today-range'});
+	const graphsBox = h('div', {class: 'graphs', id: 'graphs'});
+	const rangeNote = h('p', {class: 'when', id: 'graph-range'});
+	const picker = rangePicker(drawGraphs);
+	page.append(
+	    h('section', null, h('h2', null, 'Today'), todayHead, tiles),
+	    h('section', null, h('h2', null, 'Graphs'), picker.el, rangeNote,
+	    graphsBox));
+
+	/* Today's totals: UTC midnight to now, again every minute. */
+	function today() {
+		const midnight = Math.floor(nowSec() / DAY) * DAY;
+		const to = Math.max(nowSec(), midnight + 60);
+		todayHead.textContent = fmtTime(midnight) + ' to now';
+		tiles.dataset.from = String(midnight);
+		tiles.dataset.to = String(to);
+		return apiShown('/api/v1/summary', {from: midnight, to: to})
+		    .then(function (r) {
+			if (!r.ok) {
+				for (const id of CATS.concat(['share', 'hosts',
+				    'total']))
+					setTile(id, null, '\u2014');
+				return;
+			}
+			const s = r.data.sessions || {};
+			let total = 0;
+			for (const c of CATS) {
+				setTile(c, s[c], fmtInt(s[c]));
+				if (isNum(s[c]))
+					total += s[c];
+			}
+			setTile('total', total, fmtInt(total));
+			setTile('share', r.data.direct_share,
+			    fmtPct(r.data.direct_share));
+			setTile('hosts', r.data.direct_hosts_max,
+			    fmtInt(r.data.direct_hosts_max));
+		    });
+	}
+	const gen = beginRender();
+	const summary = today();
+	setInterval(function () {
+		if (!document.hidden)
+			today();
+	}, TILES_MS);
+	const first = drawGraphsInner();
+	finishRender(gen, [summary, getConfig()].concat(first));
+
+	/* The graphs of the picked range; a list of load promises. */
+	function drawGraphsInner() {
+		graphsBox.textContent = '';
+		const r = picker.get();
+		if (r === null)
+			return [];
+		rangeNote.textContent = fmtTime(r.from) + ' to ' +
+		    fmtTime(r.to) + (r.tz ? ' \u00b7 axis in ' + r.tz : '');
+		const gs = [
+		    ['sessions', 'Sessions per 5 minutes by category'],
+		    ['share', 'Direct share: direct / (direct + relay), %'],
+		    ['hosts', 'Distinct direct hosts per bin'],
+		    ['completeness', 'Completeness: late and lost records'],
+		].map(g => graph({name: g[0], caption: g[1], from: r.from,
+		    to: r.to, tz: r.tz}));
+		graphsBox.append(...gs.map(g => g.el));
+		return loadGraphs(gs);
+	}
+	function drawGraphs() {
+		clearBanner();
+		const g = beginRender();
+		finishRender(g, drawGraphsInner());
+	}
+	currentRerender = drawGraphs;
+}
+
+/* ---------- effect ---------- */
+
+/* The cut-over dates of the config: [{date, who: [...]}], sorted. */
+function cutovers(cfg) {
+	const map = new Map();
+	function add(date, who) {
+		if (typeof date !== 'string' || !isNum(parseDate(date)))
+			return;
+		if (!map.has(date))
+			map.set(date, []);
+		map.get(date).push(who);
+	}
+	add(cfg.blocking_start, 'site');
+	for (const p of cfg.pools || [])
+		if (p.kind !== 'static')
+			add(p.cutover, p.name);
+	return Array.from(map, ([date, who]) => ({date: date, who: who}))
+	    .sort((a, b) => a.date < b.date ? -1 : 1);
+}
+
+/* Daily averages of a window's totals over `days` days with data. */
+function dailyOf(sessions, days) {
+	const d = {};
+	for (const c of CATS)
+		d[c] = days > 0 && isNum((sessions || {})[c]) ?
+		    sessions[c] / days : NaN;
+	return d;
+}
+
+/* The figures of DESIGN.md "Effect measurement" from daily averages. */
+function effectFigures(b, a) {
+	const DB = b.direct, RB = b.relay, DA = a.direct;
+	const SB = b.submit + b.submit_ext, SA = a.submit + a.submit_ext;
+	const dR = a.relay - RB;
+	const dS = SA - SB;
+	const div = (x, y) => isNum(x) && isNum(y) && y !== 0 ? x / y : NaN;
+	const strict = div(DB - dR - dS - DA, DB + RB);
+	return {
+		direct_share_before: div(DB, DB + RB),
+		delta_relay: dR,
+		delta_submit: dS,
+		spam_share: div(DB - dR, DB + RB),
+		spam_share_strict: isNum(strict) ? Math.max(0, strict) : NaN,
+		spam_share_strict_clamped: isNum(strict) && strict < 0,
+		spam_of_direct: div(DB - dR, DB),
+		blocked_per_day_after: a.blocked,
+	};
+}
+
+/* A window time: UNIX seconds, or a date / ISO time string. */
+function windowTime(v) {
+	if (isNum(v))
+		return v;
+	if (typeof v !== 'string')
+		return NaN;
+	const d = parseDate(v);
+	if (isNum(d))
+		return d;
+	const t = Date.parse(v);
+	return isNum(t) ? Math.floor(t / 1000) : NaN;
+}
+
+/*
+ * Read /api/v1/effect (the JSON of `op25b report --json`) into the
+ * page's shape: {before, after: {from, to, days, dataDays, daily,
+ * sessions, incomplete}, figures}; null when the shape is not known.
+ */
+function fromEffectJson(j) {
+	function win(w) {
+		if (!w || typeof w !== 'object' || !w.daily ||
+		    !CATS.every(c => isNum(w.daily[c])))
+			return null;
+		const days = isNum(w.days) ? w.days : NaN;
+		return {from: windowTime(w.from), to: windowTime(w.to),
+		    days: days,
+		    dataDays: isNum(w.coverage) ? days * w.coverage : days,
+		    daily: Object.fromEntries(CATS.map(c => [c, w.daily[c]])),
+		    sessions: w.total || null,
+		    hostsPerDay: w.direct_hosts_per_day,
+		    coverage: w.coverage,
+		    incomplete: Array.isArray(w.incomplete_days) ?
+		    w.incomplete_days : []};
+	}
+	const b = win(j.before), a = win(j.after);
+	if (b === null || a === null)
+		return null;
+	const fig = effectFigures(b.daily, a.daily);
+	for (const k of Object.keys(fig))
+		if (isNum(j[k]) || typeof j[k] === 'boolean')
+			fig[k] = j[k];
+	for (const k of ['spam_of_direct_strict', 'direct_hosts_per_day_before',
+	    'direct_hosts_per_day_after'])
+		if (isNum(j[k]))
+			fig[k] = j[k];
+	return {before: b, after: a, figures: fig, source: 'report',
+	    assumptions: Array.isArray(j.assumptions) ? j.assumptions : null,
+	    pools: Array.isArray(j.pools) ? j.pools : []};
+}
+
+/* A 100%-stacked horizontal bar of one window's sessions. */
+function stackedBar(id, label, w, sessions) {
+	let total = 0;
+	for (const c of BAR_ORDER)
+		if (isNum(sessions[c]))
+			total += sessions[c];
+	const bar = h('div', {class: 'bar', id: 'bar-' + id,
+	    'data-total': String(total),
+	    'data-from': isNum(w.from) ? String(w.from) : null,
+	    'data-to': isNum(w.to) ? String(w.to) : null,
+	    'data-days': isNum(w.days) ? String(w.days) : null,
+	    'data-data-days': isNum(w.dataDays) ? String(w.dataDays) : null});
+	if (total > 0) {
+		for (const c of BAR_ORDER) {
+			const v = isNum(sessions[c]) ? sessions[c] : 0;
+			if (v <= 0)
+				continue;
+			const share = v / total;
+			bar.appendChild(h('span', {class: 'seg cat-' + c +
+			    (share < 0.12 ? ' narrow' : ''),
+			    'data-cat': c, 'data-share': share.toFixed(6),
+			    style: 'width:' + (share * 100).toFixed(4) + '%',
+			    title: LABEL[c] + ': ' + fmtPct(share)},
+			    share >= 0.06 ? fmtPct(share) : ''));
+		}
+	} else {
+		bar.appendChild(h('span', {class: 'empty'}, 'no sessions'));
+	}
+	return h('div', {class: 'bar-row'},
+	    h('div', {class: 'bar-label'}, label, h('small', null,
+	    windowText(w))), bar);
+}
+
+function legend() {
+	return h('ul', {class: 'legend'}, BAR_ORDER.map(c =>
+	    h('li', null, h('span', {class: 'swatch cat-' + c}), LABEL[c])));
+}
+
+/* The effect form (cut-over, windows) and its results below. */
+function renderEffect(page) {
+	const gen = beginRender();
+	const body = h('div', {id: 'effect-body'});
+	const form = h('form', {class: 'picker', id: 'effect-form'});
+	page.append(h('section', null, h('h2', null,
+	    'Effect of the block: before and after the cut-over'), form),
+	    body);
+	const done = getConfig().then(function (r) {
+		if (!r.ok)
+			return;
+		const list = cutovers(r.data);
+		const want = getParam('cutover');
+		if (isNum(parseDate(want)) && !list.some(c => c.date === want))
+			list.push({date: want, who: ['from the address']});
+		if (list.length === 0) {
+			body.append(h('p', {class: 'note', id: 'no-cutover'},
+			    'No cut-over is configured: set blocking_start ' +
+			    'in [op25b] or in a [pool] section.'));
+			return;
+		}
+		const sel = h('select', {id: 'cutover'}, list.map(c =>
+		    h('option', {value: c.date}, c.date + ' (' +
+		    c.who.join(', ') + ')')));
+		sel.value = list.some(c => c.date === want) ? want :
+		    list[list.length - 1].date;
+		const num = (name, def, min) => {
+			const v = parseInt(getParam(name), 10);
+			return v >= min && v <= MAX_DAYS ? v : def;
+		};
+		const field = (id, v, min) => h('input', {type: 'number', id: id,
+		    min: min, max: MAX_DAYS, value: v, required: true});
+		const before = field('before', num('before', 14, 1), 1);
+		const after = field('after', num('after', 14, 1), 1);
+		const exclude = field('exclude', num('exclude', 0, 0), 0);
+		form.append(h('label', null, 'Cut-over ', sel),
+		    h('label', null, 'days before ', before),
+		    h('label', null, 'days after ', after),
+		    h('label', {title: 'days left out on each side of the ' +
+		    'cut-over (the transition)'}, 'days left out ', exclude),
+		    h('button', {type: 'submit'}, 'Compute'));
+		function compute() {
+			return effectCompute(body, sel.value,
+			    parseInt(before.value, 10), parseInt(after.value, 10),
+			    parseInt(exclude.value, 10));
+		}
+		form.addEventListener('submit', function (ev) {
+			ev.preventDefault();
+			setParams({cutover: sel.value, before: before.value,
+			    after: after.value, exclude: exclude.value === '0' ?
+			    null : exclude.value});
+			clearBanner();
+			finishRender(beginRender(), [compute()]);
+		});
+		currentRerender = function () {
+			finishRender(beginRender(), [compute()]);
+		};
+		return compute();
+	});
+	finishRender(gen, [done]);
+}
+
+/*
+ * The effect for cut-over date C with B days before, A after and X days
+ * left out on each side: op25b report's figures from /api/v1/effect
+ * (again without its completeness floor if it refuses, with the reason
+ * shown), else computed from two summaries.
+ */
+async function effectCompute(body, date, B, A, X) {
+	body.textContent = '';
+	const C = parseDate(date);
+	if (!isNum(C) || !(B >= 1 && B <= MAX_DAYS) ||
+	    !(A >= 1 && A <= MAX_DAYS) || !(X >= 0 && X <= MAX_DAYS)) {
+		showError('Give a cut-over date, 1 to ' + MAX_DAYS + ' days on ' +
+		    'each side and 0 to ' + MAX_DAYS + ' days left out.');
+		return;
+	}
+	/*
+	 * min_complete=0: the page shows what there is and says itself
+	 * which windows fall short of op25b report's 95% (a refusal would
+	 * be a failed request in the browser's console).
+	 */
+	const r = await api('/api/v1/effect', {cutover: date, before: B,
+	    after: A, exclude: X || null, min_complete: 0});
+	let eff = null;
+	if (r.ok)
+		eff = fromEffectJson(r.data);
+	else if (r.status !== 404)
+		showError('/api/v1/effect: ' + r.error);
+	if (eff !== null)
+		for (const [w, name] of [[eff.before, 'before'],
+		    [eff.after, 'after']])
+			if (isNum(w.coverage) && w.coverage < MIN_COMPLETE)
+				body.append(h('p', {class: 'note warn',
+				    id: 'effect-incomplete-' + name}, 'The ' +
+				    name + ' window is ' + fmtPct(w.coverage) +
+				    ' complete (op25b report wants ' +
+				    fmtPct(MIN_COMPLETE) + ')' +
+				    (w.incomplete.length ? '; days with ' +
+				    'missing bins: ' + w.incomplete.slice(0, 8)
+				    .join(', ') + (w.incomplete.length > 8 ?
+				    ' and ' + (w.incomplete.length - 8) +
+				    ' more' : '') : '') + '. Daily averages ' +
+				    'are over the bins that have data.'));
+	if (eff === null)
+		eff = await effectFromSummaries(body, C, B, A, X);
+	if (eff === null)
+		return;
+	drawEffect(body, date, eff);
+	const now = nowSec();
+	const from = isNum(eff.before.from) ? eff.before.from :
+	    C - (X + B) * DAY;
+	let to = isNum(eff.after.to) ? eff.after.to : C + (X + A) * DAY;
+	if (to > now)
+		to = Math.max(now, from + DAY);
+	const g = graph({name: 'sessions', caption: 'Sessions over both ' +
+	    'windows; the vertical rule is the cut-over', from: from, to: to});
+	body.append(h('section', null, h('h3', null, 'Sessions'), g.el));
+	await g.load();
+}
+
+/* The fallback: the two windows' summaries and the days with data. */
+async function effectFromSummaries(body, C, B, A, X) {
+	const now = nowSec();
+	const bw = {from: C - (X + B) * DAY, to: C - X * DAY};
+	const aw = {from: C + X * DAY, to: Math.min(C + (X + A) * DAY, now)};
+	if (aw.to <= aw.from) {
+		body.append(h('p', {class: 'note'}, 'The after window starts ' +
+		    'in the future: nothing to compare yet.'));
+		return null;
+	}
+	const [sb, sa, cb, ca] = await Promise.all([
+	    apiShown('/api/v1/summary', bw), apiShown('/api/v1/summary', aw),
+	    coverage(bw), coverage(aw)]);
+	if (!sb.ok || !sa.ok)
+		return null;
+	for (const [w, sum, cov] of [[bw, sb, cb], [aw, sa, ca]]) {
+		w.days = (w.to - w.from) / DAY;
+		w.dataDays = cov / DAY;
+		w.sessions = sum.data.sessions;
+		w.daily = dailyOf(w.sessions, w.dataDays);
+		w.incomplete = [];
+	}
+	return {before: bw, after: aw, source: 'summaries', pools: [],
+	    figures: effectFigures(bw.daily, aw.daily), assumptions: null};
+}
+
+/*
+ * Seconds of a window [from, to) that hold data (rows of /api/v1/series
+ * that are not null); NaN if the series cannot be read.
+ */
+async function coverage(w) {
+	const span = w.to - w.from;
+	const step = span / 300 <= 20000 ? 300 : span / 3600 <= 20000 ?
+	    3600 : 86400;
+	const r = await apiShown('/api/v1/series', {from: w.from, to: w.to,
+	    step: step});
+	if (!r.ok || !Array.isArray(r.data.series) ||
+	    !Array.isArray(r.data.rows))
+		return NaN;
+	const k = r.data.series.indexOf('direct') + 1;
+	const st = isNum(r.data.step) ? r.data.step : step;
+	let n = 0;
+	for (const row of r.data.rows)
+		if (k > 0 && row[k] !== null && row[0] >= w.from &&
+		    row[0] < w.to)
+			n++;
+	return n * st;
+}
+
+/* A number of days: whole, or with one decimal. */
+function fmtDays(d) {
+	return Math.abs(d - Math.round(d)) < 1e-9 ? intFmt.format(d) :
+	    decFmt.format(d);
+}
+
+/* "2005-02-15 to 2005-03-01 (14 days, 13.5 with data)". */
+function windowText(w) {
+	let days = isNum(w.days) ? fmtDays(w.days) + (w.days === 1 ? ' day' :
+	    ' days') : '';
+	if (isNum(w.dataDays) && isNum(w.days) && w.dataDays < w.days - 1e-6)
+		days += ', ' + fmtDays(w.dataDays) + ' with data';
+	if (!isNum(w.from) || !isNum(w.to))
+		return days;
+	const end = w.to % DAY === 0 ? isoDate(w.to) : fmtTime(w.to);
+	return isoDate(w.from) + ' to ' + end + ' (' + days + ')';
+}
+
+function perDay(n) {
+	return isNum(n) ? fmtSigned(n) + ' /day' : '\u2014';
+}
+
+/* A figure tile: id fig-ID, the raw number in .value's data-value. */
+function figTile(id, label, text, formula, raw) {
+	return h('div', {class: 'tile key', id: 'fig-' + id},
+	    h('div', {class: 'label'}, label),
+	    h('div', {class: 'value', 'data-value': isNum(raw) ? String(raw) :
+	    ''}, text),
+	    h('div', {class: 'sub'}, formula));
+}
+
+const ASSUMPTIONS = [
+	'Mail that was legitimate and went out directly before the block ' +
+	    'moved to the ISP\u2019s relays (\u0394R) or to submission on ' +
+	    '587/465 (\u0394S) after it.',
+	'The rest of the direct mail before the block was spam: it did not ' +
+	    'come back through any other path.',
+	'Nothing else changed between the two windows: subscribers, their ' +
+	    'mail habits and the spam volume are the same before and after.',
+	'The study\u2019s variant subtracts only \u0394R; the strict variant ' +
+	    'also subtracts \u0394S and the direct mail that still leaves ' +
+	    'after the block (D\u2009A), so it is a lower bound.',
+];
+
+function drawEffect(body, date, eff) {
+	const b = eff.before, a = eff.after, f = eff.figures;
+	for (const [w, name] of [[b, 'before'], [a, 'after']])
+		if (!(w.dataDays > 0))
+			body.append(h('p', {class: 'note warn'}, 'The ' + name +
+			    ' window holds no data: no estimate.'));
+		else if (eff.source === 'summaries' && w.dataDays < w.days - 1e-6)
+			body.append(h('p', {class: 'note warn'}, 'The ' + name +
+			    ' window has data for ' + fmtDays(w.dataDays) +
+			    ' of its ' + fmtDays(w.days) + ' days; its daily ' +
+			    'averages are per day with data.'));
+	const sessB = b.sessions || b.daily;
+	const sessA = a.sessions || a.daily;
+	body.append(h('section', {id: 'effect-bars'},
+	    h('h3', null, 'Share of all sessions'),
+	    stackedBar('before', 'Before', b, sessB),
+	    stackedBar('after', 'After', a, sessA),
+	    legend()));
+
+	const rows = CATS.map(c => h('tr', {'data-cat': c},
+	    h('th', {scope: 'row'}, h('span', {class: 'swatch cat-' + c}),
+	    LABEL[c]),
+	    h('td', {class: 'num'}, fmtAvg(b.daily[c])),
+	    h('td', {class: 'num'}, fmtAvg(a.daily[c])),
+	    h('td', {class: 'num'}, fmtSigned(a.daily[c] - b.daily[c]))));
+	if (isNum(b.hostsPerDay) || isNum(a.hostsPerDay))
+		rows.push(h('tr', {'data-cat': 'hosts'},
+		    h('th', {scope: 'row'}, 'Direct hosts (distinct)'),
+		    h('td', {class: 'num'}, fmtAvg(b.hostsPerDay)),
+		    h('td', {class: 'num'}, fmtAvg(a.hostsPerDay)),
+		    h('td', {class: 'num'}, fmtSigned(a.hostsPerDay -
+		    b.hostsPerDay))));
+	body.append(h('section', null, h('h3', null, 'Sessions per day'),
+	    h('div', {class: 'scroll'}, h('table', {id: 'effect-daily'},
+	    h('thead', null, h('tr', null, h('th', null, 'per day'),
+	    h('th', {class: 'num'}, 'before'), h('th', {class: 'num'},
+	    'after'), h('th', {class: 'num'}, 'change'))),
+	    h('tbody', null, rows)))));
+
+	const B = 'D\u2009B', R = 'R\u2009B';
+	const tiles = [
+	    figTile('direct-share', 'Direct share before',
+	    fmtPct(f.direct_share_before), B + ' / (' + B + ' + ' + R + ')',
+	    f.direct_share_before),
+	    figTile('delta-r', 'Mail moved to the relays (\u0394R)',
+	    perDay(f.delta_relay), 'R\u2009A \u2212 ' + R, f.delta_relay),
+	    figTile('delta-s', 'Growth of submission (\u0394S)',
+	    perDay(f.delta_submit), 'S\u2009A \u2212 S\u2009B, S = submit + ' +
+	    'submit_ext', f.delta_submit),
+	    figTile('spam', 'Estimated spam share (study)',
+	    fmtPct(f.spam_share), '(' + B + ' \u2212 \u0394R) / (' + B +
+	    ' + ' + R + ')', f.spam_share),
+	    figTile('spam-strict', 'Estimated spam share (strict)',
+	    fmtPct(f.spam_share_strict), '(' + B + ' \u2212 \u0394R \u2212 ' +
+	    '\u0394S \u2212 D\u2009A) / (' + B + ' + ' + R + ')' +
+	    (f.spam_share_strict_clamped ? ', below 0: shown as 0' :
+	    ', at least 0'), f.spam_share_strict),
+	    figTile('spam-direct', 'Spam as a share of direct',
+	    fmtPct(f.spam_of_direct), '(' + B + ' \u2212 \u0394R) / ' + B,
+	    f.spam_of_direct),
+	    figTile('blocked-after', 'Blocked attempts after',
+	    perDay(f.blocked_per_day_after).replace(/^\+/, ''),
+	    'blocked sessions per day', f.blocked_per_day_after),
+	];
+	body.append(h('section', null, h('h3', null, 'Estimates'),
+	    h('div', {class: 'tiles'}, tiles),
+	    h('p', {class: 'when'}, 'D, R, S: daily averages of direct, ' +
+	    'relay and submission (own and outside) sessions, B before and A ' +
+	    'after the cut-over ' + date + '. ' + (eff.source === 'report' ?
+	    'From op25b report (/api/v1/effect).' : 'Computed here from ' +
+	    'two summaries of the RRD files.'))));
+
+	if (eff.pools.length > 0)
+		body.append(effectPools(eff.pools));
+
+	body.append(h('section', {class: 'assumptions'},
+	    h('h3', null, 'Assumptions'),
+	    h('ul', null, (eff.assumptions || ASSUMPTIONS).map(t =>
+	    h('li', null, t)))));
+}
+
+/* op25b report's per-pool windows as a table. */
+function effectPools(pools) {
+	const rows = pools.map(function (p) {
+		const b = p.before || {}, a = p.after || {};
+		const d = (w, c) => fmtAvg((w.daily || {})[c]);
+		return h('tr', {'data-pool': p.name},
+		    h('th', {scope: 'row'}, p.name),
+		    h('td', null, p.service || ''),
+		    h('td', null, p.cutover || '\u2014'),
+		    p.error ? h('td', {colspan: 5, class: 'muted'}, p.error) :
+		    [h('td', {class: 'num'}, d(b, 'direct')),
+		    h('td', {class: 'num'}, d(a, 'direct')),
+		    h('td', {class: 'num'}, d(a, 'blocked')),
+		    h('td', {class: 'num'}, fmtAvg(b.direct_hosts_per_day)),
+		    h('td', {class: 'num'}, fmtAvg(a.direct_hosts_per_day))]);
+	});
+	return h('section', null, h('h3', null, 'Per pool (per day)'),
+	    table('effect-pools', [['pool'], ['service'], ['cut-over'],
+	    ['direct before', 1], ['direct after', 1], ['blocked after', 1],
+	    ['hosts before', 1], ['hosts after', 1]], rows, ''));
+}
+
+/* ---------- pools ---------- */
+
+function renderPools(page) {
+	const tableBox = h('div', {class: 'scroll'});
+	const graphsBox = h('div', {class: 'graphs', id: 'graphs'});
+	const rangeNote = h('p', {class: 'when', id: 'graph-range'});
+	const picker = rangePicker(draw);
+	page.append(h('section', null, h('h2', null, 'Pools'), picker.el,
+	    rangeNote, tableBox), h('section', null, h('h2', null,
+	    'Graphs'), graphsBox));
+	const gen = beginRender();
+	finishRender(gen, [getConfig().then(function (r) {
+		if (!r.ok)
+			return [];
+		return Promise.allSettled(drawInner(r.data));
+	})]);
+	currentRerender = draw;
+
+	function draw() {
+		clearBanner();
+		const g = beginRender();
+		finishRender(g, [getConfig().then(r => r.ok ?
+		    Promise.allSettled(drawInner(r.data)) : null)]);
+	}
+
+	/* The table and graphs for the picked range; load promises. */
+	function drawInner(cfg) {
+		tableBox.textContent = '';
+		graphsBox.textContent = '';
+		const range = picker.get();
+		if (range === null)
+			return [];
+		rangeNote.textContent = fmtTime(range.from) + ' to ' +
+		    fmtTime(range.to);
+		const pools = cfg.pools || [];
+		const cols = ['direct', 'blocked', 'submit', 'submit_ext',
+		    'other'];
+		const waits = [];
+		const rows = pools.map(function (p) {
+			const cells = cols.map(c => h('td', {class: 'num',
+			    'data-cat': c}, '\u2026'));
+			const hosts = h('td', {class: 'num', 'data-cat':
+			    'hosts'}, '\u2026');
+			waits.push(api('/api/v1/summary', {from: range.from,
+			    to: range.to, pool: p.name}).then(function (s) {
+				if (!s.ok) {
+					if (s.status !== 404)
+						showError('Pool ' + p.name + ': ' +
+						    s.error);
+					for (const td of cells.concat([hosts]))
+						td.textContent = '\u2014';
+					cells[0].textContent = s.status === 404 ?
+					    'no data' : 'error';
+					cells[0].className = 'muted';
+					return;
+				}
+				const ss = s.data.sessions || {};
+				cols.forEach(function (c, i) {
+					cells[i].textContent = fmtInt(ss[c]);
+					cells[i].dataset.value = isNum(ss[c]) ?
+					    String(ss[c]) : '';
+				});
+				hosts.textContent = fmtInt(
+				    s.data.direct_hosts_max);
+			}));
+			return h('tr', {'data-pool': p.name},
+			    h('th', {scope: 'row'}, p.name),
+			    h('td', null, p.kind || ''),
+			    h('td', null, p.service || ''),
+			    h('td', null, p.cutover || '\u2014'),
+			    h('td', {class: 'prefixes'}, (p.prefixes || [])
+			    .join(', ')),
+			    cells, hosts);
+		});
+		tableBox.append(h('table', {id: 'pools-table'},
+		    h('thead', null, h('tr', null,
+		    ['pool', 'kind', 'service', 'cut-over', 'prefixes']
+		    .map(t => h('th', null, t)),
+		    cols.map(c => h('th', {class: 'num'}, LABEL[c])),
+		    h('th', {class: 'num', title: 'most distinct direct ' +
+		    'sources in one bin'}, 'Hosts (max)'))),
+		    h('tbody', null, rows.length ? rows : h('tr', null,
+		    h('td', {colspan: 11}, 'No pool is configured.')))));
+		const gs = [graph({name: 'pools', caption: 'Direct + blocked ' +
+		    'sessions per pool (direct service beside roaming)',
+		    from: range.from, to: range.to, tz: range.tz})];
+		for (const p of pools)
+			gs.push(graph({name: 'sessions', pool: p.name,
+			    caption: 'Pool ' + p.name + ' (' + (p.kind || '') +
+			    (p.service ? ', ' + p.service : '') + ')',
+			    from: range.from, to: range.to, tz: range.tz}));
+		graphsBox.append(...gs.map(g => g.el));
+		return waits.concat(loadGraphs(gs));
+	}
+}
+
+/* ---------- exporters ---------- */
+
+/* A table: heads is a list of [title, numeric?]; rows of cell lists. */
+function table(id, heads, rows, empty) {
+	return h('div', {class: 'scroll'}, h('table', {id: id,
+	    class: heads.length > 10 ? 'compact' : null},
+	    h('thead', null, h('tr', null, heads.map(x => h('th',
+	    {class: x[1] ? 'num' : null, title: x[2] || null}, x[0])))),
+	    h('tbody', null, rows.length ? rows : h('tr', {class: 'empty'},
+	    h('td', {colspan: heads.length}, empty)))));
+}
+
+/* A numeric cell, highlighted when bad and non-zero. */
+function numCell(v, bad) {
+	return h('td', {class: 'num' + (bad && isNum(v) && v > 0 ?
+	    ' warn' : '')}, fmtInt(v));
+}
+
+function badge(text, cls, title) {
+	return h('span', {class: 'badge ' + (cls || ''), title: title || null},
+	    text);
+}
+
+function versionText(e) {
+	const v = e.version === 10 ? 'IPFIX' : e.version === 9 ? 'NetFlow v9' :
+	    e.version === 5 ? 'NetFlow v5' : 'v' + e.version;
+	return v + (e.transport ? ' / ' + e.transport : '');
+}
+
+function exporterRow(e, nowMs) {
+	const stale = isNum(e.last_seen_ms) && nowMs - e.last_seen_ms >
+	    120000;
+	const sampling = h('td', {class: 'num'},
+	    isNum(e.sampling) && e.sampling > 1 ? '1:' + fmtInt(e.sampling) :
+	    '1:1', e.estimate ? badge('estimate', 'warn', 'counts scaled by ' +
+	    'the sampling interval') : null);
+	const sess = h('td', null, e.sessions_approximated ?
+	    badge('approximated', 'warn', 'TCP records without flags: ' +
+	    'every record counted as a session') : 'exact');
+	const addr = String(e.address).indexOf(':') >= 0 ?
+	    '[' + e.address + ']' : e.address;
+	return h('tr', {'data-exporter': e.address + ':' + e.port},
+	    h('th', {scope: 'row'}, addr + ':' + e.port),
+	    h('td', null, versionText(e)),
+	    h('td', {class: 'num'}, fmtInt(e.domain)),
+	    h('td', {class: 'num'}, fmtAvg(e.records_per_s)),
+	    numCell(e.records),
+	    numCell(e.lost, true),
+	    numCell(e.late, true),
+	    h('td', {class: 'num', title: (e.templates_withdrawn || 0) +
+	    ' withdrawn, ' + (e.templates_refused || 0) + ' refused'},
+	    fmtInt(e.templates)),
+	    sampling, sess,
+	    h('td', {class: 'num' + (isNum(e.skew_ms) &&
+	    Math.abs(e.skew_ms) > 60000 ? ' warn' : '')}, isNum(e.skew_ms) ?
+	    (e.skew_ms < 0 ? '\u2212' : '') + fmtSpan(e.skew_ms / 1000) :
+	    '\u2014'),
+	    h('td', {class: stale ? 'warn' : null, title: isNum(
+	    e.last_seen_ms) ? fmtTime(e.last_seen_ms / 1000) : null},
+	    fmtAgo(e.last_seen_ms, nowMs)),
+	    numCell(e.malformed, true),
+	    numCell(e.no_template, true),
+	    numCell(e.bad_time, true),
+	    numCell(e.skewed, true));
+}
+
+function tapRow(t) {
+	return h('tr', {'data-tap': t.name},
+	    h('th', {scope: 'row'}, t.name),
+	    h('td', null, t.kind || ''),
+	    numCell(t.packets),
+	    numCell(t.drops, true),
+	    numCell(t.ifdrops, true),
+	    numCell(t.sessions),
+	    numCell(t.established),
+	    numCell(t.blocked),
+	    numCell(t.evicted, true),
+	    numCell(t.skewed, true),
+	    numCell((t.truncated || 0) + (t.bad_ip || 0) + (t.bad_tcp || 0) +
+	    (t.fragment || 0), true));
+}
+
+function drawExporters(box, j) {
+	const nowMs = isNum(j.now_ms) ? j.now_ms : Date.now();
+	const ex = Array.isArray(j.exporters) ? j.exporters : [];
+	const taps = Array.isArray(j.taps) ? j.taps : [];
+	const ref = j.refused || {};
+	const kd = j.kernel_drops || {};
+	const col = j.collector || {};
+	box.textContent = '';
+	box.append(h('section', null, h('h2', null, 'Exporters'),
+	    table('exporters-table', [
+		['exporter'], ['protocol'], ['domain', 1],
+		['records/s', 1], ['records', 1],
+		['lost', 1, 'estimated from sequence gaps'],
+		['late', 1, 'records older than the oldest open bin'],
+		['templates', 1], ['sampling', 1], ['sessions'],
+		['skew', 1, 'exporter clock minus ours'], ['last seen'],
+		['malformed', 1], ['no template', 1], ['bad time', 1],
+		['skewed', 1]],
+	    ex.map(e => exporterRow(e, nowMs)),
+	    'No exporter has sent anything yet.')));
+	box.append(h('section', null, h('h2', null, 'Pcap taps'),
+	    table('taps-table', [['tap'], ['kind'], ['packets', 1],
+		['drops', 1, 'dropped by the capture buffer'],
+		['if drops', 1, 'dropped by the interface'],
+		['sessions', 1], ['established', 1], ['blocked', 1],
+		['evictions', 1, 'sessions evicted from a full tracker'],
+		['skewed', 1],
+		['bad packets', 1, 'truncated, bad IP, bad TCP, fragments']],
+	    taps.map(tapRow), 'No pcap tap is configured.')));
+	const sources = Array.isArray(ref.sources) ? ref.sources : [];
+	box.append(h('section', null, h('h2', null,
+	    'Refused by the allow-list'),
+	    h('p', {id: 'refused-total'}, fmtInt(ref.total || 0),
+	    ' datagrams refused', ref.over_cap ? ', ' + fmtInt(ref.over_cap) +
+	    ' from sources beyond the table\u2019s cap' : '', '; ',
+	    fmtInt(j.tcp_connections_refused || 0),
+	    ' TCP connections refused.'),
+	    sources.length ? table('refused-table', [['source'],
+		['datagrams', 1], ['last seen']],
+	    sources.map(s => h('tr', null, h('th', {scope: 'row'},
+		s.address), numCell(s.datagrams), h('td', null,
+		fmtAgo(s.last_seen_ms, nowMs)))), '') : null));
+	box.append(h('section', null, h('h2', null, 'Collector'),
+	    h('dl', {class: 'facts', id: 'collector'},
+	    h('dt', null, 'kernel drops, NetFlow socket'),
+	    h('dd', {class: kd.netflow > 0 ? 'warn' : null},
+	    fmtInt(kd.netflow || 0)),
+	    h('dt', null, 'kernel drops, IPFIX socket'),
+	    h('dd', {class: kd.ipfix > 0 ? 'warn' : null},
+	    fmtInt(kd.ipfix || 0)),
+	    h('dt', null, 'open bins'), h('dd', null, fmtInt(col.open_bins)),
+	    h('dt', null, 'oldest open bin'), h('dd', null,
+	    fmtTime(col.oldest_open_bin)),
+	    h('dt', null, 'last commit'), h('dd', null,
+	    isNum(col.last_commit) && col.last_commit > 0 ?
+	    fmtAgo(col.last_commit * 1000, nowMs) : 'none yet'),
+	    h('dt', null, 'bins written'), h('dd', null,
+	    fmtInt(col.bins_written)),
+	    h('dt', null, 'records'), h('dd', null, fmtInt(col.records)),
+	    h('dt', null, 'late records'), h('dd', null, fmtInt(col.late)),
+	    h('dt', null, 'running since'), h('dd', null,
+	    isNum(j.started_ms) ? fmtTime(j.started_ms / 1000) + ' (' +
+	    fmtSpan((nowMs - j.started_ms) / 1000) + ')' : '\u2014'))));
+}
+
+function renderExporters(page) {
+	const stamp = h('p', {class: 'when', id: 'exporters-updated'},
+	    'loading\u2026');
+	const box = h('div', {id: 'exporters-body'});
+	page.append(h('p', {class: 'note'}, 'Health of every exporter and ' +
+	    'pcap tap, refreshed every 5 s.'), stamp, box);
+	let failing = false;
+	async function refresh() {
+		const r = await api('/api/v1/exporters');
+		if (!r.ok) {
+			showError('/api/v1/exporters: ' + r.error);
+			failing = true;
+			stamp.textContent = 'last attempt ' +
+			    new Date().toISOString().slice(11, 19) +
+			    ' UTC failed';
+			return;
+		}
+		if (failing) {
+			clearBanner();
+			failing = false;
+		}
+		drawExporters(box, r.data);
+		stamp.textContent = 'updated ' + new Date().toISOString()
+		    .slice(11, 19) + ' UTC \u00b7 refreshes every 5 s';
+	}
+	function loop() {
+		setTimeout(function () {
+			(document.hidden ? Promise.resolve() : refresh())
+			    .then(loop, loop);
+		}, REFRESH_MS);
+	}
+	const gen = beginRender();
+	finishRender(gen, [refresh(), getConfig()]).then(loop);
+}
+
+/* ---------- start ---------- */
+
+const PAGES = {
+	'/': ['overview', 'Overview', renderOverview],
+	'/effect': ['effect', 'Effect', renderEffect],
+	'/pools': ['pools', 'Pools', renderPools],
+	'/exporters': ['exporters', 'Exporters & taps', renderExporters],
+	'/static/index.html': ['overview', 'Overview', renderOverview],
+};
+
+function start() {
+	const path = location.pathname.replace(/\/+$/, '') || '/';
+	const p = PAGES[path];
+	const page = document.getElementById('page');
+	page.textContent = '';
+	if (p === undefined) {
+		pageTitle = 'Not found';
+		page.dataset.page = 'none';
+		page.append(h('p', {class: 'note'}, 'No page here: ' + path));
+		page.dataset.ready = '1';
+		return;
+	}
+	pageTitle = p[1];
+	document.title = 'op25b \u00b7 ' + p[1];
+	page.dataset.page = p[0];
+	for (const a of document.querySelectorAll('#nav a'))
+		if (a.dataset.page === p[0])
+			a.setAttribute('aria-current', 'page');
+	p[2](page);
+}
+
+if (document.readyState === 'loading')
+	document.addEventListener('DOMContentLoaded', start);
+else
+	start();
+
+})();
