@@ -14,6 +14,7 @@
 #include "collect.h"
 #include "daily.h"
 #include "dayfile.h"
+#include "journal.h"
 #include "store_rrd.h"
 #include "tally.h"
 #include "xmalloc.h"
@@ -202,26 +203,96 @@ collect_take(struct collect *c, const struct tally_out *o, char *err,
 	return 0;
 }
 
-int
-collect_start(struct collect *c, int64_t now, char *err, size_t errlen)
+/* The latest last update over our files (INT64_MIN: none).  0 or -1. */
+static int
+collect_last(struct collect *c, int64_t *out, char *err, size_t errlen)
 {
-	int64_t		 floor, last;
+	int64_t		 last;
 	size_t		 i;
 	int		 rc;
 
-	floor = now - (int64_t)c->conf->grace;
-	floor -= ((floor % c->conf->step) + c->conf->step) % c->conf->step;
+	*out = INT64_MIN;
 	for (i = 0; i < c->nslots; i++) {
 		rc = store_rrd_last(c->store, c->names[i], &last, err, errlen);
 		if (rc == -1)
 			return -1;
-		if (rc == 1 && last > floor)
-			floor = last;
+		if (rc == 1 && last > *out)
+			*out = last;
 	}
+	return 0;
+}
+
+/*
+ * Live start.  The window opens at now - grace, or later if the files
+ * already hold later bins.  A checkpoint left by a crash is added back
+ * first: after a short outage its bins simply stay open; after a long
+ * one they are written at once and the outage stays a gap (unknown).
+ * Bins the files already hold are dropped, never written twice.
+ */
+int
+collect_start(struct collect *c, int64_t now, char *err, size_t errlen)
+{
+	struct buf	 dump;
+	const struct tally_out *o;
+	int64_t		 floor, last, when, tfloor;
+	int		*map = NULL;
+	size_t		 nmap;
+	int		 rc;
+
+	floor = now - (int64_t)c->conf->grace;
+	floor -= ((floor % c->conf->step) + c->conf->step) % c->conf->step;
+	if (collect_last(c, &last, err, errlen) == -1)
+		return -1;
+	buf_init(&dump, 1024 * 1024 * 1024);
+	rc = journal_read(c->conf, &when, &map, &nmap, &dump, err, errlen);
+	if (rc == 1 && tally_undump(c->tally, (const uint8_t *)dump.data,
+	    dump.len, map, nmap, err, errlen) == 0) {
+		c->st.restored = tally_stats(c->tally)->bins;
+		tfloor = tally_floor(c->tally);
+		if (when >= floor) {
+			/* A short outage: keep the restored bins open. */
+			if (tfloor != INT64_MIN && tfloor < floor)
+				floor = tfloor;
+		} else if (tfloor != INT64_MIN) {
+			/* A long one: write them now, above what is held. */
+			c->checked = 1;
+			while ((o = tally_next(c->tally, TALLY_ALL)) != NULL)
+				if (last == INT64_MIN || o->start >= last)
+					collect_take(c, o, err, errlen);
+			collect_flush(c, err, errlen);
+			if (collect_last(c, &last, err, errlen) == -1) {
+				free(map);
+				buf_free(&dump);
+				return -1;
+			}
+		}
+	}
+	free(map);
+	buf_free(&dump);
+	if (last != INT64_MIN && last > floor)
+		floor = last;
 	tally_start(c->tally, floor);
 	daily_start(c->daily, now - (int64_t)c->conf->grace);
 	c->checked = 1;
 	return 0;
+}
+
+int
+collect_checkpoint(struct collect *c, int64_t now, char *err, size_t errlen)
+{
+	struct buf	 dump;
+	int		 rc;
+
+	buf_init(&dump, 1024 * 1024 * 1024);
+	rc = tally_dump(c->tally, &dump);
+	if (rc == 0)
+		rc = journal_write(c->conf, now, &dump, err, errlen);
+	else
+		snprintf(err, errlen, "checkpoint too large");
+	buf_free(&dump);
+	if (rc == 0)
+		c->st.checkpoints++;
+	return rc;
 }
 
 int
@@ -335,9 +406,13 @@ collect_commit(struct collect *c, int64_t now, char *err, size_t errlen)
 int
 collect_finish(struct collect *c, char *err, size_t errlen)
 {
-	if (collect_commit(c, TALLY_ALL, err, errlen) == -1)
+	if (collect_commit(c, TALLY_ALL, err, errlen) == -1 ||
+	    collect_flush(c, err, errlen) == -1)
 		return -1;
-	return collect_flush(c, err, errlen);
+	/* Every open bin is written: a checkpoint would only mislead. */
+	if (!c->offline)
+		journal_remove(c->conf);
+	return 0;
 }
 
 int64_t

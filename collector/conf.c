@@ -92,6 +92,8 @@ static const struct conf_key conf_keys[] = {
 	    C(max_skew), 0 },
 	{ SEC_OP25B, "max_age", CT_UINT, 600, 366 * 86400, "86400", 0,
 	    C(max_age), 0 },
+	{ SEC_OP25B, "checkpoint", CT_UINT, 0, 3600, "10", 0,
+	    C(checkpoint), 0 },
 	{ SEC_OP25B, "rrdcached", CT_STRING, 0, 0, NULL, 0, C(rrdcached), 0 },
 	{ SEC_OP25B, "user", CT_NAME, 0, 0, NULL, 0, C(user), 0 },
 

@@ -78,6 +78,7 @@ struct daemon {
 	size_t			 nseen;
 	int64_t			 now_ms;
 	int64_t			 last_tick;
+	int64_t			 last_checkpoint;
 	struct log_limit	 ll;
 
 	/* For the web side. */
@@ -208,6 +209,10 @@ daemon_new(struct conf *conf, char *err, size_t errlen)
 		goto fail;
 	if (collect_start(d->col, d->now_ms / 1000, err, errlen) == -1)
 		goto fail;
+	if (collect_stats(d->col)->restored > 0)
+		log_info("resumed %zu open bins from the checkpoint",
+		    collect_stats(d->col)->restored);
+	d->last_checkpoint = d->now_ms / 1000;
 	d->ex = extable_new(EXPORTER_MAX);
 	extable_set_allow(d->ex, conf->allow_set);
 	d->batch = listen_batch_new();
@@ -491,6 +496,12 @@ daemon_tick(struct daemon *d)
 	daemon_log_exporters(d, now);
 	if (collect_commit(d->col, now, err, sizeof err) == -1)
 		log_limited(&d->ll, "writing bins: %s", err);
+	if (d->conf->checkpoint > 0 &&
+	    now - d->last_checkpoint >= (int64_t)d->conf->checkpoint) {
+		d->last_checkpoint = now;
+		if (collect_checkpoint(d->col, now, err, sizeof err) == -1)
+			log_limited(&d->ll, "checkpoint: %s", err);
+	}
 	daemon_publish(d);
 }
 

@@ -137,3 +137,20 @@ hostset_bytes(const struct hostset *hs)
 {
 	return sizeof *hs + (hs->mask + 1) * sizeof *hs->slots;
 }
+
+size_t
+hostset_keys(const struct hostset *hs, uint8_t *out, size_t max)
+{
+	size_t	 i, n = 0;
+
+	if (hs->has_zero && n < max)
+		memset(out + 16 * n++, 0, 16);
+	for (i = 0; i <= hs->mask && n < max; i++) {
+		if (hs->slots[i].k[0] == 0 && hs->slots[i].k[1] == 0)
+			continue;
+		memcpy(out + 16 * n, &hs->slots[i].k[0], 8);
+		memcpy(out + 16 * n + 8, &hs->slots[i].k[1], 8);
+		n++;
+	}
+	return n;
+}

@@ -8,6 +8,7 @@
  * and the shift is visible.  Bins are handed out strictly in order, the
  * empty ones as zeros, each exactly once.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,10 +170,31 @@ tally_remove(struct tally *t, int64_t idx)
 void
 tally_start(struct tally *t, int64_t floor)
 {
+	struct tally_bin	*b;
+	size_t			 i, k;
+	int64_t			 max = INT64_MIN;
+
 	t->live = 1;
 	t->have_floor = 1;
 	t->floor = tally_floordiv(floor, t->p.step);
-	t->maxidx = t->floor - 1;
+	/* Restored bins below the floor were written before: drop them. */
+	for (i = 0; i <= t->mask; i++) {
+		if ((b = t->tab[i]) == NULL || b->idx >= t->floor) {
+			if (b != NULL && b->idx > max)
+				max = b->idx;
+			continue;
+		}
+		b = tally_remove(t, b->idx);
+		if (b->hosts != NULL)
+			for (k = 0; k < t->p.npools; k++)
+				if (b->hosts[k] != NULL)
+					t->st.hosts -= hostset_count(
+					    b->hosts[k]);
+		tally_bin_free(t, b);
+		i = (size_t)-1;		/* the table moved: start again */
+		max = INT64_MIN;
+	}
+	t->maxidx = max > t->floor - 1 ? max : t->floor - 1;
 }
 
 int
@@ -211,17 +233,29 @@ tally_bin_for(struct tally *t, int64_t ts, int *late)
 	return b;
 }
 
+static void	tally_host_key(struct tally *, struct tally_bin *, int,
+		    const uint8_t [16]);
+
 /* Count a distinct source of a direct or blocked session. */
 static void
 tally_host(struct tally *t, struct tally_bin *b, int pool, const uint8_t *src)
 {
 	uint8_t		 key[16];
-	struct hostset	*hs;
-	size_t		 i = (size_t)pool;
 
 	memcpy(key, src, 16);
 	if (!flow_addr_is_v4(key))
 		addr_mask(key, t->p.ipv6_host_prefix);
+	tally_host_key(t, b, pool, key);
+}
+
+/* Add an already masked key. */
+static void
+tally_host_key(struct tally *t, struct tally_bin *b, int pool,
+    const uint8_t key[16])
+{
+	struct hostset	*hs;
+	size_t		 i = (size_t)pool;
+
 	if (b->hosts == NULL)
 		b->hosts = xcalloc(t->p.npools, sizeof *b->hosts);
 	if ((hs = b->hosts[i]) == NULL)
@@ -381,4 +415,114 @@ const struct tally_stats *
 tally_stats(const struct tally *t)
 {
 	return &t->st;
+}
+
+#define TALLY_DUMP_MAGIC	0x31594c54u	/* "TLY1" */
+
+static int
+tally_get(const uint8_t **p, const uint8_t *end, void *out, size_t n)
+{
+	if ((size_t)(end - *p) < n)
+		return -1;
+	memcpy(out, *p, n);
+	*p += n;
+	return 0;
+}
+
+int
+tally_dump(const struct tally *t, struct buf *b)
+{
+	const struct tally_bin	*bin;
+	uint32_t		 u[4], nh;
+	uint8_t			*keys;
+	size_t			 i, k;
+
+	u[0] = TALLY_DUMP_MAGIC;
+	u[1] = t->p.step;
+	u[2] = (uint32_t)t->p.npools;
+	u[3] = (uint32_t)t->st.bins;
+	buf_add(b, u, sizeof u);
+	buf_add(b, &t->floor, sizeof t->floor);
+	for (i = 0; i <= t->mask; i++) {
+		if ((bin = t->tab[i]) == NULL)
+			continue;
+		buf_add(b, &bin->idx, sizeof bin->idx);
+		buf_add(b, bin->slot, t->nslots * sizeof(struct counts));
+		for (k = 0; k < t->p.npools; k++) {
+			nh = bin->hosts != NULL && bin->hosts[k] != NULL ?
+			    (uint32_t)hostset_count(bin->hosts[k]) : 0;
+			buf_add(b, &nh, sizeof nh);
+			if (nh == 0)
+				continue;
+			keys = xcalloc(nh, 16);
+			hostset_keys(bin->hosts[k], keys, nh);
+			buf_add(b, keys, (size_t)nh * 16);
+			free(keys);
+		}
+	}
+	return b->overflow ? -1 : 0;
+}
+
+int
+tally_undump(struct tally *t, const uint8_t *p, size_t len, const int *map,
+    size_t nmap, char *err, size_t errlen)
+{
+	const uint8_t		*end = p + len;
+	struct tally_bin	*bin;
+	struct counts		 c;
+	uint32_t		 u[4], nh, h;
+	uint8_t			 key[16];
+	int64_t			 floor, idx;
+	size_t			 i, k;
+	int			 s, to;
+
+	if (tally_get(&p, end, u, sizeof u) == -1 || u[0] != TALLY_DUMP_MAGIC ||
+	    tally_get(&p, end, &floor, sizeof floor) == -1) {
+		snprintf(err, errlen, "not a tally checkpoint");
+		return -1;
+	}
+	if (u[1] != t->p.step || u[2] != nmap) {
+		snprintf(err, errlen, "checkpoint of another step or layout");
+		return -1;
+	}
+	for (i = 0; i < u[3]; i++) {
+		if (tally_get(&p, end, &idx, sizeof idx) == -1)
+			goto trunc;
+		if ((bin = tally_lookup(t, idx)) == NULL) {
+			bin = xcalloc(1, sizeof *bin + t->nslots *
+			    sizeof(struct counts));
+			bin->idx = idx;
+			tally_insert(t, bin);
+			if (!t->have_floor || idx < t->floor) {
+				t->floor = idx;
+				t->have_floor = 1;
+			}
+			if (idx > t->maxidx)
+				t->maxidx = idx;
+		}
+		for (k = 0; k <= nmap; k++) {
+			if (tally_get(&p, end, &c, sizeof c) == -1)
+				goto trunc;
+			to = k == 0 ? 0 : (map[k - 1] < 0 ? -1 : 1 + map[k - 1]);
+			if (to < 0 || (size_t)to >= t->nslots)
+				continue;
+			for (s = 0; s < SERIES_MAX; s++)
+				if (s != SERIES_DIRECT_HOSTS)
+					bin->slot[to].v[s] += c.v[s];
+		}
+		for (k = 0; k < nmap; k++) {
+			if (tally_get(&p, end, &nh, sizeof nh) == -1)
+				goto trunc;
+			for (h = 0; h < nh; h++) {
+				if (tally_get(&p, end, key, 16) == -1)
+					goto trunc;
+				if (map[k] >= 0 && (size_t)map[k] < t->p.npools)
+					tally_host_key(t, bin, map[k], key);
+			}
+		}
+	}
+	return 0;
+trunc:
+	snprintf(err, errlen, "truncated tally checkpoint");
+	return -1;
 }

@@ -29,6 +29,8 @@ struct collect_stats {
 	uint64_t	 days_written;	/* daily hosts and top files */
 	uint64_t	 write_errors;	/* live writes that failed (retried) */
 	uint64_t	 bins_dropped;	/* given up after a week of failures */
+	uint64_t	 checkpoints;	/* journal writes */
+	size_t		 restored;	/* bins taken back from the journal */
 };
 
 struct collect;
@@ -45,6 +47,8 @@ int		 collect_start(struct collect *, int64_t, char *, size_t);
  */
 int		 collect_set_conf(struct collect *, const struct conf *, char *,
 		    size_t);
+/* Live: write the open bins to the journal.  0 or -1 (message). */
+int		 collect_checkpoint(struct collect *, int64_t, char *, size_t);
 /* One flow record from any input. */
 void		 collect_flow(struct collect *, const struct flow *);
 /* The same, as a tcptrack emit callback (arg: the collect). */

@@ -75,6 +75,7 @@ struct conf {
 	unsigned	 max_hosts;	/* distinct-host entries over all bins */
 	unsigned	 max_skew;	/* s a record may lie in the future */
 	unsigned	 max_age;	/* s a record may lie in the past */
+	unsigned	 checkpoint;	/* s between checkpoints; 0: none */
 	char		*rrdcached;
 	char		*user;
 

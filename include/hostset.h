@@ -18,6 +18,8 @@ int		 hostset_has(const struct hostset *, const uint8_t [16]);
 size_t		 hostset_count(const struct hostset *);
 /* Bytes held, for the memory accounting. */
 size_t		 hostset_bytes(const struct hostset *);
+/* Copy up to max keys (16 bytes each) to out; returns how many. */
+size_t		 hostset_keys(const struct hostset *, uint8_t *, size_t);
 void		 hostset_free(struct hostset *);
 
 #endif

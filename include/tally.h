@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "classify.h"
 #include "flow.h"
 #include "series.h"
@@ -77,6 +78,14 @@ const struct tally_out *tally_next(struct tally *, int64_t);
  * site totals keep their counts).
  */
 void		 tally_remap(struct tally *, const int *, size_t);
+/*
+ * Checkpoints: append every open bin (counts and distinct-host keys) to
+ * a buffer, and add such a dump back, pools mapped (map[i]: the current
+ * index of dumped pool i, or -1).  0 or -1.
+ */
+int		 tally_dump(const struct tally *, struct buf *);
+int		 tally_undump(struct tally *, const uint8_t *, size_t,
+		    const int *, size_t, char *, size_t);
 /* Start of the oldest open bin, or INT64_MIN if the tally is empty. */
 int64_t		 tally_floor(const struct tally *);
 const struct tally_stats *tally_stats(const struct tally *);
