@@ -30,6 +30,10 @@ struct web_req {
 	void			*conn;	/* for web_param */
 	int			 head;	/* HEAD: no body needed */
 	int			 local;	/* the client is on this host */
+	/* Parameter and header lookups when not served by libmicrohttpd
+	 * (the fuzzer drives the handlers this way). */
+	const char		*(*lookup)(void *, int, const char *);
+	void			*lookup_arg;
 };
 
 /* What a handler answers. */
@@ -46,6 +50,8 @@ struct web_resp {
 };
 
 struct web	*web_start(const char *, struct snapbox *, char *, size_t);
+/* Route one request to its handler (what the server does per request). */
+void		 web_handle(const struct web_req *, struct web_resp *);
 void		 web_stop(struct web *);
 
 /* A query parameter, or NULL (http.c). */

@@ -56,6 +56,8 @@ static const struct {
 const char *
 web_param(const struct web_req *req, const char *name)
 {
+	if (req->lookup != NULL)
+		return req->lookup(req->lookup_arg, 0, name);
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
 	    name);
 }
@@ -63,6 +65,8 @@ web_param(const struct web_req *req, const char *name)
 const char *
 web_header(const struct web_req *req, const char *name)
 {
+	if (req->lookup != NULL)
+		return req->lookup(req->lookup_arg, 1, name);
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
@@ -157,9 +161,8 @@ web_is_local(struct MHD_Connection *conn)
 	    sin6->sin6_addr.s6_addr[12] == 127;
 }
 
-/* Route a request to its handler. */
-static void
-web_dispatch(const struct web_req *req, struct web_resp *resp)
+void
+web_handle(const struct web_req *req, struct web_resp *resp)
 {
 	size_t	 i, n;
 
@@ -205,7 +208,7 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 	} else if ((req.snap = snapbox_get(w->box)) == NULL)
 		web_error(&resp, 503, "starting, try again in a second");
 	else
-		web_dispatch(&req, &resp);
+		web_handle(&req, &resp);
 	if (resp.body.overflow)
 		web_error(&resp, 500, "response too large");
 	snapshot_put(req.snap);

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Write the seed corpora of the fuzz targets into fuzz/corpus/ from the
+samples, the generators and hand-made cases.  Run from the top of the
+source tree after `make tools/genflow`; the seeds are committed."""
+import os, struct, subprocess, sys
+
+top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+out = os.path.join(top, "fuzz", "corpus")
+build = sys.argv[1] if len(sys.argv) > 1 else top
+
+def put(target, name, data):
+    d = os.path.join(out, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+# pcap -> frames of [len][time step ms][bytes], link type byte first.
+def pcap_frames(path, limit=40):
+    data = open(path, "rb").read()
+    le = data[:4] == b"\xd4\xc3\xb2\xa1" or data[:4] == b"\x4d\x3c\xb2\xa1"
+    e = "<" if le else ">"
+    link = struct.unpack(e + "I", data[20:24])[0]
+    off, frames = 24, []
+    while off + 16 <= len(data) and len(frames) < limit:
+        _, _, incl, _ = struct.unpack(e + "IIII", data[off:off + 16])
+        frames.append(data[off + 16:off + 16 + incl])
+        off += 16 + incl
+    return link, frames
+
+link, frames = pcap_frames(os.path.join(top, "samples", "sample.pcap"), 400)
+for i in range(0, len(frames), 40):
+    body = b"".join(struct.pack(">HH", len(f), 100) + f
+                    for f in frames[i:i + 40])
+    put("pcap", "sample-%03d" % i, bytes([0]) + body)
+
+# genflow files are [2-byte length][datagram] already.
+gen = os.path.join(build, "tools", "genflow")
+for v in (5, 9, 10):
+    for opts, tag in (([], "plain"), (["-U"], "uptime"), (["-m", "100"],
+                      "sampled"), (["-B"], "biflow"), (["-F"], "fwd")):
+        if v == 5 and tag in ("biflow", "fwd"):
+            continue
+        path = "/tmp/op25b-seed-%d-%s" % (v, tag)
+        r = subprocess.run([gen, "-V", str(v), "-s", "1", "-t", "1109592000",
+                            "-d", "120", "-r", "10", "-o", path, "-g",
+                            "/dev/null"] + opts, capture_output=True)
+        if r.returncode != 0:
+            continue
+        data = open(path, "rb").read()[:6000]
+        os.unlink(path)
+        if v == 5:
+            put("nf5", "v5-%s" % tag, data)
+        put("flow", "v%d-%s" % (v, tag), bytes([0]) + data)
+        put("flow", "v%d-%s-tcp" % (v, tag), bytes([1]) + data)
+
+# Configurations.
+put("conf", "sample", open(os.path.join(top, "samples", "op25b.conf"),
+                           "rb").read())
+put("conf", "full", b"""[op25b]
+site = a
+data_dir = /tmp/x
+step = 300
+grace = 600
+blocking_start = 2005-03-01
+[listen]
+ipfix = [::]:4739
+netflow = 127.0.0.1:2055
+allow = 192.0.2.0/24, 2001:db8::/32
+rcvbuf = 16M
+[web]
+listen = 127.0.0.1:8025
+export_token_file = /etc/op25b/t
+[pool p]
+kind = dynamic
+service = roaming
+prefixes = 198.51.100.0/24, 2001:db8:100::/48
+blocking_start = 2005-04-01
+export = no
+[servers]
+relays = 192.0.2.25
+msa = 192.0.2.25, 2001:db8:1::587
+[pcap t]
+file = x.pcap
+[peer b]
+url = https://b.example/api/v1/export
+key_file = /k
+[local]
+keep_days = 30
+""")
+
+# HTTP requests.
+for i, req in enumerate([
+        "/api/v1/summary?from=2005-03-01&to=2005-03-02",
+        "/api/v1/summary?from=1109548800&to=1109635200&pool=a",
+        "/api/v1/series?from=2005-02-28T23:00:00Z&to=2005-03-01&step=300",
+        "/api/v1/exporters", "/api/v1/config", "/metrics",
+        "/api/v1/effect?cutover=2005-03-01&before=1&after=1&min_complete=0",
+        "/api/v1/top?day=2005-03-01&limit=5",
+        "/api/v1/federation?from=2005-03-01&to=2005-03-02",
+        "/graph/sessions.png?from=2005-02-28T23:00:00Z&to=2005-03-01T01:00:00Z&width=300&height=120",
+        "/graph/share.svg?pool=a&tz=Asia/Tokyo",
+        "/graph/fed_displacement.png?site=fz",
+        "/api/v1/export\nAuthorization: Bearer x",
+        "/static/app.js", "/effect"]):
+    put("web", "req-%02d" % i, req.encode())
+
+# Bundles: JSON, tar, and a small real bundle if one is given.
+put("bundle", "json", b"\x00" + b'{"format":"op25b-bundle","version":1,'
+    b'"site":"isp-a","generated":1,"step":300,"files":[{"name":"site.xml",'
+    b'"sha256":"00"}],"pools":[{"name":"p","cutover":"2005-03-01"}]}')
+import io, tarfile
+def tar_of(files):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for name, data in files:
+            ti = tarfile.TarInfo(name)
+            ti.size = len(data)
+            t.addfile(ti, io.BytesIO(data))
+    return b.getvalue()
+xml = (b'<?xml version="1.0" encoding="utf-8"?>\n<rrd>\n<version>0003</version>'
+       b'\n<step>300</step>\n<lastupdate>1109635200</lastupdate>\n' +
+       b''.join(b'<ds>\n<name> %s </name>\n<type> ABSOLUTE </type>\n</ds>\n'
+                % n.encode() for n in ["direct", "blocked", "submit",
+                "submit_ext", "relay", "roaming", "other", "direct_oct",
+                "blocked_oct", "submit_oct", "submit_ext_oct", "relay_oct",
+                "roaming_oct", "other_oct", "direct_hosts", "late", "lost"]) +
+       b'<rra>\n</rra>\n</rrd>\n')
+import hashlib
+man = (b'{"format":"op25b-bundle","version":1,"site":"isp-a","generated":2,'
+       b'"from":1,"to":2,"step":300,"pools":[],"files":[{"name":"site.xml",'
+       b'"sha256":"%s"}]}\n' % hashlib.sha256(xml).hexdigest().encode())
+put("bundle", "tar", b"\x01" + tar_of([("manifest.json", man),
+                                       ("site.xml", xml)]))
+put("bundle", "import", b"\x02" + tar_of([("manifest.json", man),
+                                          ("manifest.sig", b"0" * 64),
+                                          ("site.xml", xml)]))
