@@ -46,6 +46,22 @@ run_suite() {
 run_suite build-check --enable-werror
 run_suite build-sanitize --enable-werror --enable-sanitizers
 
+# Fuzz targets (clang, libFuzzer): a short run of each.
+echo "== build-fuzz: libFuzzer targets, ${FUZZ_SECONDS:-30} s each"
+rm -rf build-fuzz
+mkdir -p build-fuzz
+if (cd build-fuzz && CC=clang "$top/configure" -q --enable-fuzzing \
+    --enable-werror >configure.out 2>&1 && make -s -j"$jobs" \
+    >make.out 2>&1); then
+	(cd build-fuzz && make -s check TESTS=tests/fuzz_run.sh \
+	    FUZZ_SECONDS="${FUZZ_SECONDS:-30}" >check.out 2>&1)
+	grep -E '^(PASS|FAIL|ERROR)' build-fuzz/check.out
+else
+	echo "== build-fuzz: build FAILED"
+	tail -30 build-fuzz/make.out build-fuzz/configure.out 2>/dev/null
+	steps_failed=$((steps_failed + 1))
+fi
+
 echo "== make distcheck"
 distcheck=pass
 if ! (mkdir -p build-dist && cd build-dist && "$top/configure" -q >/dev/null &&
@@ -57,7 +73,7 @@ fi
 
 passed=0
 failed=0
-for dir in build-check build-sanitize; do
+for dir in build-check build-sanitize build-fuzz; do
 	[ -d "$dir/tests" ] || continue
 	p=$(cat $(find "$dir/tests" -name '*.trs') /dev/null |
 	    grep -c '^:test-result: \(PASS\|XFAIL\)')
