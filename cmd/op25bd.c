@@ -3,16 +3,78 @@
  * the loop (collector/daemon.c); it stays in the foreground, systemd
  * style, logging to stderr or, with -s, to syslog.
  */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "conf.h"
 #include "daemon.h"
 #include "log.h"
+
+/*
+ * Started as root, become [op25b] user (its group, no supplementary
+ * groups) once sockets, captures and the data directory are open; stay
+ * root only when the config says user = root.  0 or -1 (message).
+ */
+static int
+drop_privileges(const struct conf *c, char *err, size_t errlen)
+{
+	struct passwd	*pw;
+	char		 dir[4096];
+
+	if (geteuid() != 0)
+		return 0;
+	if (c->user == NULL) {
+		log_warnx("running as root: set [op25b] user to the account "
+		    "op25bd should run as");
+		return 0;
+	}
+	if (strcmp(c->user, "root") == 0) {
+		log_warnx("running as root (user = root)");
+		return 0;
+	}
+	if ((pw = getpwnam(c->user)) == NULL) {
+		snprintf(err, errlen, "[op25b] user: no account \"%s\"",
+		    c->user);
+		return -1;
+	}
+	/* A data directory we create belongs to the account. */
+	if (mkdir(c->data_dir, 0755) == 0 &&
+	    chown(c->data_dir, pw->pw_uid, pw->pw_gid) == -1) {
+		snprintf(err, errlen, "%s: %s", c->data_dir, strerror(errno));
+		return -1;
+	}
+	if (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 ||
+	    setuid(pw->pw_uid) == -1) {
+		snprintf(err, errlen, "dropping to %s: %s", c->user,
+		    strerror(errno));
+		return -1;
+	}
+	if (setuid(0) != -1 || geteuid() == 0) {
+		snprintf(err, errlen, "still root after dropping to %s",
+		    c->user);
+		return -1;
+	}
+	snprintf(dir, sizeof dir, "%s/%s", c->data_dir, c->site);
+	if (access(c->data_dir, W_OK) == -1 ||
+	    (access(dir, F_OK) == 0 && access(dir, W_OK) == -1)) {
+		snprintf(err, errlen, "%s is not writable by %s", c->data_dir,
+		    c->user);
+		return -1;
+	}
+	log_info("running as %s", c->user);
+	return 0;
+}
 
 static void
 usage(FILE *f)
@@ -80,6 +142,12 @@ main(int argc, char **argv)
 	if ((d = daemon_new(conf, err, sizeof err)) == NULL) {
 		log_warnx("%s", err);
 		conf_free(conf);
+		return 1;
+	}
+	if (drop_privileges(conf, err, sizeof err) == -1 ||
+	    daemon_threads(d, err, sizeof err) == -1) {
+		log_warnx("%s", err);
+		daemon_free(d);
 		return 1;
 	}
 	rc = daemon_run(d);

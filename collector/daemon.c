@@ -84,6 +84,7 @@ struct daemon {
 	/* For the web side. */
 	struct snapbox		*box;
 	struct web		*web;
+	int			 web_fd;	/* bound before privileges go */
 	struct pull		*pull;
 	int64_t			 started_ms;
 	int64_t			 last_commit;
@@ -201,7 +202,7 @@ daemon_new(struct conf *conf, char *err, size_t errlen)
 
 	d = xcalloc(1, sizeof *d);
 	d->conf = conf;
-	d->fd_netflow = d->fd_ipfix = d->fd_ipfix_tcp = -1;
+	d->fd_netflow = d->fd_ipfix = d->fd_ipfix_tcp = d->web_fd = -1;
 	d->ll.interval = 60;
 	d->ll.burst = 20;
 	d->now_ms = daemon_clock_ms();
@@ -236,9 +237,10 @@ daemon_new(struct conf *conf, char *err, size_t errlen)
 	d->box = snapbox_new();
 	daemon_publish(d);
 	if (strcmp(conf->web_listen, "off") != 0 &&
-	    (d->web = web_start(conf->web_listen, d->box, err, errlen)) == NULL)
+	    (d->web_fd = listen_tcp(conf->web_listen, err, errlen)) == -1) {
+		snprintf(err + strlen(err), errlen - strlen(err), " (web)");
 		goto fail;
-	d->pull = pull_start(conf);
+	}
 	return d;
 fail:
 	d->conf = NULL;		/* the caller still owns it */
@@ -255,6 +257,8 @@ daemon_free(struct daemon *d)
 		return;
 	pull_stop(d->pull);
 	web_stop(d->web);
+	if (d->web == NULL && d->web_fd != -1)
+		close(d->web_fd);
 	snapbox_free(d->box);
 	free(d->prev_records);
 	for (i = 0; i < d->ntaps; i++) {
@@ -611,6 +615,16 @@ daemon_stop(struct daemon *d)
 	}
 	daemon_report(d);
 	log_info("stopped; open bins written");
+	return 0;
+}
+
+int
+daemon_threads(struct daemon *d, char *err, size_t errlen)
+{
+	if (d->web_fd != -1 && (d->web = web_start_fd(d->web_fd, d->box, err,
+	    errlen)) == NULL)
+		return -1;
+	d->pull = pull_start(d->conf);
 	return 0;
 }
 

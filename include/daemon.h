@@ -16,6 +16,11 @@ struct daemon;
 
 /* Open sockets and taps for a config (taken over); NULL with a message. */
 struct daemon	*daemon_new(struct conf *, char *, size_t);
+/*
+ * Start the web server and the peer pulls (after privileges are
+ * dropped: the sockets were bound by daemon_new).  0 or -1.
+ */
+int		 daemon_threads(struct daemon *, char *, size_t);
 /* Run until SIGTERM/SIGINT; 0 after a clean stop, -1 on a fatal error. */
 int		 daemon_run(struct daemon *);
 void		 daemon_free(struct daemon *);

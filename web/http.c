@@ -245,6 +245,30 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 }
 
 struct web *
+web_start_fd(int fd, struct snapbox *box, char *err, size_t errlen)
+{
+	struct web	*w;
+
+	w = xcalloc(1, sizeof *w);
+	w->box = box;
+	w->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL, 0, NULL, NULL, web_access, w,
+	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)WEB_THREADS,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)WEB_MAX_CONN,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)WEB_MAX_PER_IP,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)WEB_TIMEOUT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_MEMORY,
+	    MHD_OPTION_END);
+	if (w->mhd == NULL) {
+		snprintf(err, errlen, "web: cannot start the server");
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+struct web *
 web_start(const char *where, struct snapbox *box, char *err, size_t errlen)
 {
 	struct sockaddr_storage	 ss;
