@@ -110,7 +110,8 @@ cmd_report(const struct cmd_entry *ce, int argc, char **argv)
 		case 'h':
 			return cmd_help(ce);
 		default:
-			return cmd_usage(ce, "bad option");
+			return cmd_usage(ce, "unknown option or missing argument "
+			    "\"%s\"", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)

@@ -3,6 +3,7 @@
  * cmd_*.c file, and the helpers they share.  Every error is one line on
  * stderr and an exit status of 1 (runtime) or 2 (usage, config).
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +116,7 @@ main(int argc, char **argv)
 	size_t	 i;
 
 	log_init("op25b", 0, 0);
+	opterr = 0;		/* one line of our own for a bad option */
 	if (argc < 2) {
 		cmd_usage_all(stderr);
 		return CMD_EXIT_USAGE;

@@ -31,6 +31,7 @@ struct collect {
 	int64_t			*done;		/* per slot: written up to */
 	size_t			 nslots;
 	int			 checked;	/* files checked before writing */
+	int			 days_blocked;	/* the check failed: no days */
 	int64_t			*starts;	/* gathered rows (offline) */
 	struct counts		*rows;		/* nrows x nslots */
 	size_t			 nrows;
@@ -342,6 +343,34 @@ collect_set_conf(struct collect *c, const struct conf *conf, char *err,
 	return 0;
 }
 
+/*
+ * Offline, the per-day source tables hold the whole input; when they
+ * reach max_sources the oldest day is written early (after checking the
+ * RRD files, so that a refused ingest writes no day).  0 or -1.
+ */
+static int
+collect_early_day(struct collect *c)
+{
+	const struct daily_out	*o;
+	char			 err[512];
+
+	if (!c->checked) {
+		if (tally_floor(c->tally) == INT64_MIN ||
+		    collect_check(c, tally_floor(c->tally), err,
+		    sizeof err) == -1) {
+			c->days_blocked = 1;
+			return -1;
+		}
+	}
+	if (c->days_blocked || (o = daily_next(c->daily, TALLY_ONE)) == NULL)
+		return -1;
+	if (dayfile_write_hosts(c->conf, o, err, sizeof err) == -1 ||
+	    dayfile_write_top(c->conf, o, err, sizeof err) == -1)
+		return -1;
+	c->st.days_written++;
+	return 0;
+}
+
 void
 collect_flow(struct collect *c, const struct flow *f)
 {
@@ -361,6 +390,8 @@ collect_flow(struct collect *c, const struct flow *f)
 		c->st.refused++;
 		return;
 	}
+	if (c->offline && daily_full(c->daily) && collect_early_day(c) == -1)
+		c->st.refused++;
 	daily_add(c->daily, f, &r);
 	c->st.sessions[r.cat] += r.sessions;
 }
@@ -406,8 +437,14 @@ collect_commit(struct collect *c, int64_t now, char *err, size_t errlen)
 int
 collect_finish(struct collect *c, char *err, size_t errlen)
 {
-	if (collect_commit(c, TALLY_ALL, err, errlen) == -1 ||
-	    collect_flush(c, err, errlen) == -1)
+	const struct tally_out	*o;
+
+	/* Every bin first: only once they are in do the days follow. */
+	while ((o = tally_next(c->tally, TALLY_ALL)) != NULL)
+		if (collect_take(c, o, err, errlen) == -1)
+			return -1;
+	if (collect_flush(c, err, errlen) == -1 ||
+	    collect_days(c, TALLY_ALL, err, errlen) == -1)
 		return -1;
 	/* Every open bin is written: a checkpoint would only mislead. */
 	if (!c->offline)

@@ -41,6 +41,7 @@ struct daily_day {
 	struct daily_src	*tab;
 	size_t			 mask;
 	size_t			 count;
+	uint64_t		 refused;	/* sources over the cap */
 };
 
 struct daily {
@@ -238,6 +239,7 @@ daily_add(struct daily *d, const struct flow *f,
 	if (!s->used) {
 		if (d->st.sources >= d->p.max_sources) {
 			d->st.refused++;
+			dd->refused++;
 			return;
 		}
 		s->used = 1;
@@ -295,7 +297,7 @@ daily_emit(struct daily *d, size_t idx, int complete)
 
 	daily_out_clear(d);
 	d->out.day = dd->day * 86400;
-	d->out.complete = complete;
+	d->out.complete = complete && dd->refused == 0;
 	d->out.hosts = xcalloc(d->p.npools + 1, sizeof *d->out.hosts);
 	all = xcalloc(dd->count + 1, sizeof *all);
 	for (i = 0; i <= dd->mask; i++) {
@@ -340,7 +342,7 @@ daily_next(struct daily *d, int64_t now)
 
 	if (d->ndays == 0)
 		return NULL;
-	if (now != TALLY_ALL) {
+	if (now != TALLY_ALL && now != TALLY_ONE) {
 		if (!d->live)
 			return NULL;
 		end = (d->days[0].day + 1) * 86400;
@@ -348,7 +350,7 @@ daily_next(struct daily *d, int64_t now)
 			return NULL;
 	}
 	/* A live day handed out at stop is only part of the day. */
-	daily_emit(d, 0, !(d->live && now == TALLY_ALL));
+	daily_emit(d, 0, !(d->live && (now == TALLY_ALL || now == TALLY_ONE)));
 	if (d->out.day / 86400 >= d->floor) {
 		d->floor = d->out.day / 86400 + 1;
 		d->have_floor = 1;
@@ -377,6 +379,12 @@ daily_remap(struct daily *d, const int *map, size_t npools)
 				    old2new[d->days[i].tab[j].pool];
 	free(old2new);
 	d->p.npools = npools;
+}
+
+int
+daily_full(const struct daily *d)
+{
+	return d->st.sources >= d->p.max_sources && d->ndays > 1;
 }
 
 const struct daily_stats *

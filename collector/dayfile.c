@@ -85,7 +85,7 @@ dayfile_prune(const char *dir, int64_t day, unsigned keep_days)
 	struct dirent	*de;
 	DIR		*d;
 	int64_t		 t;
-	char		 date[16], path[4200];
+	char		 date[16], path[4400];
 
 	if ((d = opendir(dir)) == NULL)
 		return;

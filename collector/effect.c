@@ -144,10 +144,12 @@ effect_read(const struct conf *c, struct store *st,
 	uint64_t		 sessions = 0, dayhosts;
 	double			 v, hsum = 0;
 	int			 cat, ok, rc = -1;
-	unsigned		 step;
+	unsigned		 step, ndays;
+	static __thread uint8_t	 dayseen[EFFECT_MAX_DAYS];
 
 	memset(w, 0, sizeof *w);
 	memset(&site, 0, sizeof site);
+	memset(dayseen, 0, sizeof dayseen);
 	memset(f, 0, sizeof f);
 	w->from = from;
 	w->to = to;
@@ -206,6 +208,8 @@ effect_read(const struct conf *c, struct store *st,
 			continue;
 		}
 		known++;
+		if ((size_t)((t - from) / 86400) < EFFECT_MAX_DAYS)
+			dayseen[(t - from) / 86400] = 1;
 		for (cat = 0; cat < CAT_MAX; cat++) {
 			if (sc->site || cat == CAT_RELAY || cat == CAT_ROAMING)
 				v = s[cat];
@@ -236,8 +240,14 @@ effect_read(const struct conf *c, struct store *st,
 		hsum += (double)dayhosts;
 		free(h);
 	}
-	if (w->host_days > 0)
-		w->hosts_per_day = hsum / w->host_days;
+	/*
+	 * Per day with data: a day with bins but no line had no direct
+	 * source at all, and counts as 0.
+	 */
+	for (k = 0, ndays = 0; k < EFFECT_MAX_DAYS; k++)
+		ndays += dayseen[k];
+	if (ndays > 0)
+		w->hosts_per_day = hsum / ndays;
 	rc = known > 0 ? 0 : EFFECT_NODATA;
 	if (rc == EFFECT_NODATA) {
 		char a[16], b[16];

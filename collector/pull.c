@@ -68,8 +68,8 @@ pull_one(struct pull *p, size_t i, int64_t now)
 	} else {
 		p->st[i].errors++;
 		p->st[i].failures++;
-		snprintf(p->st[i].last_error, sizeof p->st[i].last_error, "%s",
-		    err);
+		snprintf(p->st[i].last_error, sizeof p->st[i].last_error,
+		    "%.250s", err);
 		delay = p->st[i].failures > 10 ? cp->interval :
 		    60u << (p->st[i].failures - 1);
 		if (delay > cp->interval)

@@ -4,9 +4,10 @@
  * ipv6_host_prefix) and per-source totals (direct, blocked, octets,
  * distinct destinations) from which the day's top senders are taken.
  * Days are held open like bins (live: until day end + grace; offline:
- * until the end of the input).  Memory: 80 bytes a source at most 3/4
- * load, about 107 bytes a source; capped at max_sources over all open
- * days (refusals counted).  Distinct destinations are exact up to 8 per
+ * until the end of the input).  Memory: 72 bytes a source in a table
+ * at most 3/4 full, 96 to 192 bytes a source (288 while a table
+ * doubles); capped at max_sources over all open days (refusals counted;
+ * a day that refused sources is marked partial).  Distinct destinations are exact up to 8 per
  * source, then a 32-register HyperLogLog (about 18% error).
  */
 #ifndef OP25B_DAILY_H
@@ -66,9 +67,12 @@ void		 daily_add(struct daily *, const struct flow *,
 		    const struct classify_result *);
 /*
  * The next day due at `now` (its end + grace), or with TALLY_ALL every
- * open day; NULL when none.  Valid until the next call.
+ * open day, or with TALLY_ONE the oldest; NULL when none.  Valid until
+ * the next call.
  */
 const struct daily_out *daily_next(struct daily *, int64_t);
+/* 1 when the source cap is reached and an older day could be freed. */
+int		 daily_full(const struct daily *);
 /* Remap pools after a reload (as tally_remap). */
 void		 daily_remap(struct daily *, const int *, size_t);
 const struct daily_stats *daily_stats(const struct daily *);
