@@ -54,6 +54,12 @@ static const struct cmd_entry cmd_table[] = {
 	    "every SHA-256, the XML) and install it as DATA_DIR/peers/SITE/,\n"
 	    "replacing an older copy in one step.  A URL is fetched with the\n"
 	    "token_file of the [peer] whose url it is.\n" },
+	{ "demo", cmd_demo, "demo [--dir DIR] [--port N] [--duration SECONDS]",
+	    "Eight weeks of two cooperating ISPs' mail traffic around their\n"
+	    "cut-overs, written into DIR (default: a new directory in /tmp),\n"
+	    "exchanged as signed bundles, and shown by op25bd's dashboard on\n"
+	    "127.0.0.1:N (default 8025) while live flows arrive over IPFIX.\n"
+	    "Ctrl-C (or --duration) stops it.\n" },
 };
 
 #define CMD_COUNT	(sizeof cmd_table / sizeof cmd_table[0])

@@ -137,7 +137,7 @@ static const struct conf_key conf_keys[] = {
 	{ SEC_PCAP, "filter", CT_STRING, 0, 0,
 	    "tcp port 25 or tcp port 587 or tcp port 465", 0, T(filter), 0 },
 
-	{ SEC_PEER, "url", CT_URL, 0, 0, NULL, 1, R(url), 0 },
+	{ SEC_PEER, "url", CT_URL, 0, 0, NULL, 0, R(url), 0 },
 	{ SEC_PEER, "token_file", CT_STRING, 0, 0, NULL, 0, R(token_file), 0 },
 	{ SEC_PEER, "key_file", CT_STRING, 0, 0, NULL, 0, R(key_file), 0 },
 	{ SEC_PEER, "interval", CT_UINT, 60, 7 * 86400, "3600", 0,

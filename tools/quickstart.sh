@@ -20,3 +20,8 @@ echo "== build/op25b summary -c $dir/op25b.conf --from 2005-02-28T12:00:00Z --to
     --to 2005-02-28T12:30:00Z
 echo
 echo "RRD files: $dir/data/example/ (try: rrdtool fetch $dir/data/example/site.rrd AVERAGE -r 300 -s 1109592000 -e 1109593800)"
+echo
+# The live demo: two ISPs around their cut-overs, the dashboard, until
+# Ctrl-C.
+make -s -C build -j"$(nproc)" op25b >/dev/null
+exec ./build/op25b demo

@@ -1,0 +1,57 @@
+#!/bin/bash
+# op25b demo with a short duration: it builds eight weeks of two ISPs,
+# exchanges bundles and serves the dashboard; its API must answer with
+# the simulated ground truth (truth.json, written by the simulation),
+# and it must stop cleanly by itself.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+port=$("$top_srcdir/tests/freeport.sh")
+for p in $((port + 1)); do
+	"$top_srcdir/tests/freeport.sh" >/dev/null
+done
+"$OP25B" demo --dir "$W/demo" --port "$port" --duration 40 \
+    >"$W/demo.out" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null' EXIT
+for i in $(seq 1 60); do
+	grep -q "The dashboard" "$W/demo.out" && break
+	sleep 0.5
+done
+check_match "dashboard on screen within 30 s" "$(cat "$W/demo.out")" \
+    "The dashboard: http://127.0.0.1:$port/"
+url=http://127.0.0.1:$port
+truth=$W/demo/truth.json
+check "truth.json written" test -s "$truth"
+from=$($PYTHON3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["from"])' "$truth")
+to=$($PYTHON3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["to"])' "$truth")
+
+# compare SITE SUMMARY-JSON: sessions per category equal the truth.
+compare() {
+	$PYTHON3 - "$truth" "$1" "$2" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))["sites"][sys.argv[2]]
+s = json.loads(sys.argv[3])["sessions"]
+bad = [c for c in t if t[c] != s.get(c)]
+print("same" if not bad else "differ: " + ", ".join(
+    "%s %s != %s" % (c, s.get(c), t[c]) for c in bad))
+PY
+}
+a=$(curl -s "$url/api/v1/summary?from=$from&to=$to")
+check_eq "isp-a: history sessions per category = truth" "$(compare isp-a "$a")" same
+b=$(curl -s "$url/api/v1/summary?from=$from&to=$to&peer=isp-b")
+check_eq "isp-b (peer bundle): sessions per category = truth" \
+    "$(compare isp-b "$b")" same
+e=$(curl -s "$url/api/v1/effect?before=14&after=14")
+share=$(printf '%s' "$e" | $PYTHON3 -c 'import json,sys; e=json.load(sys.stdin); print("%.2f %.2f" % (e["direct_share_before"], e["spam_share"]))')
+check_match "isp-a effect: direct share before about 86%, spam share about 83%" \
+    "$share" "^0\.8[5-7] 0\.8[2-4]$"
+f=$(curl -s "$url/api/v1/federation?from=$from&to=$to")
+n=$(printf '%s' "$f" | $PYTHON3 -c 'import json,sys; print(len(json.load(sys.stdin)["sites"]))')
+check_eq "federation: two ISPs" "$n" 2
+check_eq "dashboard page served" \
+    "$(curl -s -o /dev/null -w '%{http_code}' "$url/")" 200
+wait $pid
+check_eq "demo stops by itself with exit 0" "$?" 0
+trap - EXIT
+check_match "demo says it stopped" "$(cat "$W/demo.out")" "op25b demo: stopped"
+done_testing
