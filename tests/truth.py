@@ -1,18 +1,49 @@
 #!/usr/bin/env python3
 """Check op25b's output against the ground truth written by tools/gencap.
 
-The truth is a TSV file, one line per non-zero value:
+The truth (tools/gencap, tools/genflow) is a TSV file, one line per
+non-zero value:
 
     bin   BIN_START  SCOPE  SERIES  VALUE   (SCOPE: site or a pool name)
-    meta  step|first_bin|last_bin|packets|sessions  VALUE
+    meta  step|first_bin|last_bin|packets|sessions|records|lost|...  VALUE
     skip  truncated|bad_ip|bad_tcp|fragment  COUNT
+    range BIN_START  SCOPE  SERIES  LOW  HIGH   (known only within)
 
 Commands (TAP output, exit status 1 on any failure, 2 on usage errors):
 
     truth.py compare-rrd TRUTH DATADIR SITE [--rrdtool PATH]
+                         [--sessions-only] [--lost N] [--lost-tolerance F]
+    truth.py compare-dirs TRUTH DATADIR_A DATADIR_B SITE [--rrdtool PATH]
+                         [--sessions-only]
     truth.py totals TRUTH [--scope SCOPE] [--from T --to T]
     truth.py compare-summary TRUTH SUMMARY_JSON [--scope SCOPE]
+                         [--sessions-only] [--lost N]
+    truth.py compare-series TRUTH SERIES_JSON [--scope SCOPE]
     truth.py check-capture TRUTH CAPTURE
+    truth.py merge TRUTH... (prints the summed truth, no TAP)
+
+compare-rrd checks every bin of the truth's range and every data
+source but `lost`, which a collector books when it notices a gap (at
+its own clock, not in the bin of the missing records): the sum of
+`lost` over the whole site file must equal the truth's `meta lost`
+(0 when absent; --lost N gives another value) -- exactly, or within the
+fraction F of it for NetFlow v9, which numbers packets, not records --
+and every pool file's sum must be 0.  --sessions-only leaves out the
+octet series (`*_oct`), for exporters that count bytes their own way
+(softflowd).  compare-dirs compares two data directories (the daemon's
+and `op25b ingest`'s, say) bin by bin over the truth's range, `lost`
+left out.  compare-summary --sessions-only compares the sessions per
+category, the direct share, late and lost, but neither octets nor
+direct_hosts_max (a maximum over bins, for collectors that may date a
+session into the neighbouring bin).  merge adds up truths of streams
+sent together; where several of them have direct_hosts in one bin and
+scope, the distinct count is known only to lie between the largest of
+them and their sum (their sources may overlap): merge writes a `range`
+line, and the comparisons check the bounds.
+
+compare-series checks an /api/v1/series answer: every row is the sum
+of the truth's bins it spans (direct_hosts: their average), exactly
+for rows inside the truth's range; outside it a value may be null.
 
 check-capture recounts a gencap capture from its packets with a second,
 independent reading of the counting rules (DESIGN.md "Categories") and
@@ -37,6 +68,7 @@ DS = CATS + [c + "_oct" for c in CATS] + ["direct_hosts", "late", "lost"]
 SKIPS = ["truncated", "bad_ip", "bad_tcp", "fragment"]
 STEP = 300
 MAX_LISTED = 5
+LOST_MARGIN = 7200      # s before the first bin that a lost sum covers
 
 
 class Truth:
@@ -44,6 +76,7 @@ class Truth:
 
     def __init__(self, path):
         self.values = {}        # (bin, scope, series) -> int
+        self.ranges = {}        # (bin, scope, series) -> (low, high)
         self.meta = {}
         self.skip = {k: 0 for k in SKIPS}
         with open(path, encoding="ascii") as f:
@@ -59,6 +92,9 @@ class Truth:
                         self.meta[fields[1]] = int(fields[2])
                     elif fields[0] == "skip" and len(fields) == 3:
                         self.skip[fields[1]] = int(fields[2])
+                    elif fields[0] == "range" and len(fields) == 6:
+                        key = (int(fields[1]), fields[2], fields[3])
+                        self.ranges[key] = (int(fields[4]), int(fields[5]))
                     else:
                         raise ValueError
                 except ValueError:
@@ -142,6 +178,13 @@ def parse_time(s):
     raise argparse.ArgumentTypeError("bad time: %s" % s)
 
 
+def rrd_last(rrdtool, path):
+    """The file's last update (`rrdtool last`)."""
+    out = subprocess.run([rrdtool, "last", path], check=True,
+                         capture_output=True, text=True).stdout
+    return int(out.strip())
+
+
 def rrd_fetch(rrdtool, path, first, last):
     """Rows of `rrdtool fetch` as {bin start: {ds: float}}."""
     out = subprocess.run(
@@ -162,31 +205,69 @@ def rrd_fetch(rrdtool, path, first, last):
     return rows
 
 
+def rrd_scopes(truth, datadirs, site):
+    """site first, then the truth's pools and any other pool file."""
+    scopes = ["site"] + [s for s in truth.scopes if s != "site"]
+    for d in datadirs:
+        sitedir = os.path.join(d, site)
+        if os.path.isdir(sitedir):
+            for name in sorted(os.listdir(sitedir)):
+                if name.startswith("pool-") and name.endswith(".rrd") \
+                        and name[5:-4] not in scopes:
+                    scopes.append(name[5:-4])
+    return scopes
+
+
+def rrd_name(scope):
+    return "site.rrd" if scope == "site" else "pool-%s.rrd" % scope
+
+
+def series_of(sessions_only):
+    """The data sources compared bin by bin."""
+    return [ds for ds in DS if ds != "lost" and
+            not (sessions_only and ds.endswith("_oct"))]
+
+
+def rrd_value(row, ds):
+    """A bin's value as the truth writes it: a count, or hosts."""
+    if ds not in row:
+        return None
+    v = row[ds]
+    if math.isnan(v):
+        return "nan"
+    if ds == "direct_hosts":
+        return round(v) if abs(v - round(v)) < 1e-6 else v
+    return round(v * STEP)
+
+
+def lost_sum(rrdtool, path, first):
+    """The sum of `lost` over the file, from LOST_MARGIN before first."""
+    last = rrd_last(rrdtool, path)
+    rows = rrd_fetch(rrdtool, path, first - LOST_MARGIN, last - STEP)
+    return sum(round(r["lost"] * STEP) for r in rows.values()
+               if "lost" in r and not math.isnan(r["lost"]))
+
+
 def cmd_compare_rrd(a):
     truth = Truth(a.truth)
     tap = Tap()
     rrdtool = a.rrdtool or os.environ.get("RRDTOOL") or "rrdtool"
     bins = truth.bins()
-    sitedir = os.path.join(a.datadir, a.site)
-    scopes = ["site"] + [s for s in truth.scopes if s != "site"]
-    if os.path.isdir(sitedir):
-        for name in sorted(os.listdir(sitedir)):
-            if name.startswith("pool-") and name.endswith(".rrd"):
-                if name[5:-4] not in scopes:
-                    scopes.append(name[5:-4])
+    series = series_of(a.sessions_only)
     if not bins:
         tap.check(False, "truth has sessions", "no first_bin/last_bin")
         return tap.finish()
-    for scope in scopes:
-        fname = "site.rrd" if scope == "site" else "pool-%s.rrd" % scope
-        path = os.path.join(sitedir, fname)
+    for scope in rrd_scopes(truth, [a.datadir], a.site):
+        fname = rrd_name(scope)
+        path = os.path.join(a.datadir, a.site, fname)
         if not os.path.exists(path):
             tap.check(False, fname, "missing")
             continue
         try:
             rows = rrd_fetch(rrdtool, path, bins[0], bins[-1])
+            lost = lost_sum(rrdtool, path, bins[0])
         except (OSError, subprocess.CalledProcessError, ValueError) as e:
-            tap.check(False, fname, "rrdtool fetch failed: %s" % e)
+            tap.check(False, fname, "rrdtool failed: %s" % e)
             continue
         bad = []
         for b in bins:
@@ -194,24 +275,108 @@ def cmd_compare_rrd(a):
             if row is None:
                 bad.append("bin %d missing" % b)
                 continue
-            for ds in DS:
+            for ds in series:
                 exp = truth.get(b, scope, ds)
-                if ds not in row:
-                    bad.append("no data source %s" % ds)
+                got = rrd_value(row, ds)
+                if (b, scope, ds) in truth.ranges:
+                    lo, hi = truth.ranges[(b, scope, ds)]
+                    if got is None or got == "nan" or not lo <= got <= hi:
+                        bad.append("bin %d %s expected %d..%d got %s"
+                                   % (b, ds, lo, hi, got))
                     continue
-                v = row[ds]
-                if math.isnan(v):
-                    got = "nan"
-                elif ds == "direct_hosts":
-                    got = round(v) if abs(v - round(v)) < 1e-6 else v
-                else:
-                    got = round(v * STEP)
-                if got != exp:
+                if got is None:
+                    bad.append("no data source %s" % ds)
+                elif got != exp:
                     bad.append("bin %d %s expected %s got %s"
                                % (b, ds, exp, got))
-        tap.check(not bad, "%s: %d bins x %d series"
-                  % (fname, len(bins), len(DS)), mismatch_text(bad))
+        nr = sum(1 for k in truth.ranges if k[1] == scope)
+        tap.check(not bad, "%s: %d bins x %d series%s"
+                  % (fname, len(bins), len(series),
+                     " (%d within a range)" % nr if nr else ""),
+                  mismatch_text(bad))
+        exp = 0
+        if scope == "site":
+            exp = a.lost if a.lost is not None else truth.meta.get("lost", 0)
+        tol = a.lost_tolerance * exp
+        tap.check(abs(lost - exp) <= tol, "%s: lost total %s (%s%s)"
+                  % (fname, lost, exp, " +- %g" % tol if tol else ""),
+                  "expected %s got %s" % (exp, lost))
     return tap.finish()
+
+
+def cmd_compare_dirs(a):
+    truth = Truth(a.truth)
+    tap = Tap()
+    rrdtool = a.rrdtool or os.environ.get("RRDTOOL") or "rrdtool"
+    bins = truth.bins()
+    series = series_of(a.sessions_only)
+    if not bins:
+        tap.check(False, "truth has sessions", "no first_bin/last_bin")
+        return tap.finish()
+    for scope in rrd_scopes(truth, [a.dir_a, a.dir_b], a.site):
+        fname = rrd_name(scope)
+        rows = []
+        for d in (a.dir_a, a.dir_b):
+            path = os.path.join(d, a.site, fname)
+            try:
+                rows.append(rrd_fetch(rrdtool, path, bins[0], bins[-1]))
+            except (OSError, subprocess.CalledProcessError,
+                    ValueError) as e:
+                rows.append(None)
+                tap.check(False, "%s in %s" % (fname, d),
+                          "rrdtool fetch failed: %s" % e)
+        if None in rows:
+            continue
+        bad = []
+        for b in bins:
+            ra, rb = rows[0].get(b), rows[1].get(b)
+            if ra is None or rb is None:
+                bad.append("bin %d missing" % b)
+                continue
+            for ds in series:
+                va, vb = rrd_value(ra, ds), rrd_value(rb, ds)
+                if va != vb:
+                    bad.append("bin %d %s %s vs %s" % (b, ds, va, vb))
+        tap.check(not bad, "%s: the same %d bins x %d series"
+                  % (fname, len(bins), len(series)), mismatch_text(bad))
+    return tap.finish()
+
+
+def cmd_merge(a):
+    """Sum truths: bins and counts add up, the bin range spans all."""
+    vals, meta, skip, hosts, ranges = {}, {}, {}, {}, {}
+    for path in a.truths:
+        t = Truth(path)
+        for k, (lo, hi) in t.ranges.items():
+            hosts.setdefault(k, []).append((lo, hi))
+        for k, v in t.values.items():
+            if k[2] == "direct_hosts":
+                hosts.setdefault(k, []).append((v, v))
+            else:
+                vals[k] = vals.get(k, 0) + v
+        for k, v in t.skip.items():
+            skip[k] = skip.get(k, 0) + v
+        for k, v in t.meta.items():
+            if k == "first_bin":
+                meta[k] = min(meta.get(k, v), v)
+            elif k in ("last_bin", "step", "sampling"):
+                meta[k] = max(meta.get(k, v), v)
+            else:
+                meta[k] = meta.get(k, 0) + v
+    for k, parts in hosts.items():
+        if len(parts) == 1 and parts[0][0] == parts[0][1]:
+            vals[k] = parts[0][0]
+        else:
+            ranges[k] = (max(p[0] for p in parts), sum(p[1] for p in parts))
+    for k in sorted(meta):
+        print("meta\t%s\t%d" % (k, meta[k]))
+    for (b, scope, series), v in sorted(vals.items()):
+        print("bin\t%d\t%s\t%s\t%d" % (b, scope, series, v))
+    for k in sorted(skip):
+        print("skip\t%s\t%d" % (k, skip[k]))
+    for k in sorted(ranges):
+        print("range\t%d\t%s\t%s\t%d\t%d" % (k + ranges[k]))
+    return 0
 
 
 def cmd_totals(a):
@@ -230,7 +395,8 @@ def cmd_compare_summary(a):
     t_to = got.get("to")
     exp = truth.totals(scope, t_from, t_to)
     tap = Tap()
-    for part in ("sessions", "octets"):
+    for part in ("sessions",) if a.sessions_only else ("sessions",
+                                                        "octets"):
         bad = []
         for c in CATS:
             g = (got.get(part) or {}).get(c)
@@ -239,17 +405,83 @@ def cmd_compare_summary(a):
         tap.check(not bad, "%s per category (%s)" % (part, scope),
                   mismatch_text(bad))
     g = got.get("direct_hosts_max")
-    tap.check(g == exp["direct_hosts_max"], "direct_hosts_max",
-              "expected %s got %s" % (exp["direct_hosts_max"], g))
+    # With ranges (merged truths) the maximum lies between the largest
+    # low and the largest high bound.
+    lo = hi = exp["direct_hosts_max"]
+    for (b, s, series), (rlo, rhi) in truth.ranges.items():
+        if s == scope and series == "direct_hosts" and \
+                (t_from is None or b >= t_from) and (t_to is None or
+                                                     b < t_to):
+            lo, hi = max(lo, rlo), max(hi, rhi)
+    if not a.sessions_only:
+        tap.check(isinstance(g, int) and lo <= g <= hi, "direct_hosts_max",
+                  "expected %s got %s" % (lo if lo == hi else
+                                          "%d..%d" % (lo, hi), g))
     e, g = exp["direct_share"], got.get("direct_share")
     if e is None or g is None:
         ok = e is None and g is None
     else:
         ok = isinstance(g, (int, float)) and abs(e - g) <= 1e-9
     tap.check(ok, "direct_share", "expected %r got %r" % (e, g))
-    for k in ("late", "lost"):
-        tap.check(got.get(k, 0) == 0, "%s is 0" % k,
-                  "got %s" % got.get(k))
+    tap.check(got.get("late", 0) == 0, "late is 0",
+              "got %s" % got.get("late"))
+    exp_lost = truth.meta.get("lost", 0) if scope == "site" else 0
+    if a.lost is not None:
+        exp_lost = a.lost
+    tap.check(got.get("lost", 0) == exp_lost, "lost is %d" % exp_lost,
+              "got %s" % got.get("lost"))
+    return tap.finish()
+
+
+def cmd_compare_series(a):
+    """An /api/v1/series answer against the truth, row by row."""
+    truth = Truth(a.truth)
+    with open(a.series, encoding="utf-8") as f:
+        got = json.load(f)
+    scope = a.scope or got.get("pool") or "site"
+    tap = Tap()
+    tap.check(got.get("series") == DS, "series names in DESIGN order",
+              "got %s" % got.get("series"))
+    step, rows = got.get("step"), got.get("rows") or []
+    if not isinstance(step, int) or step <= 0 or step % truth.step:
+        tap.check(False, "step", "%r is not a multiple of %d"
+                  % (step, truth.step))
+        return tap.finish()
+    t_from, t_to = got.get("from"), got.get("to")
+    shape = [i for i, r in enumerate(rows) if not isinstance(r, list) or
+             len(r) != len(DS) + 1 or r[0] != rows[0][0] + i * step]
+    tap.check(rows and not shape and rows[0][0] <= t_from and
+              rows[-1][0] + step >= t_to,
+              "%d rows of %d s, contiguous, cover from..to" % (len(rows),
+                                                                step),
+              "bad rows %s" % shape[:MAX_LISTED] if shape else
+              "rows %s..%s do not cover %s..%s" %
+              (rows[0][0] if rows else None, rows[-1][0] if rows else None,
+               t_from, t_to))
+    if shape:
+        return tap.finish()
+    lo = truth.meta.get("first_bin")
+    hi = truth.meta.get("last_bin", -truth.step) + truth.step
+    inside, bad = 0, []
+    for r in rows:
+        t, n = r[0], step // truth.step
+        full = lo is not None and lo <= t and t + step <= hi
+        inside += full
+        for i, ds in enumerate(DS):
+            exp = sum(truth.get(b, scope, ds)
+                      for b in range(t, t + step, truth.step))
+            if ds == "direct_hosts":
+                exp /= n        # an average over the row, not a sum
+            g = r[i + 1]
+            if g is None and not full:
+                continue
+            if not isinstance(g, (int, float)) or \
+                    abs(g - exp) > 0.0015 + 1e-9 * abs(exp):
+                bad.append("row %d %s expected %s got %s" % (t, ds, exp, g))
+    tap.check(inside > 0, "%d rows inside the truth's range" % inside,
+              "none: the comparison would be empty")
+    tap.check(not bad, "rows equal the truth (%s, %d rows x %d series)"
+              % (scope, len(rows), len(DS)), mismatch_text(bad))
     return tap.finish()
 
 
@@ -510,7 +742,21 @@ def main():
     s.add_argument("datadir")
     s.add_argument("site")
     s.add_argument("--rrdtool")
+    s.add_argument("--sessions-only", action="store_true")
+    s.add_argument("--lost", type=int)
+    s.add_argument("--lost-tolerance", type=float, default=0.0)
     s.set_defaults(func=cmd_compare_rrd)
+    s = sub.add_parser("compare-dirs")
+    s.add_argument("truth")
+    s.add_argument("dir_a")
+    s.add_argument("dir_b")
+    s.add_argument("site")
+    s.add_argument("--rrdtool")
+    s.add_argument("--sessions-only", action="store_true")
+    s.set_defaults(func=cmd_compare_dirs)
+    s = sub.add_parser("merge")
+    s.add_argument("truths", nargs="+")
+    s.set_defaults(func=cmd_merge)
     s = sub.add_parser("totals")
     s.add_argument("truth")
     s.add_argument("--scope", default="site")
@@ -521,7 +767,14 @@ def main():
     s.add_argument("truth")
     s.add_argument("summary")
     s.add_argument("--scope")
+    s.add_argument("--sessions-only", action="store_true")
+    s.add_argument("--lost", type=int)
     s.set_defaults(func=cmd_compare_summary)
+    s = sub.add_parser("compare-series")
+    s.add_argument("truth")
+    s.add_argument("series")
+    s.add_argument("--scope")
+    s.set_defaults(func=cmd_compare_series)
     s = sub.add_parser("check-capture")
     s.add_argument("truth")
     s.add_argument("capture")

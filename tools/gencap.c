@@ -13,16 +13,17 @@
  * sessions, plus one of each kind at the start).  The mix is direct 50%,
  * blocked 8%, submit 10%, submit_ext 3%, relay 15%, roaming 3%, other 5%
  * and 6% mail-port sessions that are not counted; 20% of sessions are
- * IPv6 where the plan has IPv6 addresses.  Sources come from fixed host
- * populations drawn once per seed, skewed so that some hosts send often
- * (IPv6 pool hosts sometimes share a /64).  An answered session is an
- * SMTP-shaped exchange: SYN (10% with 1 or 2 retransmissions at +1 s,
- * +3 s), SYN-ACK, ACK, banner, EHLO, reply, envelope, reply, half of
- * them a body in MSS segments (ACKed every second segment) and a reply,
- * then QUIT+FIN, 221+FIN, final ACK; always under 200 s.  A blocked
- * attempt is a SYN plus 0-4 retransmissions at +1, +3, +7, +15 s with
- * the same ISN.  Background: HTTP/HTTPS sessions, DNS over UDP, ICMP
- * echo, ARP, and a few mid-stream port-25 packets at the start.  Every
+ * IPv6 where the plan has IPv6 addresses (none with -4).  Sources come
+ * from fixed host populations drawn once per seed, skewed so that some
+ * hosts send often (IPv6 pool hosts sometimes share a /64).  An
+ * answered session is an SMTP-shaped exchange: SYN (10% with 1 or 2
+ * retransmissions at +1 s, +3 s), SYN-ACK, ACK, banner, EHLO, reply,
+ * envelope, reply, half of them a body in MSS segments (ACKed every
+ * second segment) and a reply, then QUIT+FIN, 221+FIN, final ACK;
+ * always under 200 s.  A blocked attempt is a SYN plus 0-4
+ * retransmissions at +1, +3, +7, +15 s with the same ISN.
+ * Background: HTTP/HTTPS sessions, DNS over UDP, ICMP echo, ARP, and a
+ * few mid-stream port-25 packets at the start.  Every
  * packet of a session is queued at once in a min-heap ordered by (time,
  * serial); before each new event the packets older than it are written,
  * so memory stays bounded by the sessions in flight and the output is
@@ -268,6 +269,7 @@ struct opts {
 	int		 nano;
 	int		 be;
 	int		 bad;
+	int		 v4only;
 	uint64_t	 minpkts;
 	uint32_t	 snaplen;
 };
@@ -322,7 +324,7 @@ usage(void)
 	fprintf(stderr, "usage: gencap -o CAPTURE -g TRUTH [-s SEED] "
 	    "[-t START] [-d SECONDS] [-r PER_MINUTE]\n"
 	    "              [-l eth|sll|sll2|raw] [-v VLAN%%] [-q QINQ%%] "
-	    "[-f pcap|pcapng] [-n] [-E] [-b]\n"
+	    "[-f pcap|pcapng] [-n] [-E] [-b] [-4]\n"
 	    "              [-c CONFIG -D DATADIR] [-P MIN_PACKETS] "
 	    "[-S SNAPLEN]\n");
 	exit(2);
@@ -391,6 +393,18 @@ static int
 rng_chance(struct rng *r, double p)
 {
 	return (rng_unit(r) < p);
+}
+
+/*
+ * Whether an event is IPv6: drawn with probability p, always IPv4 with
+ * -4 (the draw is still made, so the stream keeps its shape).
+ */
+static int
+pick_v6(struct gen *g, double p)
+{
+	int	 v6 = rng_chance(&g->rng, p);
+
+	return (g->o.v4only ? 0 : v6);
 }
 
 /* floor(x) plus one with probability frac(x). */
@@ -1006,7 +1020,7 @@ gen_mail(struct gen *g, int64_t t)
 		}
 		u -= (uint64_t)mix[i].permille;
 	}
-	v6 = rng_chance(&g->rng, V6_SHARE);
+	v6 = pick_v6(g, V6_SHARE);
 	switch (cat) {
 	case C_DIRECT:
 	case C_BLOCKED:
@@ -1087,7 +1101,7 @@ gen_background(struct gen *g, int64_t t)
 	struct host	*cli, *srv;
 	struct addr	 gw;
 	uint64_t	 u = rng_below(&g->rng, 100);
-	int		 v6 = rng_chance(&g->rng, V6_SHARE);
+	int		 v6 = pick_v6(g, V6_SHARE);
 
 	if (u >= 90 && g->o.link == LINK_RAW)
 		u = 0;
@@ -1118,7 +1132,7 @@ gen_midstream(struct gen *g, int64_t t)
 {
 	struct conv	 c;
 	struct host	*cli;
-	int		 v6 = rng_chance(&g->rng, V6_SHARE);
+	int		 v6 = pick_v6(g, V6_SHARE);
 	int		 i, n;
 
 	cli = pick_dynamic(g, v6);
@@ -1146,7 +1160,7 @@ gen_bad(struct gen *g, int64_t t, int kind)
 
 	if (kind == B_TRUNC_IP || kind == B_TRUNC_TCP ||
 	    kind == B_DOFF_LOW || kind == B_DOFF_PAST)
-		v6 = rng_chance(&g->rng, 0.3);
+		v6 = pick_v6(g, 0.3);
 	cli = pick_dynamic(g, v6);
 	memset(&p, 0, sizeof(p));
 	p.t = t;
@@ -1668,9 +1682,12 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->rate = 20;
 	o->link = LINK_ETH;
 	o->snaplen = SNAP_DEFAULT;
-	while ((ch = getopt(argc, argv, "bc:D:d:Ef:g:l:no:P:q:r:S:s:t:v:")) !=
+	while ((ch = getopt(argc, argv, "4bc:D:d:Ef:g:l:no:P:q:r:S:s:t:v:")) !=
 	    -1) {
 		switch (ch) {
+		case '4':
+			o->v4only = 1;
+			break;
 		case 'b':
 			o->bad = 1;
 			break;

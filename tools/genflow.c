@@ -294,6 +294,7 @@ struct opts {
 	const char	*out;
 	const char	*udp;
 	const char	*tcp;
+	const char	*src;		/* -b source address */
 	const char	*truth;
 	const char	*conf;
 	const char	*datadir;
@@ -399,7 +400,8 @@ usage(void)
 	    "[-r PER_MINUTE] [-R RECORDS_PER_SEC]\n"
 	    "               [-D SECONDS] [-x EXPORTERS] [-S HOSTS] "
 	    "[-L N] [-m SAMPLING] [-e LAG]\n"
-	    "               [-U] [-B] [-F] [-E] [-c CONFIG -D DATADIR]\n");
+	    "               [-U] [-B] [-F] [-E] [-b SOURCE] "
+	    "[-c CONFIG -C DATADIR]\n");
 	exit(2);
 }
 
@@ -1936,6 +1938,18 @@ rec_shift(struct gen *g, const struct msg *m)
 	}
 }
 
+/* 127.0.0.0/8 or ::1. */
+static int
+is_loopback(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in	*sin = (const struct sockaddr_in *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return ((ntohl(sin->sin_addr.s_addr) >> 24) == 127);
+	return (ss->ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(
+	    &((const struct sockaddr_in6 *)ss)->sin6_addr));
+}
+
 /* HOST:PORT or [HOST]:PORT, numeric, loopback only. */
 static void
 parse_hostport(const char *s, struct sockaddr_storage *ss, socklen_t *sl)
@@ -1969,19 +1983,34 @@ parse_hostport(const char *s, struct sockaddr_storage *ss, socklen_t *sl)
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	*sl = res->ai_addrlen;
 	freeaddrinfo(res);
-	if (ss->ss_family == AF_INET) {
-		if ((ntohl(((struct sockaddr_in *)ss)->sin_addr.s_addr) >>
-		    24) != 127)
-			die("%s: only loopback destinations", host);
-	} else if (!IN6_IS_ADDR_LOOPBACK(
-	    &((struct sockaddr_in6 *)ss)->sin6_addr))
+	if (!is_loopback(ss))
 		die("%s: only loopback destinations", host);
+}
+
+/* The -b source address (numeric, loopback), port 0, in the family of dst. */
+static void
+parse_src(const char *host, const struct sockaddr_storage *dst,
+    struct sockaddr_storage *ss)
+{
+	struct addrinfo	 hints, *res;
+	int		 e;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_NUMERICHOST;
+	hints.ai_family = dst->ss_family;
+	if ((e = getaddrinfo(host, NULL, &hints, &res)) != 0)
+		die("-b %s: %s", host, gai_strerror(e));
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	if (!is_loopback(ss))
+		die("-b %s: only loopback sources", host);
 }
 
 /* Sending state. */
 struct sender {
 	struct sockaddr_storage	 dst;
 	socklen_t		 dstlen;
+	struct sockaddr_storage	 src;		/* family 0: any */
 	int			*fd;		/* per exporter */
 	int			*tmpl_sent;	/* TCP: per connection */
 	uint32_t		*seq;
@@ -2014,6 +2043,9 @@ sock_open(struct gen *g, struct sender *sd)
 	    0);
 	if (fd == -1)
 		die("socket: %s", strerror(errno));
+	if (sd->src.ss_family != 0 && bind(fd, (struct sockaddr *)&sd->src,
+	    sd->dstlen) == -1)
+		die("bind %s: %s", g->o.src, strerror(errno));
 	if (g->o.tcp) {
 		if (connect(fd, (struct sockaddr *)&sd->dst, sd->dstlen) == -1)
 			die("connect %s: %s", g->o.tcp, strerror(errno));
@@ -2021,6 +2053,8 @@ sock_open(struct gen *g, struct sender *sd)
 		return (fd);
 	}
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+	if (sd->src.ss_family != 0)
+		return (fd);			/* bound above */
 	memset(&src, 0, sizeof(src));
 	src.ss_family = sd->dst.ss_family;	/* any port, same family */
 	if (bind(fd, (struct sockaddr *)&src, sd->dstlen) == -1)
@@ -2168,6 +2202,8 @@ send_all(struct gen *g, uint64_t budget)
 	} else {
 		parse_hostport(g->o.tcp ? g->o.tcp : g->o.udp, &sd.dst,
 		    &sd.dstlen);
+		if (g->o.src != NULL)
+			parse_src(g->o.src, &sd.dst, &sd.src);
 		for (i = 0; i < g->o.nexp; i++)
 			sd.fd[i] = sock_open(g, &sd);
 	}
@@ -2308,11 +2344,14 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->rate = 20;
 	o->nexp = 1;
 	o->pace = -1;
-	while ((ch = getopt(argc, argv, "BC:c:D:d:Ee:Fg:L:m:o:R:r:S:s:T:t:"
+	while ((ch = getopt(argc, argv, "Bb:C:c:D:d:Ee:Fg:L:m:o:R:r:S:s:T:t:"
 	    "u:UV:x:")) != -1) {
 		switch (ch) {
 		case 'B':
 			o->biflow = 1;
+			break;
+		case 'b':
+			o->src = optarg;
 			break;
 		case 'C':
 			o->datadir = optarg;
@@ -2407,6 +2446,8 @@ parse_opts(struct opts *o, int argc, char **argv)
 		die("v5 sampling interval is at most 16383");
 	if (o->out != NULL && (o->pace >= 0 || o->send_secs > 0))
 		die("-R and -D pace a send (-u or -T)");
+	if (o->src != NULL && o->out != NULL)
+		die("-b binds the source of a send (-u or -T)");
 	if (o->pace < 0)
 		o->pace = o->out != NULL ? 0 : 50000;
 	if (o->send_secs > 0 && o->pace == 0)

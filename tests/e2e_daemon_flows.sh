@@ -1,0 +1,182 @@
+#!/bin/bash
+# op25bd against our own flow generator (tools/genflow, ground truth):
+# NetFlow v5, v9 and IPFIX over UDP and IPFIX over TCP, with messages
+# deliberately left out (the `lost` series: exact for v5 and IPFIX,
+# which number records; estimated for v9, which numbers packets),
+# sampling announced in the header or in options records (counts
+# scaled), sysUpTime-relative times including flows that began before
+# the exporter's uptime epoch, RFC 5103 biflows, forwardingStatus, a
+# restarted exporter (not loss) and several exporters at once.  Every
+# case: a fresh daemon, the stream dated a few minutes ago, SIGTERM,
+# then every bin, pool and series of the RRD files against the truth.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/daemon.sh"
+
+# v9_estimate FILE: the NetFlow v9 loss that collector/ipfix.c's
+# documented rule gives for the datagrams of a genflow file (v9 numbers
+# packets, not records): per source id, a gap of n packets costs n times
+# the average flow records per packet so far (rounded, the packet with
+# the gap included; packets with an unknown template are numbered but
+# not averaged), a step back is reordering, unless the uptime ran back
+# more than 5 s or the sequence more than 1024 packets: a restart.
+v9_estimate() {
+	$PYTHON3 - "$1" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+src, lost, off = {}, 0, 0
+while off < len(data):
+    (n,) = struct.unpack(">H", data[off:off + 2])
+    d = data[off + 2:off + 2 + n]
+    off += 2 + n
+    _, _, up, _, seq, sid = struct.unpack(">HHIIII", d[:20])
+    s = src.setdefault(sid, {"tmpl": {}, "pk": 0, "rec": 0, "next": None,
+                             "up": 0})
+    recs, unknown, o = 0, False, 20
+    while o + 4 <= len(d):
+        fid, flen = struct.unpack(">HH", d[o:o + 4])
+        body = d[o + 4:o + flen]
+        if fid == 0:                    # templates: ID, count, fields
+            b = 0
+            while b + 4 <= len(body):
+                tid, cnt = struct.unpack(">HH", body[b:b + 4])
+                if tid == 0:
+                    break
+                f = struct.unpack(">%dH" % (2 * cnt),
+                                  body[b + 4:b + 4 + 4 * cnt])
+                s["tmpl"][tid] = (sum(f[1::2]), False)
+                b += 4 + 4 * cnt
+        elif fid == 1:                  # options: ID, scope, option length
+            b = 0
+            while b + 6 <= len(body):
+                tid, sl, ol = struct.unpack(">HHH", body[b:b + 6])
+                if tid == 0:
+                    break
+                s["tmpl"][tid] = (sl + ol, True)
+                b += 6 + sl + ol
+        elif fid >= 256:
+            t = s["tmpl"].get(fid)
+            if t is None:
+                unknown = True
+            elif not t[1]:
+                recs += len(body) // t[0]
+        o += flen
+    if not unknown:
+        s["pk"] += 1
+        s["rec"] += recs
+    if s["next"] is not None and seq != s["next"]:
+        gap = (seq - s["next"]) % 2**32
+        back = up < s["up"] and s["up"] - up > 5000
+        if gap < 2**31:
+            if not (back and seq < s["next"]) and s["pk"] > 0:
+                lost += gap * ((s["rec"] + s["pk"] // 2) // s["pk"])
+        elif not (2**32 - gap > 1024 or back):
+            continue                    # reordered: state kept
+    s["next"] = (seq + 1) % 2**32
+    s["up"] = up
+print(lost)
+PY
+}
+
+# run_case NAME VERSION udp|tcp GENFLOW-OPTIONS...: one daemon, one stream.
+ncase=0
+run_case() {
+	local name=$1 v=$2 proto=$3 d dst port out rc nexp i dom exp
+	local sum_records=0 sum_lost=0 sum_resets=0 k t0 est
+	shift 3
+	ncase=$((ncase + 1))
+	d=$W/c$ncase
+	mkdir -p "$d"
+	sample_conf "$d/data" >"$d/base.conf"
+	daemon_start "$d/base.conf" ||
+	    { not_ok "$name: op25bd starts"; return; }
+	if [ "$v" = 10 ]; then port=$IPFIX_PORT; else port=$NF_PORT; fi
+	if [ "$proto" = tcp ]; then dst="-T 127.0.0.1:$port";
+	else dst="-u 127.0.0.1:$port"; fi
+	# Sessions start 500-240 s ago: inside the open bins.
+	t0=$(now_minus 500)
+	out=$("$GENFLOW" -V "$v" $dst -g "$d/truth" -t "$t0" -d 260 -r 60 \
+	    "$@" 2>&1)
+	rc=$?
+	check_eq "$name: genflow exit 0" "$rc" 0
+	echo "# $out"
+	daemon_stop "$name: "
+	cp "$DLOG" "$d/op25bd.log"
+
+	nexp=1
+	for ((i = 1; i <= $#; i++)); do
+		[ "${!i}" = -x ] && { i=$((i + 1)); nexp=${!i}; }
+	done
+	for ((i = 0; i < nexp; i++)); do
+		# Domain: v5 engine_id = index; v9 source id, IPFIX
+		# observation domain = index + 1.
+		if [ "$v" = 5 ]; then dom=$i; else dom=$((i + 1)); fi
+		for k in malformed no_template refused bad_time time_approx \
+		    skewed noflags; do
+			check_eq "$name: exporter $dom $k" \
+			    "$(counter 127.0.0.1 "$v" "$dom" $k)" 0
+		done
+		# (A missing exporter has failed above; count it as 0.)
+		k=$(counter 127.0.0.1 "$v" "$dom" records)
+		sum_records=$((sum_records + ${k:-0}))
+		k=$(counter 127.0.0.1 "$v" "$dom" lost)
+		sum_lost=$((sum_lost + ${k:-0}))
+		k=$(counter 127.0.0.1 "$v" "$dom" resets)
+		sum_resets=$((sum_resets + ${k:-0}))
+		check_eq "$name: exporter $dom sampling" \
+		    "$(counter 127.0.0.1 "$v" "$dom" sampling)" \
+		    "$(meta "$d/truth" sampling)"
+		check_eq "$name: exporter $dom reordered" \
+		    "$(counter 127.0.0.1 "$v" "$dom" reordered)" 0
+	done
+	check_eq "$name: records" "$sum_records" "$(meta "$d/truth" records)"
+	exp=$(meta "$d/truth" lost)
+	if [ "$v" = 9 ]; then
+		# The same stream as a file: the datagrams that were sent.
+		"$GENFLOW" -V 9 -o "$d/v9.file" -g /dev/null -t "$t0" -d 260 \
+		    -r 60 "$@" 2>/dev/null
+		est=$(v9_estimate "$d/v9.file")
+		check_eq "$name: lost, the documented v9 estimate" \
+		    "$sum_lost" "$est"
+		echo "# $name: $exp records really lost, $est estimated"
+	else
+		check_eq "$name: lost (exact)" "$sum_lost" "$exp"
+	fi
+	# A restart over UDP is seen as one (sequence and uptime start
+	# over); over TCP it is a new connection, a new transport session
+	# whose sequence numbers and templates start afresh (RFC 7011).
+	case "$proto $* " in
+	"udp "*" -E "*)
+		check_eq "$name: one reset per exporter" "$sum_resets" "$nexp" ;;
+	*)
+		check_eq "$name: no reset" "$sum_resets" 0 ;;
+	esac
+	# Every bin against the truth; the `lost` series must hold the
+	# truth's loss (v5, IPFIX) or what the daemon estimated (v9).
+	if [ "$v" = 9 ]; then
+		tap_run "$name: " $TRUTH compare-rrd "$d/truth" "$d/data" \
+		    example --rrdtool "$RRDTOOL" --lost "$sum_lost"
+	else
+		tap_run "$name: " $TRUTH compare-rrd "$d/truth" "$d/data" \
+		    example --rrdtool "$RRDTOOL"
+	fi
+}
+
+run_case "ipfix" 10 udp -s 1
+run_case "ipfix loss" 10 udp -s 2 -L 7
+run_case "v5 loss" 5 udp -s 3 -L 5 -x 2
+run_case "v9 loss" 9 udp -s 4 -L 6 -x 2
+run_case "ipfix sampled" 10 udp -s 5 -m 8 -L 9
+run_case "v9 sampled" 9 udp -s 6 -m 4
+run_case "v5 sampled" 5 udp -s 7 -m 16
+run_case "ipfix uptime before epoch" 10 udp -s 8 -U -e 1800
+run_case "v9 uptime before epoch" 9 udp -s 9 -U -e 1800 -x 3
+run_case "ipfix tcp uptime" 10 tcp -s 10 -U -e 1800 -x 2
+run_case "ipfix biflow fwd" 10 udp -s 11 -B -F
+run_case "v9 fwd" 9 udp -s 12 -F
+run_case "ipfix restart" 10 udp -s 13 -E -U -x 2
+run_case "ipfix tcp restart" 10 tcp -s 14 -E -x 2
+run_case "ipfix restart and loss" 10 udp -s 17 -E -L 6 -x 2
+run_case "v5 restart and loss" 5 udp -s 18 -E -L 4 -x 3
+run_case "v9 restart and loss" 9 udp -s 19 -E -U -L 5 -x 2
+
+done_testing
