@@ -604,6 +604,15 @@ daemon_stop(struct daemon *d)
 	size_t	 i;
 
 	d->now_ms = daemon_clock_ms();
+	/* What is still queued on the sockets was sent before the stop. */
+	while (d->fd_netflow != -1 &&
+	    daemon_udp(d, d->fd_netflow, &d->drops_netflow) > 0)
+		;
+	while (d->fd_ipfix != -1 &&
+	    daemon_udp(d, d->fd_ipfix, &d->drops_ipfix) > 0)
+		;
+	for (i = 0; i < d->nconns; i++)
+		listen_conn_read(d->conns[i], daemon_tcp_message, d);
 	for (i = 0; i < d->ntaps; i++)
 		if (!d->taps[i].done)
 			tcptrack_flush(d->taps[i].tt);

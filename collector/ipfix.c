@@ -278,6 +278,7 @@ ipfix_flow_done(struct ipfix_msg *m, const struct ipfix_tmpl *t,
 	struct ipfix_session	*s = m->s;
 	struct exporter_stats	*st = m->st;
 	uint32_t		 has = t->has, now, interval;
+	int64_t			 base;
 
 	if (has & T_SYSINIT) {
 		s->sysinit_ms = r->sysinit;
@@ -292,12 +293,11 @@ ipfix_flow_done(struct ipfix_msg *m, const struct ipfix_tmpl *t,
 			now = m->ipfix ?
 			    (uint32_t)(m->export_ms - s->sysinit_ms) :
 			    m->uptime;
+			base = m->ipfix ? m->export_ms : m->uptime_ms;
 			if (has & T_START_UP)
-				f->start_ms = m->export_ms -
-				    sdiff32(now, r->up_start);
+				f->start_ms = base - sdiff32(now, r->up_start);
 			if (has & T_END_UP)
-				f->end_ms = m->export_ms -
-				    sdiff32(now, r->up_end);
+				f->end_ms = base - sdiff32(now, r->up_end);
 		} else {
 			st->time_approx++;
 			if (has & T_START_UP)
@@ -440,7 +440,12 @@ ipfix_sequence(struct ipfix_msg *m, const struct ipfix_hdr *h)
 	uint64_t		 avg;
 	int			 uptime_back;
 
-	if (!m->ipfix && !m->unknown) {
+	/*
+	 * v9 numbers packets: the estimate of records per packet averages
+	 * the packets that carried flow records (templates and options
+	 * alone would pull it down; lost packets are mostly data).
+	 */
+	if (!m->ipfix && !m->unknown && m->nflowrec > 0) {
 		s->v9_packets++;
 		s->v9_records += m->nflowrec;
 	}
@@ -497,6 +502,7 @@ ipfix_decode(struct ipfix_session *s, const uint8_t *p, size_t len,
 	struct ipfix_hdr	 h;
 	struct ipfix_msg	 m;
 	size_t			 off;
+	int64_t			 est;
 	uint16_t		 sid, slen;
 	int			 rc;
 
@@ -522,6 +528,22 @@ ipfix_decode(struct ipfix_session *s, const uint8_t *p, size_t len,
 	m.export_s = h.export_time;
 	m.export_ms = (int64_t)h.export_time * 1000;
 	m.uptime = h.sys_uptime;
+	if (!m.ipfix) {
+		/*
+		 * v9 exports whole seconds: export - sysUptime, the boot
+		 * time, comes out up to a second early.  The latest value
+		 * seen is the closest; a jump (reboot, uptime wrap) starts
+		 * over.
+		 */
+		est = m.export_ms - (int64_t)h.sys_uptime;
+		if (!s->v9_boot_ok || est > s->v9_boot + IPFIX_BOOT_JUMP_MS ||
+		    est < s->v9_boot - IPFIX_BOOT_JUMP_MS) {
+			s->v9_boot = est;
+			s->v9_boot_ok = 1;
+		} else if (est > s->v9_boot)
+			s->v9_boot = est;
+		m.uptime_ms = s->v9_boot + (int64_t)h.sys_uptime;
+	}
 
 	rc = 0;
 	for (off = h.hdrlen; off < len; off += slen) {

@@ -29,6 +29,7 @@
 #define IPFIX_NTP_EPOCH		UINT32_C(2208988800)
 #define IPFIX_SLACK_MS		1000	/* export time rounding */
 #define IPFIX_RESTART_MS	5000	/* v9 uptime run-back: reboot */
+#define IPFIX_BOOT_JUMP_MS	10000	/* v9 boot estimate moved: re-base */
 #define IPFIX_REORDER_RECORDS	65536	/* further back: a restart */
 #define IPFIX_REORDER_PACKETS	1024
 #define IPFIX_BUCKETS		64	/* template hash, power of two */
@@ -103,6 +104,8 @@ struct ipfix_session {
 	int			 seq_valid;
 	uint32_t		 next_seq;
 	uint32_t		 last_uptime;	/* v9 header */
+	int64_t			 v9_boot;	/* ms: latest export - uptime */
+	int			 v9_boot_ok;
 	uint32_t		 last_export;
 	int			 seen_flags;
 	int			 have_sysinit;
@@ -132,6 +135,8 @@ struct ipfix_msg {
 	int64_t			 export_ms;
 	uint32_t		 export_s;
 	uint32_t		 uptime;	/* v9 header sysUptime */
+	int64_t			 uptime_ms;	/* v9: export time uptimes count
+						 * from (boot + sysUptime) */
 	uint32_t		 exporter;
 	int			 ipfix;
 	uint64_t		 ndata;		/* all data records */

@@ -16,8 +16,9 @@
 # documented rule gives for the datagrams of a genflow file (v9 numbers
 # packets, not records): per source id, a gap of n packets costs n times
 # the average flow records per packet so far (rounded, the packet with
-# the gap included; packets with an unknown template are numbered but
-# not averaged), a step back is reordering, unless the uptime ran back
+# the gap included; packets with an unknown template or without flow
+# records are numbered but not averaged), a step back is reordering,
+# unless the uptime ran back
 # more than 5 s or the sequence more than 1024 packets: a restart.
 v9_estimate() {
 	$PYTHON3 - "$1" <<'PY'
@@ -60,7 +61,7 @@ while off < len(data):
             elif not t[1]:
                 recs += len(body) // t[0]
         o += flen
-    if not unknown:
+    if not unknown and recs > 0:
         s["pk"] += 1
         s["rec"] += recs
     if s["next"] is not None and seq != s["next"]:

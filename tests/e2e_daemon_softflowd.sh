@@ -45,7 +45,8 @@ done
 # bins: every bin exact; totals: the sessions per category over the
 # range (NetFlow v9 headers carry whole seconds, so with sysUptime
 # times a session that began in the first second of a bin can be dated
-# into the bin before).
+# into the bin before: op25bd narrows the error to the best second seen
+# over the exporter's packets, but the first packets can still be off).
 ncase=0
 run_case() {
 	local name=$1 c=$2 v=$3 kind=$4 how=$5 d port out rc records lost
