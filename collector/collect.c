@@ -379,6 +379,8 @@ collect_flow(struct collect *c, const struct flow *f)
 	char			 err[256];
 
 	c->st.flows++;
+	if (f->start_ms > c->st.newest_ms)
+		c->st.newest_ms = f->start_ms;
 	if (classify_flow(c->conf, f, &r) == CAT_NONE)
 		return;
 	c->st.counted++;

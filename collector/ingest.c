@@ -114,6 +114,9 @@ ingest_ipfix(const char *path, struct collect *c, struct buf *out, char *err,
 
 	memset(&st, 0, sizeof st);
 	rc = in_ipfix_read_file(path, 0, &st, collect_flow_cb, c, err, errlen);
+	/* Loss has no time of its own: book it with the newest record. */
+	if (st.lost > 0 && collect_stats(c)->newest_ms > 0)
+		collect_lost(c, collect_stats(c)->newest_ms / 1000, st.lost);
 	buf_printf(out, "%s: %llu IPFIX records", path,
 	    (unsigned long long)st.records);
 	if (st.lost > 0)

@@ -20,6 +20,7 @@ struct tally_stats;
 
 struct collect_stats {
 	uint64_t	 flows;		/* records offered */
+	int64_t		 newest_ms;	/* latest record start seen */
 	uint64_t	 counted;	/* records in a category */
 	uint64_t	 sessions[CAT_MAX];
 	uint64_t	 refused;	/* tally cap */
