@@ -71,9 +71,32 @@ if ! (mkdir -p build-dist && cd build-dist && "$top/configure" -q >/dev/null &&
 	tail -40 build-dist/distcheck.out
 fi
 
+# The Debian package: build it from a clean copy, lintian, install,
+# start the service, purge (root only; it says SKIP otherwise).  Its
+# scratch directory is tests/work/e2e_deb; the TAP result goes to
+# build-deb/tests/ and is counted like the suites'.
+echo "== build-deb: Debian package (tests/e2e_deb.sh)"
+rm -rf build-deb tests/work/e2e_deb
+mkdir -p build-deb/tests
+top_srcdir=$top top_builddir=$top AM_TAP_AWK=awk \
+    bash build-aux/tap-driver.sh --test-name tests/e2e_deb.sh \
+    --log-file build-deb/tests/e2e_deb.log \
+    --trs-file build-deb/tests/e2e_deb.trs \
+    --color-tests no --enable-hard-errors yes --expect-failure no -- \
+    bash tests/e2e_deb.sh >build-deb/check.out 2>&1
+grep -Ev '^PASS' build-deb/check.out | head -50
+grep -E '^ok [0-9]+ - dpkg-buildpackage|^1\.\.0' build-deb/tests/e2e_deb.log
+if [ ! -s build-deb/tests/e2e_deb.trs ]; then
+	echo "== build-deb: tests/e2e_deb.sh did not run"
+	steps_failed=$((steps_failed + 1))
+elif grep -q ':test-result: \(FAIL\|ERROR\)' build-deb/tests/e2e_deb.trs; then
+	echo "---- build-deb/tests/e2e_deb.log"
+	grep -Ev '^(ok |PASS)' build-deb/tests/e2e_deb.log | tail -40
+fi
+
 passed=0
 failed=0
-for dir in build-check build-sanitize build-fuzz; do
+for dir in build-check build-sanitize build-fuzz build-deb; do
 	[ -d "$dir/tests" ] || continue
 	p=$(cat $(find "$dir/tests" -name '*.trs') /dev/null |
 	    grep -c '^:test-result: \(PASS\|XFAIL\)')
