@@ -18,10 +18,11 @@ static const struct cmd_entry cmd_table[] = {
 	{ "check", cmd_check, "check -c FILE",
 	    "Validate a configuration file: prints \"configuration OK\" or\n"
 	    "FILE:LINE: [section] key: reason, and exits 2.\n" },
-	{ "ingest", cmd_ingest, "ingest -c FILE INPUT...",
-	    "Read pcap or pcapng captures and write their mail sessions into\n"
-	    "the RRD files of DATA_DIR/<site>/ (history for any past period;\n"
-	    "a period already stored is refused before anything is written).\n" },
+	{ "ingest", cmd_ingest, "ingest -c FILE [-q] INPUT...",
+	    "Read pcap or pcapng captures, or IPFIX files, and write their mail\n"
+	    "sessions into the RRD files of DATA_DIR/<site>/ (history for any\n"
+	    "past period; a period already stored is refused before anything\n"
+	    "is written).  -q: no report.\n" },
 	{ "summary", cmd_summary,
 	    "summary -c FILE [--from T] [--to T] [--pool NAME | --peer SITE] "
 	    "[--json]",

@@ -27,7 +27,13 @@ classify_blocked(const struct flow *f)
 		return 1;
 	if (f->answered == FLOW_ANS_NO)
 		return 1;
-	if (f->answered == FLOW_ANS_YES || (f->flags & FLOW_F_NOFLAGS))
+	/*
+	 * Without flags, or with packet sampling (a sampled SYN rarely
+	 * comes with the packet that carries its ACK), a record proves no
+	 * missing answer.
+	 */
+	if (f->answered == FLOW_ANS_YES || (f->flags & FLOW_F_NOFLAGS) ||
+	    f->sampling > 1)
 		return 0;
 	return (f->tcp_flags & (FLOW_TCP_SYN | FLOW_TCP_ACK)) == FLOW_TCP_SYN;
 }

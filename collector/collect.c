@@ -246,6 +246,11 @@ collect_start(struct collect *c, int64_t now, char *err, size_t errlen)
 		return -1;
 	buf_init(&dump, 1024 * 1024 * 1024);
 	rc = journal_read(c->conf, &when, &map, &nmap, &dump, err, errlen);
+	if (rc == -1) {
+		/* A damaged journal was moved aside; say so and go on. */
+		snprintf(c->st.journal_error, sizeof c->st.journal_error, "%s",
+		    err);
+	}
 	if (rc == 1 && tally_undump(c->tally, (const uint8_t *)dump.data,
 	    dump.len, map, nmap, err, errlen) == 0) {
 		c->st.restored = tally_stats(c->tally)->bins;

@@ -210,6 +210,8 @@ daemon_new(struct conf *conf, char *err, size_t errlen)
 		goto fail;
 	if (collect_start(d->col, d->now_ms / 1000, err, errlen) == -1)
 		goto fail;
+	if (collect_stats(d->col)->journal_error[0] != '\0')
+		log_warnx("%s", collect_stats(d->col)->journal_error);
 	if (collect_stats(d->col)->restored > 0)
 		log_info("resumed %zu open bins from the checkpoint",
 		    collect_stats(d->col)->restored);

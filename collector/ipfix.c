@@ -94,8 +94,11 @@ ipfix_apply(const struct ipfix_msg *m, unsigned code, const uint8_t *p,
 		f->proto = p[0];
 		break;
 	case C_FLAGS:
-		/* tcpControlBits: 1 or 2 bytes, the low 8 bits kept. */
-		f->tcp_flags = p[len - 1];
+		/*
+		 * tcpControlBits: 1 or 2 bytes, the low 8 bits kept; YAF's
+		 * initial and union flags (CERT) add up.
+		 */
+		f->tcp_flags |= p[len - 1];
 		break;
 	case C_OCTETS:
 		f->octets = rdn(p, len);

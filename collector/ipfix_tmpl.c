@@ -26,6 +26,8 @@ static const struct ipfix_ie ipfix_data_map[] = {
 	{ 0, 11, C_DPORT, S_NONE, 0 },	/* destinationTransportPort */
 	{ 0, 4, C_PROTO, S_NONE, 0 },		/* protocolIdentifier */
 	{ 0, 6, C_FLAGS, S_NONE, 0 },		/* tcpControlBits */
+	{ 6871, 14, C_FLAGS, S_NONE, 0 },	/* CERT initialTCPFlags (YAF) */
+	{ 6871, 15, C_FLAGS, S_NONE, 0 },	/* CERT unionTCPFlags (YAF) */
 	{ 0, 1, C_OCTETS, S_OCT, 2 },		/* octetDeltaCount */
 	{ 0, 85, C_OCTETS, S_OCT, 1 },		/* octetTotalCount */
 	{ 0, 2, C_PACKETS, S_PKT, 2 },		/* packetDeltaCount */

@@ -32,6 +32,7 @@ struct collect_stats {
 	uint64_t	 bins_dropped;	/* given up after a week of failures */
 	uint64_t	 checkpoints;	/* journal writes */
 	size_t		 restored;	/* bins taken back from the journal */
+	char		 journal_error[256];	/* a journal that was not read */
 };
 
 struct collect;
