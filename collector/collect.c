@@ -17,9 +17,12 @@
 #include "journal.h"
 #include "store_rrd.h"
 #include "tally.h"
+#include "utc.h"
 #include "xmalloc.h"
 
 #define COLLECT_BATCH	2048		/* rows gathered before writing */
+/* How far back the longest archive reaches (store_rrd: 3660 days). */
+#define COLLECT_ARCHIVE_SPAN	(3650LL * 86400)
 
 struct collect {
 	const struct conf	*conf;
@@ -244,6 +247,16 @@ collect_start(struct collect *c, int64_t now, char *err, size_t errlen)
 	floor -= ((floor % c->conf->step) + c->conf->step) % c->conf->step;
 	if (collect_last(c, &last, err, errlen) == -1)
 		return -1;
+	if (last != INT64_MIN && last < now - COLLECT_ARCHIVE_SPAN) {
+		char d[32];
+
+		utc_format_date(last, d, sizeof d);
+		snprintf(err, errlen, "%s/%s holds data up to %s: bins written "
+		    "now would push all of it out of its 10-year archives; "
+		    "keep old history in a data_dir of its own (or move the "
+		    "files away)", c->conf->data_dir, c->conf->site, d);
+		return -1;
+	}
 	buf_init(&dump, 1024 * 1024 * 1024);
 	rc = journal_read(c->conf, &when, &map, &nmap, &dump, err, errlen);
 	if (rc == -1) {
@@ -435,6 +448,9 @@ collect_commit(struct collect *c, int64_t now, char *err, size_t errlen)
 {
 	const struct tally_out	*o;
 
+	/* Rows a failed write left behind are offered again each tick. */
+	if (c->nrows > 0 && collect_flush(c, err, errlen) == -1)
+		return -1;
 	while ((o = tally_next(c->tally, now)) != NULL)
 		if (collect_take(c, o, err, errlen) == -1)
 			return -1;

@@ -14,6 +14,9 @@
 #include "buf.h"
 #include "snapshot.h"
 
+#define WEB_THREADS		8	/* libmicrohttpd's pool */
+#define WEB_GRAPHS		6	/* graphs rendering or waiting; the
+					 * other threads keep the API going */
 #define WEB_MAX_CONN		128	/* connections */
 #define WEB_MAX_PER_IP		32	/* connections from one address */
 #define WEB_TIMEOUT		15	/* seconds idle */
@@ -46,6 +49,7 @@ struct web_resp {
 	unsigned char		*owned;	/* malloc'd body, freed when sent */
 	size_t			 ownedlen;
 	const char		*auth;	/* WWW-Authenticate, with a 401 */
+	int			 retry;	/* Retry-After: 1, with a 503 */
 	const char		*cache;	/* Cache-Control, or NULL */
 };
 

@@ -55,6 +55,8 @@ api_summary(const struct web_req *req, struct web_resp *resp)
 	if (web_range(req, resp, &from, &to, &pool) == -1)
 		return -1;
 	if (peer != NULL) {
+		if (!conf_name_valid(peer))
+			return web_error(resp, 400, "peer: not a site name");
 		if (conf_peer_index(req->snap->conf, peer) == -1)
 			return web_error(resp, 404, "no [peer %.64s]", peer);
 		pool = web_param(req, "pool");

@@ -40,6 +40,7 @@ struct graph_cached {
 static pthread_mutex_t		 graph_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct graph_cached	 graph_cache[GRAPH_CACHE];
 static size_t			 graph_next;
+static int			 graph_busy;	/* renders under way */
 
 static const char *const graph_colors[CAT_MAX] = {
 	"#d62728", "#ff9896", "#2ca02c", "#1f77b4", "#aec7e8", "#9467bd",
@@ -584,7 +585,7 @@ graph_handler(const struct web_req *req, struct web_resp *resp)
 	char		 base[32], err[512], *key;
 	size_t		 i, n;
 	long		 w, h;
-	int		 svg, rc = -1;
+	int		 svg, rc = -1, rendering = 0;
 
 	if ((dot = strrchr(name, '.')) == NULL ||
 	    (size_t)(dot - name) >= sizeof base)
@@ -639,6 +640,14 @@ graph_handler(const struct web_req *req, struct web_resp *resp)
 		return 0;
 	}
 
+	/* Renders go one at a time: never let them take every thread. */
+	if (__atomic_add_fetch(&graph_busy, 1, __ATOMIC_ACQ_REL) > WEB_GRAPHS) {
+		__atomic_sub_fetch(&graph_busy, 1, __ATOMIC_ACQ_REL);
+		free(key);
+		resp->retry = 1;
+		return web_error(resp, 503, "busy rendering graphs, retry");
+	}
+	rendering = 1;
 	graph_arg(&g, "graphv");
 	graph_arg(&g, "-");
 	graph_arg(&g, "--imgformat=%s", svg ? "SVG" : "PNG");
@@ -667,6 +676,8 @@ graph_handler(const struct web_req *req, struct web_resp *resp)
 		graph_cache_put(key, &resp->body);
 	rc = 0;
 out:
+	if (rendering)
+		__atomic_sub_fetch(&graph_busy, 1, __ATOMIC_ACQ_REL);
 	for (i = 0; i < (size_t)g.n; i++)
 		free(g.args[i]);
 	free(key);

@@ -21,7 +21,6 @@
 #include "web.h"
 #include "xmalloc.h"
 
-#define WEB_THREADS	4
 
 struct web {
 	struct MHD_Daemon	*mhd;
@@ -127,6 +126,9 @@ web_range(const struct web_req *req, struct web_resp *resp, int64_t *from,
 	if (pool != NULL) {
 		*pool = NULL;
 		if (p != NULL && *p != '\0') {
+			if (!conf_name_valid(p))
+				return web_error(resp, 400, "pool: not a pool "
+				    "name");
 			if (conf_pool_index(req->snap->conf, p) == -1)
 				return web_error(resp, 404, "no pool \"%.64s\"",
 				    p);
@@ -233,6 +235,8 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (resp.status == 405)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (resp.status == 503 && resp.retry)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	if (resp.status == 401)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 		    resp.auth != NULL ? resp.auth : "Bearer");
@@ -242,6 +246,45 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 	rc = MHD_queue_response(conn, (unsigned)resp.status, r);
 	MHD_destroy_response(r);
 	return rc;
+}
+
+/*
+ * Decode %HH in the path and the parameters, except %00: a NUL would cut
+ * a value short unseen, so it stays "%00" and fails every check.
+ */
+static size_t
+web_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char		*r = s, *w = s;
+	unsigned	 v;
+	int		 i, d;
+
+	(void)cls;
+	(void)c;
+	while (*r != '\0') {
+		if (r[0] == '%' && r[1] != '\0' && r[2] != '\0') {
+			for (v = 0, i = 1; i <= 2; i++) {
+				d = r[i];
+				if (d >= '0' && d <= '9')
+					d -= '0';
+				else if (d >= 'a' && d <= 'f')
+					d -= 'a' - 10;
+				else if (d >= 'A' && d <= 'F')
+					d -= 'A' - 10;
+				else
+					break;
+				v = v << 4 | (unsigned)d;
+			}
+			if (i == 3 && v != 0) {
+				*w++ = (char)v;
+				r += 3;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 struct web *
@@ -254,6 +297,8 @@ web_start_fd(int fd, struct snapbox *box, char *err, size_t errlen)
 	w->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_EPOLL, 0, NULL, NULL, web_access, w,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+	    MHD_OPTION_UNESCAPE_CALLBACK, web_unescape, NULL,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)WEB_THREADS,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)WEB_MAX_CONN,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)WEB_MAX_PER_IP,
@@ -285,6 +330,8 @@ web_start(const char *where, struct snapbox *box, char *err, size_t errlen)
 		flags |= MHD_USE_DUAL_STACK;
 	w->mhd = MHD_start_daemon(flags, 0, NULL, NULL, web_access, w,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_UNESCAPE_CALLBACK, web_unescape, NULL,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)WEB_THREADS,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)WEB_MAX_CONN,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)WEB_MAX_PER_IP,

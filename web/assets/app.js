@@ -1,6 +1,6 @@
 /*
- * op25b dashboard: one HTML shell, four pages chosen by location.pathname
- * (/ overview, /effect, /pools, /exporters).  Everything comes from the
+ * op25b dashboard: one HTML shell, five pages chosen by location.pathname
+ * (/ overview, /effect, /pools, /federation, /exporters).  Everything comes from the
  * daemon's JSON API (doc/api.md) and its RRD graphs; no library, no build
  * step, nothing loaded from outside.  Times are UTC unless the user asks
  * for the browser's zone on the graphs.
@@ -326,8 +326,8 @@ function graphWidth(fig) {
 }
 
 /*
- * An RRD graph in a figure.  opts: {name, from, to, pool, tz, caption,
- * height}.  Returns {el, load()}: load() sets the src for the figure's
+ * An RRD graph in a figure.  opts: {name, from, to, pool, site, tz,
+ * caption, height}.  Returns {el, load()}: load() sets the src for the figure's
  * current width and resolves when the image has loaded or failed; on
  * failure the server's JSON error is shown in the caption and banner.
  */
@@ -336,23 +336,31 @@ function graph(opts) {
 	    decoding: 'async'});
 	const note = h('span', {class: 'graph-error'});
 	const fig = h('figure', {class: 'graph', 'data-graph': opts.name,
-	    'data-pool': opts.pool || null},
+	    'data-pool': opts.pool || null, 'data-site': opts.site || null},
 	    img, h('figcaption', null, opts.caption, ' ', note));
 	function load() {
 		const width = graphWidth(fig);
 		const height = opts.height || (width < 500 ? 200 : 250);
 		const src = '/graph/' + opts.name + '.svg' + query({
 		    from: opts.from, to: opts.to, pool: opts.pool,
-		    width: width, height: height, tz: opts.tz});
+		    site: opts.site, width: width, height: height, tz: opts.tz});
 		note.textContent = '';
 		fig.classList.remove('failed');
+		let tries = 0;
 		return new Promise(function (resolve) {
 			img.onload = function () {
 				resolve(true);
 			};
 			img.onerror = function () {
-				fig.classList.add('failed');
 				api(src).then(function (r) {
+					/* 503: the renderer is busy; try again. */
+					if (r.status === 503 && ++tries < 10) {
+						setTimeout(function () {
+							img.src = src + '&retry=' + tries;
+						}, 300 * tries);
+						return;
+					}
+					fig.classList.add('failed');
 					const msg = r.ok ? 'not an image' :
 					    r.error;
 					note.textContent = '(' + msg + ')';
@@ -404,9 +412,10 @@ function browserZone() {
  * called after every change; get() gives {from, to, tz, label} or null
  * (with a message shown) when a custom range is not valid.
  */
-function rangePicker(onchange) {
+function rangePicker(onchange, def) {
+	const deflt = def || 'day';
 	const kind = RANGES.some(r => r[0] === getParam('range')) ?
-	    getParam('range') : 'day';
+	    getParam('range') : deflt;
 	const today = isoDate(nowSec());
 	const fromIn = h('input', {type: 'date', id: 'range-from',
 	    value: getParam('from') || isoDate(nowSec() - 7 * DAY),
@@ -438,7 +447,7 @@ function rangePicker(onchange) {
 			b.setAttribute('aria-pressed', b.dataset.range === k ?
 			    'true' : 'false');
 		custom.hidden = k !== 'custom';
-		setParams({range: k === 'day' ? null : k,
+		setParams({range: k === deflt ? null : k,
 		    from: k === 'custom' ? fromIn.value : null,
 		    to: k === 'custom' ? toIn.value : null});
 		onchange();
@@ -1208,6 +1217,26 @@ function tapRow(t) {
 	    (t.fragment || 0), true));
 }
 
+/* A peer's pull status (times in UNIX seconds). */
+function peerRow(p, nowMs) {
+	const ago = t => isNum(t) && t > 0 ? fmtAgo(t * 1000, nowMs) : 'never';
+	const next = isNum(p.next) && p.next > 0 ? (p.next * 1000 > nowMs ?
+	    'in ' + fmtSpan(p.next - nowMs / 1000) : 'due') : '\u2014';
+	return h('tr', {'data-peer': p.name},
+	    h('th', {scope: 'row'}, p.name),
+	    h('td', {title: isNum(p.last_attempt) && p.last_attempt > 0 ?
+	    fmtTime(p.last_attempt) : null}, ago(p.last_attempt)),
+	    h('td', {class: p.failures > 0 ? 'warn' : null}, ago(
+	    p.last_success)),
+	    h('td', null, isNum(p.generated) && p.generated > 0 ?
+	    fmtTime(p.generated) : '\u2014'),
+	    h('td', null, next),
+	    numCell(p.pulls),
+	    numCell(p.errors, true),
+	    h('td', {class: p.last_error ? 'warn' : 'muted'},
+	    p.last_error || 'none'));
+}
+
 function drawExporters(box, j) {
 	const nowMs = isNum(j.now_ms) ? j.now_ms : Date.now();
 	const ex = Array.isArray(j.exporters) ? j.exporters : [];
@@ -1250,6 +1279,13 @@ function drawExporters(box, j) {
 	    sources.map(s => h('tr', null, h('th', {scope: 'row'},
 		s.address), numCell(s.datagrams), h('td', null,
 		fmtAgo(s.last_seen_ms, nowMs)))), '') : null));
+	const peers = Array.isArray(j.peers) ? j.peers : [];
+	box.append(h('section', null, h('h2', null, 'Federation peers'),
+	    table('peers-table', [['peer'], ['last pull'], ['last success'],
+		['bundle of', 0, 'when the peer generated the bundle held'],
+		['next pull'], ['pulls', 1], ['errors', 1], ['last error']],
+	    peers.map(p => peerRow(p, nowMs)),
+	    'No [peer] with a url is configured.')));
 	box.append(h('section', null, h('h2', null, 'Collector'),
 	    h('dl', {class: 'facts', id: 'collector'},
 	    h('dt', null, 'kernel drops, NetFlow socket'),
@@ -1308,12 +1344,219 @@ function renderExporters(page) {
 	finishRender(gen, [refresh(), getConfig()]).then(loop);
 }
 
+/* ---------- federation ---------- */
+
+/* A share as a signed percent: 0.125 -> "+12.5%". */
+function fmtSignedPct(x) {
+	if (!isNum(x))
+		return '\u2014';
+	return (x > 0 ? '+' : x < 0 ? '\u2212' : '') + decFmt.format(
+	    Math.abs(x) * 100) + '%';
+}
+
+/* A numeric cell carrying its raw value (data-key, data-value). */
+function valueCell(key, v, text) {
+	return h('td', {class: 'num', 'data-key': key,
+	    'data-value': isNum(v) ? String(v) : ''}, text);
+}
+
+/* One ISP of /api/v1/federation as a table row. */
+function fedSiteRow(s, nowMs) {
+	const sum = s.summary;
+	let age;
+	if (s.local)
+		age = h('td', null, 'local data');
+	else if (isNum(s.generated))
+		age = h('td', {class: nowMs - s.generated * 1000 > 2 * DAY * 1000 ?
+		    'warn' : null, 'data-generated': String(s.generated),
+		    title: 'bundle generated ' + fmtTime(s.generated)},
+		    fmtAgo(s.generated * 1000, nowMs));
+	else
+		age = h('td', null, '\u2014');
+	const head = [h('th', {scope: 'row'}, s.site),
+	    h('td', null, s.local ? 'local' : 'peer'),
+	    h('td', {'data-key': 'cutover'}, s.cutover || 'none'), age];
+	if (!sum || typeof sum !== 'object')
+		return h('tr', {'data-site': s.site}, head,
+		    h('td', {colspan: CATS.length + 2, class: 'muted'},
+		    'no data in this range'));
+	const ss = sum.sessions || {};
+	return h('tr', {'data-site': s.site, 'data-local': s.local ? '1' : '0'},
+	    head, BAR_ORDER.map(c => h('td', {class: 'num', 'data-cat': c,
+	    'data-value': isNum(ss[c]) ? String(ss[c]) : ''}, fmtInt(ss[c]))),
+	    valueCell('direct_share', sum.direct_share,
+	    fmtPct(sum.direct_share)),
+	    valueCell('direct_hosts_max', sum.direct_hosts_max,
+	    fmtInt(sum.direct_hosts_max)));
+}
+
+/* The ISPs side by side, and their combined totals. */
+function fedSitesTable(fed, nowMs) {
+	const sites = Array.isArray(fed.sites) ? fed.sites : [];
+	const comb = fed.combined || {};
+	const cs = comb.sessions || {};
+	const heads = [['ISP'], ['data'], ['cut-over'], ['bundle', 0,
+	    'how old the peer\u2019s bundle is']].concat(
+	    BAR_ORDER.map(c => [LABEL[c], 1, HINT[c]]),
+	    [['Direct share', 1, 'direct / (direct + relay)'],
+	    ['Hosts (max)', 1, 'most distinct direct sources in one bin']]);
+	const t = table('fed-sites', heads, sites.map(s => fedSiteRow(s,
+	    nowMs)), 'No ISP has data yet.');
+	t.querySelector('table').appendChild(h('tfoot', null,
+	    h('tr', {id: 'fed-combined'}, h('th', {scope: 'row', colspan: 4},
+	    'All ISPs together'), BAR_ORDER.map(c => h('td', {class: 'num',
+	    'data-cat': c, 'data-value': isNum(cs[c]) ? String(cs[c]) : ''},
+	    fmtInt(cs[c]))), valueCell('direct_share', comb.direct_share,
+	    fmtPct(comb.direct_share)), h('td', null, ''))));
+	return t;
+}
+
+/* The difference-in-differences pairs of /api/v1/federation. */
+function fedControlTable(fed) {
+	const pairs = Array.isArray(fed.control) ? fed.control : [];
+	const win = w => Array.isArray(w) ? w[0] + ' to ' + w[1] : '\u2014';
+	const pd = (v, k) => valueCell(k, v, fmtAvg(v));
+	const rows = pairs.map(function (p) {
+		const t = p.treated_direct_per_day || [];
+		const c = p.control_direct_per_day || [];
+		return h('tr', {'data-treated': p.treated,
+		    'data-control': p.control},
+		    h('th', {scope: 'row'}, p.treated), h('td', null, p.control),
+		    h('td', null, p.cutover || '\u2014'),
+		    h('td', null, win(p.before)), h('td', null, win(p.after)),
+		    pd(t[0], 'treated_before'), pd(t[1], 'treated_after'),
+		    pd(c[0], 'control_before'), pd(c[1], 'control_after'),
+		    valueCell('control_change_per_day', p.control_change_per_day,
+		    fmtSigned(p.control_change_per_day)),
+		    valueCell('did_per_day', p.did_per_day,
+		    fmtSigned(p.did_per_day)),
+		    valueCell('did_relative', p.did_relative,
+		    fmtSignedPct(p.did_relative)));
+	});
+	return table('fed-control', [['treated', 0, 'the ISP that blocked'],
+	    ['control', 0, 'an ISP that had not blocked by the end of the ' +
+	    'after window'], ['cut-over'], ['before'], ['after'],
+	    ['treated before', 1, 'direct sessions per day'],
+	    ['treated after', 1, 'direct sessions per day'],
+	    ['control before', 1, 'direct sessions per day'],
+	    ['control after', 1, 'direct sessions per day'],
+	    ['control change', 1, 'per day'],
+	    ['estimate', 1, 'difference-in-differences, direct sessions per day'],
+	    ['relative', 1, '(treated after / before) / (control after / ' +
+	    'before) \u2212 1']], rows, 'No pair of ISPs: it takes one with ' +
+	    'a cut-over and one that had not blocked by the end of the after ' +
+	    'window.');
+}
+
+function renderFederation(page) {
+	const sitesBox = h('div', {id: 'fed-sites-box'});
+	const graphsBox = h('div', {class: 'graphs', id: 'graphs'});
+	const dispBox = h('div', {class: 'graphs', id: 'fed-displacement'});
+	const didBox = h('div', {id: 'fed-did'});
+	const rangeNote = h('p', {class: 'when', id: 'graph-range'});
+	const picker = rangePicker(draw, 'week');
+	const days = (name) => {
+		const v = parseInt(getParam(name), 10);
+		return v >= 1 && v <= MAX_DAYS ? v : 14;
+	};
+	const field = (id, v) => h('input', {type: 'number', id: id, min: 1,
+	    max: MAX_DAYS, value: v, required: true});
+	const before = field('fed-before', days('before'));
+	const after = field('fed-after', days('after'));
+	const form = h('form', {class: 'picker', id: 'fed-form',
+	    onsubmit: function (ev) {
+		ev.preventDefault();
+		setParams({before: before.value, after: after.value});
+		draw();
+	    }},
+	    h('label', null, 'days before each cut-over ', before),
+	    h('label', null, 'days after ', after),
+	    h('button', {type: 'submit'}, 'Compute'));
+	page.append(
+	    h('section', null, h('h2', null, 'Federation: every ISP'),
+	    h('p', {class: 'note'}, 'Counts only: each peer\u2019s signed ' +
+	    'bundle holds its aggregate series, never an address. The table ' +
+	    'sums the picked range.'), picker.el, rangeNote, sitesBox),
+	    h('section', null, h('h2', null, 'Graphs'), graphsBox),
+	    h('section', null, h('h2', null, 'Displacement'),
+	    h('p', {class: 'note'}, 'The direct share of all the other ISPs ' +
+	    'together around one ISP\u2019s cut-over: did its block push ' +
+	    'spam to the ISPs that had not blocked?'), dispBox),
+	    h('section', null, h('h2', null,
+	    'Control group: difference-in-differences'), form, didBox));
+	const gen = beginRender();
+	finishRender(gen, [getConfig(), drawInner()]);
+	currentRerender = draw;
+
+	function draw() {
+		clearBanner();
+		const g = beginRender();
+		finishRender(g, [drawInner()]);
+	}
+
+	/* Everything for the picked range; settles when all has loaded. */
+	async function drawInner() {
+		for (const b of [sitesBox, graphsBox, dispBox, didBox])
+			b.textContent = '';
+		const r = picker.get();
+		if (r === null)
+			return;
+		rangeNote.textContent = fmtTime(r.from) + ' to ' +
+		    fmtTime(r.to) + (r.tz ? ' \u00b7 axis in ' + r.tz : '');
+		const g = (name, caption, site) => graph({name: name,
+		    caption: caption, from: r.from, to: r.to, tz: r.tz,
+		    site: site});
+		const gs = [
+		    g('fed_share', 'Direct share of each ISP, %, with its ' +
+		    'cut-over'),
+		    g('fed_total', 'Sessions of all ISPs, stacked by ISP'),
+		    g('fed_category', 'Sessions of all ISPs, stacked by ' +
+		    'category'),
+		];
+		graphsBox.append(...gs.map(x => x.el));
+		const loads = loadGraphs(gs);
+		const res = await apiShown('/api/v1/federation', {from: r.from,
+		    to: r.to, before: before.value, after: after.value});
+		if (!res.ok) {
+			sitesBox.append(h('p', {class: 'note warn'},
+			    'The federation view is not available: ' + res.error));
+			return Promise.allSettled(loads);
+		}
+		const fed = res.data;
+		sitesBox.append(fedSitesTable(fed, Date.now()));
+		const withData = (fed.sites || []).filter(s => s.summary);
+		const cut = withData.filter(s => s.cutover);
+		if (withData.length < 2) {
+			dispBox.append(h('p', {class: 'note', id: 'fed-no-peers'},
+			    'It takes two ISPs with data: configure a [peer NAME] ' +
+			    'whose bundles op25bd pulls, or op25b import one.'));
+		} else if (cut.length === 0) {
+			dispBox.append(h('p', {class: 'note', id: 'fed-no-cutover'},
+			    'No ISP has a cut-over date yet.'));
+		} else {
+			const ds = cut.map(s => g('fed_displacement',
+			    'The others\u2019 direct share, %, around ' + s.site +
+			    '\u2019s cut-over on ' + s.cutover, s.site));
+			dispBox.append(...ds.map(x => x.el));
+			loads.push(...loadGraphs(ds));
+		}
+		didBox.append(fedControlTable(fed),
+		    h('p', {class: 'when'}, 'Windows are UTC days, the end day ' +
+		    'excluded; per day of the bins with data.'),
+		    h('h3', null, 'Method'),
+		    h('p', {class: 'method', id: 'fed-method'},
+		    typeof fed.method === 'string' ? fed.method : ''));
+		return Promise.allSettled(loads);
+	}
+}
+
 /* ---------- start ---------- */
 
 const PAGES = {
 	'/': ['overview', 'Overview', renderOverview],
 	'/effect': ['effect', 'Effect', renderEffect],
 	'/pools': ['pools', 'Pools', renderPools],
+	'/federation': ['federation', 'Federation', renderFederation],
 	'/exporters': ['exporters', 'Exporters & taps', renderExporters],
 	'/static/index.html': ['overview', 'Overview', renderOverview],
 };
