@@ -28,12 +28,12 @@ classify_blocked(const struct flow *f)
 	if (f->answered == FLOW_ANS_NO)
 		return 1;
 	/*
-	 * Without flags, or with packet sampling (a sampled SYN rarely
-	 * comes with the packet that carries its ACK), a record proves no
-	 * missing answer.
+	 * Without flags a record proves no missing answer.  (With packet
+	 * sampling a lone SYN may also be an answered session whose ACK
+	 * was not sampled: the counts are estimates then, and the
+	 * exporter recipes ask for unsampled export of mail ports.)
 	 */
-	if (f->answered == FLOW_ANS_YES || (f->flags & FLOW_F_NOFLAGS) ||
-	    f->sampling > 1)
+	if (f->answered == FLOW_ANS_YES || (f->flags & FLOW_F_NOFLAGS))
 		return 0;
 	return (f->tcp_flags & (FLOW_TCP_SYN | FLOW_TCP_ACK)) == FLOW_TCP_SYN;
 }
