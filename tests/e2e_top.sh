@@ -473,6 +473,16 @@ start_web() {
 		[ "$(id -u)" = 0 ] &&
 		    sed -i 's/^\[op25b\]$/[op25b]\nuser = root/' \
 		    "$W/d-$addr.conf"
+		# op25bd will not write a live bin into 2005 history (it would
+		# push it out of the archives): serve a data_dir holding only
+		# the local top files.
+		local dd
+		dd=$(sed -n 's/^data_dir *= *//p' "$W/d-$addr.conf" | head -1)
+		rm -rf "$W/web-$addr"
+		mkdir -p "$W/web-$addr"
+		cp -r "$dd/local" "$W/web-$addr/"
+		sed -i "s|^data_dir *=.*|data_dir = $W/web-$addr|" \
+		    "$W/d-$addr.conf"
 		"$OP25BD" -c "$W/d-$addr.conf" 2>"$W/d-$addr.log" &
 		pid=$!
 		pids+=("$pid")
