@@ -691,8 +691,14 @@ browse exporters-phone /exporters 390 844
 tap_run "exporters (phone): " $PYTHON3 "$W/dom.py" plain \
     "$W/exporters-phone.html" "$W/exporters-phone.log"
 
+# Federation, this site alone (no peer; tests/e2e_federation.sh has
+# two): the page settles without an error.
+browse federation "/federation?range=week"
+tap_run "federation: " $PYTHON3 "$W/dom.py" plain "$W/federation.html" \
+    "$W/federation.log"
+
 # The page paths and the static shell are the same document.
-for path in / /effect /pools /exporters /static/index.html; do
+for path in / /effect /pools /exporters /federation /static/index.html; do
 	check_match "GET $path is the HTML shell" \
 	    "$("$CURL" -fsS "$URL$path" 2>&1 | head -c 4096)" \
 	    '<script src="/static/app.js"'

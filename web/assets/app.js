@@ -1419,31 +1419,34 @@ function fedControlTable(fed) {
 	const rows = pairs.map(function (p) {
 		const t = p.treated_direct_per_day || [];
 		const c = p.control_direct_per_day || [];
+		/* The estimates first, so that they show without scrolling. */
 		return h('tr', {'data-treated': p.treated,
 		    'data-control': p.control},
 		    h('th', {scope: 'row'}, p.treated), h('td', null, p.control),
 		    h('td', null, p.cutover || '\u2014'),
-		    h('td', null, win(p.before)), h('td', null, win(p.after)),
+		    valueCell('did_per_day', p.did_per_day,
+		    fmtSigned(p.did_per_day)),
+		    valueCell('did_relative', p.did_relative,
+		    fmtSignedPct(p.did_relative)),
 		    pd(t[0], 'treated_before'), pd(t[1], 'treated_after'),
 		    pd(c[0], 'control_before'), pd(c[1], 'control_after'),
 		    valueCell('control_change_per_day', p.control_change_per_day,
 		    fmtSigned(p.control_change_per_day)),
-		    valueCell('did_per_day', p.did_per_day,
-		    fmtSigned(p.did_per_day)),
-		    valueCell('did_relative', p.did_relative,
-		    fmtSignedPct(p.did_relative)));
+		    h('td', null, win(p.before)), h('td', null, win(p.after)));
 	});
 	return table('fed-control', [['treated', 0, 'the ISP that blocked'],
 	    ['control', 0, 'an ISP that had not blocked by the end of the ' +
-	    'after window'], ['cut-over'], ['before'], ['after'],
+	    'after window'], ['cut-over'],
+	    ['estimate', 1, 'difference-in-differences, direct sessions per day'],
+	    ['relative', 1, '(treated after / before) / (control after / ' +
+	    'before) \u2212 1'],
 	    ['treated before', 1, 'direct sessions per day'],
 	    ['treated after', 1, 'direct sessions per day'],
 	    ['control before', 1, 'direct sessions per day'],
 	    ['control after', 1, 'direct sessions per day'],
 	    ['control change', 1, 'per day'],
-	    ['estimate', 1, 'difference-in-differences, direct sessions per day'],
-	    ['relative', 1, '(treated after / before) / (control after / ' +
-	    'before) \u2212 1']], rows, 'No pair of ISPs: it takes one with ' +
+	    ['before window'], ['after window']], rows,
+	    'No pair of ISPs: it takes one with ' +
 	    'a cut-over and one that had not blocked by the end of the after ' +
 	    'window.');
 }
