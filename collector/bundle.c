@@ -550,6 +550,26 @@ bundle_held(const char *dir)
 	return g;
 }
 
+/*
+ * Errors from the restore name our temporary files; name the file as the
+ * bundle does ("site.xml: ...") so the operator can find it.
+ */
+static void
+bundle_untemp(char *err, size_t errlen, const char *tmp, const char *fname)
+{
+	char	 why[512];
+	size_t	 n = strlen(tmp);
+	const char *p = why, *colon;
+
+	snprintf(why, sizeof why, "%s", err);
+	if (strncmp(why, tmp, n) == 0 && why[n] == '/') {
+		/* "<tmp>/<file>: message" */
+		if ((colon = strstr(why + n, ": ")) != NULL)
+			p = colon + 2;
+	}
+	snprintf(err, errlen, "%s: %s", fname, p);
+}
+
 int
 bundle_import(const struct conf *c, const uint8_t *data, size_t len,
     struct bundle_info *info, char *err, size_t errlen)
@@ -720,8 +740,11 @@ bundle_import(const struct conf *c, const uint8_t *data, size_t len,
 		snprintf(rrd, sizeof rrd, "%s/%.*s.rrd", tmp,
 		    (int)(strlen(fname) - 4), fname);
 		if (bundle_write(path, e->data, e->len, err, errlen) == -1 ||
-		    store_rrd_restore(path, rrd, err, errlen) == -1)
+		    store_rrd_restore(path, rrd, err, errlen) == -1 ||
+		    store_rrd_layout_ok(rrd, c->step, err, errlen) == -1) {
+			bundle_untemp(err, errlen, tmp, fname);
 			goto out;
+		}
 		unlink(path);
 	}
 	snprintf(path, sizeof path, "%s/manifest.json", tmp);

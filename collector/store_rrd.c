@@ -269,6 +269,19 @@ store_rrdc_flush(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* Drop the rrdcached connection and make it again (a restart). */
+static int
+store_rrdc_reconnect(const char *addr)
+{
+	int	 r;
+
+	pthread_mutex_lock(&store_rrdc_lock);
+	rrdc_disconnect();
+	r = rrdc_connect(addr);
+	pthread_mutex_unlock(&store_rrdc_lock);
+	return r;
+}
+
 /* Last update of an existing file; 0 or -1. */
 static int
 store_last_of(const struct store *s, const char *path, int64_t *last,
@@ -278,9 +291,15 @@ store_last_of(const struct store *s, const char *path, int64_t *last,
 
 	/* rrdcached answers LAST from its cache, pending updates included. */
 	rrd_clear_error();
-	if (s->daemon != NULL)
+	if (s->daemon != NULL) {
 		t = rrdc_last(path);
-	else
+		if (t == (time_t)-1 || rrd_test_error()) {
+			/* The daemon may have restarted: connect again. */
+			store_rrdc_reconnect(s->daemon);
+			rrd_clear_error();
+			t = rrdc_last(path);
+		}
+	} else
 		t = rrd_last_r(path);
 	if (t == (time_t)-1 || rrd_test_error()) {
 		store_rrd_err(err, errlen, path, "cannot read last update");
@@ -449,10 +468,7 @@ store_rrdc_update(const char *addr, const char *path,
 			 * offer only what it does not have yet.
 			 */
 			retried = 1;
-			pthread_mutex_lock(&store_rrdc_lock);
-			rrdc_disconnect();
-			r = rrdc_connect(addr);
-			pthread_mutex_unlock(&store_rrdc_lock);
+			r = store_rrdc_reconnect(addr);
 			if (r == 0 && (last = rrdc_last(path)) > 0)
 				while (first < argc &&
 				    strtoll(argv[first], NULL, 10) <= last)
@@ -799,4 +815,51 @@ store_rrd_restore(const char *xml, const char *rrd, char *err, size_t errlen)
 	rrd_clear_error();
 	pthread_mutex_unlock(&store_graph_mu);
 	return rc == 0 ? 0 : -1;
+}
+
+int
+store_rrd_layout_ok(const char *path, unsigned step, char *err, size_t errlen)
+{
+	rrd_info_t	*info, *p;
+	char		 key[64];
+	int		 found[SERIES_MAX], i, nds = 0, rc = 0;
+	unsigned long	 got = 0;
+
+	memset(found, 0, sizeof found);
+	rrd_clear_error();
+	if ((info = rrd_info_r(path)) == NULL) {
+		store_rrd_err(err, errlen, path, "not an RRD file");
+		return -1;
+	}
+	for (p = info; p != NULL; p = p->next) {
+		if (strcmp(p->key, "step") == 0 && p->type == RD_I_CNT)
+			got = p->value.u_cnt;
+		if (strncmp(p->key, "ds[", 3) != 0 ||
+		    strstr(p->key, "].index") == NULL)
+			continue;
+		nds++;
+		for (i = 0; i < SERIES_MAX; i++) {
+			snprintf(key, sizeof key, "ds[%s].index",
+			    series_name(i));
+			if (strcmp(p->key, key) == 0)
+				found[i] = 1;
+		}
+	}
+	rrd_info_free(info);
+	if (got != step) {
+		store_err(err, errlen, "%s: step %lu, not %u", path, got, step);
+		rc = -1;
+	}
+	for (i = 0; i < SERIES_MAX && rc == 0; i++)
+		if (!found[i]) {
+			store_err(err, errlen, "%s: no data source \"%s\"", path,
+			    series_name(i));
+			rc = -1;
+		}
+	if (rc == 0 && nds != SERIES_MAX) {
+		store_err(err, errlen, "%s: %d data sources, not %d", path, nds,
+		    SERIES_MAX);
+		rc = -1;
+	}
+	return rc;
 }

@@ -99,4 +99,7 @@ int		 store_rrd_dump(struct store *, const char *, const char *,
 int		 store_rrd_restore(const char *, const char *, char *,
 		    size_t);
 
+/* 0 if an RRD file has our step and exactly our data sources. */
+int		 store_rrd_layout_ok(const char *, unsigned, char *, size_t);
+
 #endif

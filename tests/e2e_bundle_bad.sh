@@ -312,13 +312,8 @@ refused doctype-system "site\\.xml: $DTD"
 refused decl-doctype "pool-roam\\.xml: $DTD"
 refused entity-ref "pool-ftth\\.xml: entity references are not allowed"
 refused xml-step "site\\.xml: step 60, not 300"
-# bundle_check_xml reads the first <step> and <name> tags as text, so a
-# tag inside a comment satisfies it while the parser restores the real
-# one (bundle.c, reported).
-todo="the XML check reads tags inside comments"
 refused xml-step-comment "site\\.xml: step 60, not 300"
-refused xml-ds-comment "pool-adsl\\.xml: data source 1 is not \"direct\""
-todo=
+refused xml-ds-comment "pool-adsl\\.xml: no data source \"direct\""
 refused xml-ds "pool-adsl\\.xml: data source 1 is not \"direct\""
 # A dump cut short passes the header checks; rrdtool restore refuses it
 # in the temporary directory (librrd's XML parser prints to stderr).
