@@ -104,3 +104,29 @@ peers_info_free(struct peer_info *pi)
 	pi->pools = NULL;
 	pi->npools = 0;
 }
+
+/* A site's cut-over: its own, else its earliest pool's. */
+int64_t
+peers_cutover(const struct conf *c, const struct peer_info *pi)
+{
+	int64_t	 t;
+	size_t	 i;
+
+	if (pi == NULL) {
+		if (c->blocking_start != CONF_NO_DATE)
+			return c->blocking_start;
+		for (t = CONF_NO_DATE, i = 0; i < c->npools; i++)
+			if (c->pools[i].blocking_start != CONF_NO_DATE &&
+			    (t == CONF_NO_DATE || c->pools[i].blocking_start <
+			    t))
+				t = c->pools[i].blocking_start;
+		return t;
+	}
+	if (pi->blocking_start != CONF_NO_DATE)
+		return pi->blocking_start;
+	for (t = CONF_NO_DATE, i = 0; i < pi->npools; i++)
+		if (pi->pools[i].cutover != CONF_NO_DATE &&
+		    (t == CONF_NO_DATE || pi->pools[i].cutover < t))
+			t = pi->pools[i].cutover;
+	return t;
+}

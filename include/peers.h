@@ -33,6 +33,7 @@ int	peers_read(const struct conf *, const char *, struct peer_info *,
 	    char *, size_t);
 void	peers_info_free(struct peer_info *);
 /* The peer's directory: DATA_DIR/peers/<site>. */
+int64_t	peers_cutover(const struct conf *, const struct peer_info *);
 void	peers_dir(const struct conf *, const char *, char *, size_t);
 
 #endif

@@ -96,32 +96,6 @@ fed_export(const struct web_req *req, struct web_resp *resp)
 	return 0;
 }
 
-/* A site's cut-over: its own, else its earliest pool's. */
-static int64_t
-fed_cutover(const struct conf *c, const struct peer_info *pi)
-{
-	int64_t	 t;
-	size_t	 i;
-
-	if (pi == NULL) {
-		if (c->blocking_start != CONF_NO_DATE)
-			return c->blocking_start;
-		for (t = CONF_NO_DATE, i = 0; i < c->npools; i++)
-			if (c->pools[i].blocking_start != CONF_NO_DATE &&
-			    (t == CONF_NO_DATE || c->pools[i].blocking_start <
-			    t))
-				t = c->pools[i].blocking_start;
-		return t;
-	}
-	if (pi->blocking_start != CONF_NO_DATE)
-		return pi->blocking_start;
-	for (t = CONF_NO_DATE, i = 0; i < pi->npools; i++)
-		if (pi->pools[i].cutover != CONF_NO_DATE &&
-		    (t == CONF_NO_DATE || pi->pools[i].cutover < t))
-			t = pi->pools[i].cutover;
-	return t;
-}
-
 static void
 fed_date(struct json *j, int64_t t)
 {
@@ -196,12 +170,12 @@ fed_api(const struct web_req *req, struct web_resp *resp)
 		return web_error(resp, 400, "before, after: 1 to 3660 days");
 
 	names[n] = NULL;
-	cut[n++] = fed_cutover(c, NULL);
+	cut[n++] = peers_cutover(c, NULL);
 	for (i = 0; i < c->npeers && n < FED_MAXSITES; i++)
 		if (peers_read(c, c->peers[i].name, &pi[n], err,
 		    sizeof err) == 0) {
 			names[n] = c->peers[i].name;
-			cut[n] = fed_cutover(c, &pi[n]);
+			cut[n] = peers_cutover(c, &pi[n]);
 			n++;
 		}
 

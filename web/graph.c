@@ -133,7 +133,7 @@ graph_sites(const struct conf *c, struct graph_sites *gs)
 	memset(gs, 0, sizeof *gs);
 	if (graph_file(c, "site", gs->file[0], sizeof gs->file[0]) == 0) {
 		snprintf(gs->name[0], sizeof gs->name[0], "%s", c->site);
-		gs->cutover[0] = c->blocking_start;
+		gs->cutover[0] = peers_cutover(c, NULL);
 		gs->n++;
 	}
 	for (i = 0; i < c->npeers && gs->n < GRAPH_MAXSITES; i++) {
@@ -145,7 +145,7 @@ graph_sites(const struct conf *c, struct graph_sites *gs)
 		    c->peers[i].name);
 		gs->cutover[gs->n] = CONF_NO_DATE;
 		if (peers_read(c, c->peers[i].name, &pi, err, sizeof err) == 0) {
-			gs->cutover[gs->n] = pi.blocking_start;
+			gs->cutover[gs->n] = peers_cutover(c, &pi);
 			peers_info_free(&pi);
 		}
 		gs->n++;
