@@ -20,18 +20,25 @@
  * path relative to the daemon's base directory (rrdcached refuses
  * absolute paths from network clients).
  */
+#include "config.h"
+
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rrd.h>
 #include <rrd_client.h>
@@ -801,20 +808,99 @@ store_rrd_dump(struct store *s, const char *name, const char *out, char *err,
 	return rc == 0 ? 0 : -1;
 }
 
+/*
+ * A peer's dump is restored by rrdtool in a child process: the XML
+ * comes from another ISP, so its parser (libxml2) runs outside us, and
+ * librrd's restore grows its buffers one row at a time, which costs
+ * nothing with glibc's realloc but is quadratic where realloc copies
+ * (a sanitizer build).  The child's first line on stderr is the error.
+ */
+extern char **environ;
+
 int
 store_rrd_restore(const char *xml, const char *rrd, char *err, size_t errlen)
 {
-	const char	*argv[] = { "restore", "--range-check", xml, rrd, NULL };
-	int		 rc;
+	char			*argv[] = { (char *)"rrdtool", (char *)"restore",
+				    (char *)"--range-check", (char *)xml,
+				    (char *)rrd, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t	 attr;
+	sigset_t		 none, def;
+	char			 msg[1024], *nl;
+	size_t			 n = 0;
+	ssize_t			 r;
+	pid_t			 pid;
+	int			 fd[2], st, e;
 
-	pthread_mutex_lock(&store_graph_mu);
-	rrd_clear_error();
-	rc = rrd_restore(4, (char **)(uintptr_t)argv);
-	if (rc != 0)
-		store_rrd_err(err, errlen, xml, "restore failed");
-	rrd_clear_error();
-	pthread_mutex_unlock(&store_graph_mu);
-	return rc == 0 ? 0 : -1;
+	if (pipe2(fd, O_CLOEXEC) == -1) {
+		store_err(err, errlen, "%s: pipe: %s", xml, strerror(errno));
+		return -1;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, fd[1], 2);
+	posix_spawnattr_init(&attr);
+	sigemptyset(&none);
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	sigaddset(&def, SIGTERM);
+	sigaddset(&def, SIGHUP);
+	sigaddset(&def, SIGINT);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &def);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+	    POSIX_SPAWN_SETSIGDEF);
+	e = posix_spawn(&pid, RRDTOOL_PATH, &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	close(fd[1]);
+	if (e != 0) {
+		close(fd[0]);
+		store_err(err, errlen, "%s: cannot run %s: %s", xml,
+		    RRDTOOL_PATH, strerror(e));
+		return -1;
+	}
+	for (;;) {
+		r = read(fd[0], msg + n, sizeof msg - 1 - n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		if (n == sizeof msg - 1) {
+			char	 skip[512];
+
+			while ((r = read(fd[0], skip, sizeof skip)) > 0 ||
+			    (r == -1 && errno == EINTR))
+				;
+			break;
+		}
+	}
+	msg[n] = '\0';
+	close(fd[0]);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR) {
+			store_err(err, errlen, "%s: waitpid: %s", xml,
+			    strerror(errno));
+			return -1;
+		}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	/* rrdtool prints "ERROR: <why>" last; libxml2 may print before. */
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	nl = strrchr(msg, '\n');
+	nl = nl != NULL ? nl + 1 : msg;
+	if (strncmp(nl, "ERROR: ", 7) == 0)
+		nl += 7;
+	if (*nl == '\0')
+		store_err(err, errlen, "%s: restore failed (rrdtool %s %d)",
+		    xml, WIFEXITED(st) ? "exit" : "signal", WIFEXITED(st) ?
+		    WEXITSTATUS(st) : WTERMSIG(st));
+	else
+		store_err(err, errlen, "%s: %s", xml, nl);
+	return -1;
 }
 
 int
