@@ -55,6 +55,14 @@ static const struct cmd_entry cmd_table[] = {
 	    "every SHA-256, the XML) and install it as DATA_DIR/peers/SITE/,\n"
 	    "replacing an older copy in one step.  A URL is fetched with the\n"
 	    "token_file of the [peer] whose url it is.\n" },
+	{ "graph", cmd_graph,
+	    "graph -c FILE NAME [--from T] [--to T] [--pool NAME] [--site SITE] "
+	    "[--width N] [--height N] [--tz ZONE] -o FILE.png|svg",
+	    "Render one of the dashboard's graphs to a file, PNG or SVG by the\n"
+	    "output name (\"-o -\": PNG on stdout).  NAME: sessions, share,\n"
+	    "pools, hosts, completeness (--pool for one pool), fed_share,\n"
+	    "fed_total, fed_category, fed_displacement (--site: whose\n"
+	    "cut-over).  Default range: the last 24 hours; 800x250 pixels.\n" },
 	{ "demo", cmd_demo, "demo [--dir DIR] [--port N] [--duration SECONDS]",
 	    "Eight weeks of two cooperating ISPs' mail traffic around their\n"
 	    "cut-overs, written into DIR (default: a new directory in /tmp),\n"

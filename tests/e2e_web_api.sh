@@ -602,6 +602,33 @@ check_eq "tz=Europe/Paris: PNG 200" "$code $ctype" "200 image/png"
 check "tz=Europe/Paris: another time axis than UTC" \
     bash -c "! cmp -s '$W/paris.png' '$W/sessions-640.png'"
 
+# --- op25b graph: the same picture from the command line ------------------
+
+"$OP25B" graph -c "$W/base.conf" sessions --from $T0 --to $T1 --width 640 \
+    --height 300 -o "$W/cli-sessions.png" 2>"$W/cli.err"
+check_eq "op25b graph sessions.png: exit 0" "$?" 0
+check "op25b graph sessions.png: the bytes /graph/sessions.png serves" \
+    cmp "$W/cli-sessions.png" "$W/sessions-640.png"
+"$OP25B" graph -c "$W/base.conf" hosts --from $T0 --to $T1 --pool roam \
+    --width 300 --height 120 -o "$W/cli-pool.svg" 2>>"$W/cli.err"
+check_eq "op25b graph hosts.svg --pool roam: exit 0" "$?" 0
+tap_run "op25b graph hosts.svg --pool roam: " $WEBCHECK image \
+    "$W/cli-pool.svg" svg 300 120 hosts.svg
+"$OP25B" graph -c "$W/base.conf" share --from $T0 --to $T1 -o - \
+    >"$W/cli-share.png" 2>>"$W/cli.err"
+check "op25b graph -o -: the PNG /graph/share.png serves" \
+    cmp "$W/cli-share.png" "$W/share-800.png"
+for bad in "nothing -o $W/x.png" "sessions --pool nopool -o $W/x.png" \
+    "sessions --width 5 -o $W/x.png" "sessions -o $W/x.gif" \
+    "sessions --from $T1 --to $T0 -o $W/x.png"; do
+	# shellcheck disable=SC2086
+	"$OP25B" graph -c "$W/base.conf" $bad >/dev/null 2>"$W/bad.err"
+	rc=$?
+	check_eq "op25b graph $bad: exit 2, the reason first, no file" \
+	    "$rc $(head -1 "$W/bad.err" | grep -c '^op25b graph: ')$(ls "$W"/x.* 2>/dev/null)" \
+	    "2 1"
+done
+
 # --- HEAD: the GET's status and headers, no body --------------------------
 
 for path in "/api/v1/config" "/api/v1/summary?$R" "/metrics" "/" \
