@@ -448,9 +448,10 @@ collect_commit(struct collect *c, int64_t now, char *err, size_t errlen)
 {
 	const struct tally_out	*o;
 
-	/* Rows a failed write left behind are offered again each tick. */
-	if (c->nrows > 0 && collect_flush(c, err, errlen) == -1)
-		return -1;
+	/* Rows a failed write left behind are offered again each tick
+	 * (quietly: a failure is reported when the next bin falls due). */
+	if (c->nrows > 0)
+		collect_flush(c, err, errlen);
 	while ((o = tally_next(c->tally, now)) != NULL)
 		if (collect_take(c, o, err, errlen) == -1)
 			return -1;
