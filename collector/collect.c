@@ -21,6 +21,7 @@
 #include "xmalloc.h"
 
 #define COLLECT_BATCH	2048		/* rows gathered before writing */
+#define COLLECT_ROWS_MAGIC 0x31575252u	/* "RRW1": rows ahead of the tally */
 /* How far back the longest archive reaches (store_rrd: 3660 days). */
 #define COLLECT_ARCHIVE_SPAN	(3650LL * 86400)
 
@@ -130,6 +131,17 @@ collect_check(struct collect *c, int64_t start, char *err, size_t errlen)
 	return 0;
 }
 
+/* Add a further failing file's error to the message: "...; <its>". */
+static void
+collect_also(char *err, size_t errlen, const char *other)
+{
+	size_t	 len = strlen(err);
+
+	if (len + 1 >= errlen)
+		return;
+	snprintf(err + len, errlen - len, "; %s", other);
+}
+
 /*
  * Write the gathered rows to every file.  Each file remembers how far it
  * was written, so after a failure (disk full, rrdcached gone) the same
@@ -141,7 +153,8 @@ static int
 collect_flush(struct collect *c, char *err, size_t errlen)
 {
 	struct store_row	*rr;
-	size_t			 i, r, n;
+	char			 other[512];
+	size_t			 i, r, n, nfail;
 	int			 rc = 0;
 
 	if (c->nrows == 0)
@@ -151,6 +164,7 @@ collect_flush(struct collect *c, char *err, size_t errlen)
 		return -1;
 	}
 	rr = xcalloc(c->nrows, sizeof *rr);
+	nfail = 0;
 	for (i = 0; i < c->nslots; i++) {
 		for (r = n = 0; r < c->nrows; r++) {
 			if (c->starts[r] < c->done[i])
@@ -161,8 +175,13 @@ collect_flush(struct collect *c, char *err, size_t errlen)
 		}
 		if (n == 0)
 			continue;
-		if (store_rrd_write(c->store, c->names[i], rr, n, err,
-		    errlen) == -1) {
+		/* The first failure is the message; the others are named
+		 * after it, so no damaged file hides behind another. */
+		if (store_rrd_write(c->store, c->names[i], rr, n,
+		    nfail == 0 ? err : other, nfail == 0 ? errlen :
+		    sizeof other) == -1) {
+			if (nfail++ > 0)
+				collect_also(err, errlen, other);
 			rc = -1;
 			continue;
 		}
@@ -207,23 +226,75 @@ collect_take(struct collect *c, const struct tally_out *o, char *err,
 	return 0;
 }
 
-/* The latest last update over our files (INT64_MIN: none).  0 or -1. */
+/*
+ * Each file's last update becomes how far it is written (done[]), so a
+ * bin that reached some files before a crash goes only to the others.
+ * *lo and *hi: the earliest and latest over the files that hold data
+ * (INT64_MIN: none).  0 or -1.
+ */
 static int
-collect_last(struct collect *c, int64_t *out, char *err, size_t errlen)
+collect_last(struct collect *c, int64_t *lo, int64_t *hi, char *err,
+    size_t errlen)
 {
 	int64_t		 last;
 	size_t		 i;
 	int		 rc;
 
-	*out = INT64_MIN;
+	*lo = *hi = INT64_MIN;
 	for (i = 0; i < c->nslots; i++) {
 		rc = store_rrd_last(c->store, c->names[i], &last, err, errlen);
 		if (rc == -1)
 			return -1;
-		if (rc == 1 && last > *out)
-			*out = last;
+		if (rc != 1)
+			continue;
+		c->done[i] = last;
+		if (*hi == INT64_MIN || last > *hi)
+			*hi = last;
+		if (*lo == INT64_MIN || last < *lo)
+			*lo = last;
 	}
 	return 0;
+}
+
+/*
+ * A checkpoint may start with the rows that waited on a failed write;
+ * they go back to waiting (pools mapped by name as for the tally).
+ * Returns the bytes they took: 0 if none, past the end if damaged.
+ */
+static size_t
+collect_unrows(struct collect *c, const uint8_t *p, size_t len,
+    const int *map, size_t nmap)
+{
+	const uint8_t		*src;
+	uint32_t		 u[3];
+	size_t			 need, r, k, to;
+
+	if (len < sizeof u)
+		return 0;
+	memcpy(u, p, sizeof u);
+	if (u[0] != COLLECT_ROWS_MAGIC)
+		return 0;
+	if (u[2] != nmap + 1 || u[1] == 0 || u[1] > COLLECT_BATCH)
+		return len + 1;
+	need = sizeof u + u[1] * (sizeof(int64_t) + u[2] *
+	    sizeof(struct counts));
+	if (need > len)
+		return len + 1;
+	memcpy(c->starts, p + sizeof u, u[1] * sizeof(int64_t));
+	src = p + sizeof u + u[1] * sizeof(int64_t);
+	memset(c->rows, 0, u[1] * c->nslots * sizeof *c->rows);
+	for (r = 0; r < u[1]; r++)
+		for (k = 0; k < u[2]; k++) {
+			to = k == 0 ? 0 : (map[k - 1] < 0 ? SIZE_MAX :
+			    1 + (size_t)map[k - 1]);
+			if (to < c->nslots)
+				memcpy(&c->rows[r * c->nslots + to],
+				    src + (r * u[2] + k) * sizeof *c->rows,
+				    sizeof *c->rows);
+		}
+	c->nrows = u[1];
+	c->st.restored += u[1];
+	return need;
 }
 
 /*
@@ -238,19 +309,19 @@ collect_start(struct collect *c, int64_t now, char *err, size_t errlen)
 {
 	struct buf	 dump;
 	const struct tally_out *o;
-	int64_t		 floor, last, when, tfloor;
+	int64_t		 floor, last, hi, when, tfloor = INT64_MIN;
 	int		*map = NULL;
-	size_t		 nmap;
+	size_t		 nmap, skip = 0;
 	int		 rc;
 
 	floor = now - (int64_t)c->conf->grace;
 	floor -= ((floor % c->conf->step) + c->conf->step) % c->conf->step;
-	if (collect_last(c, &last, err, errlen) == -1)
+	if (collect_last(c, &last, &hi, err, errlen) == -1)
 		return -1;
-	if (last != INT64_MIN && last < now - COLLECT_ARCHIVE_SPAN) {
+	if (hi != INT64_MIN && hi < now - COLLECT_ARCHIVE_SPAN) {
 		char d[32];
 
-		utc_format_date(last, d, sizeof d);
+		utc_format_date(hi, d, sizeof d);
 		snprintf(err, errlen, "%s/%s holds data up to %s: bins written "
 		    "now would push all of it out of its 10-year archives; "
 		    "keep old history in a data_dir of its own (or move the "
@@ -264,22 +335,23 @@ collect_start(struct collect *c, int64_t now, char *err, size_t errlen)
 		snprintf(c->st.journal_error, sizeof c->st.journal_error, "%s",
 		    err);
 	}
-	if (rc == 1 && tally_undump(c->tally, (const uint8_t *)dump.data,
-	    dump.len, map, nmap, err, errlen) == 0) {
-		c->st.restored = tally_stats(c->tally)->bins;
+	if (rc == 1)
+		skip = collect_unrows(c, (const uint8_t *)dump.data, dump.len,
+		    map, nmap);
+	if (rc == 1 && skip <= dump.len && tally_undump(c->tally,
+	    (const uint8_t *)dump.data + skip, dump.len - skip, map, nmap,
+	    err, errlen) == 0) {
+		c->st.restored += tally_stats(c->tally)->bins;
 		tfloor = tally_floor(c->tally);
-		if (when >= floor) {
-			/* A short outage: keep the restored bins open. */
-			if (tfloor != INT64_MIN && tfloor < floor)
-				floor = tfloor;
-		} else if (tfloor != INT64_MIN) {
-			/* A long one: write them now, above what is held. */
+		if (when < floor && tfloor != INT64_MIN) {
+			/* A long outage: write them now; each file takes
+			 * only the bins it lacks (done[]). */
 			c->checked = 1;
 			while ((o = tally_next(c->tally, TALLY_ALL)) != NULL)
-				if (last == INT64_MIN || o->start >= last)
-					collect_take(c, o, err, errlen);
+				collect_take(c, o, err, errlen);
 			collect_flush(c, err, errlen);
-			if (collect_last(c, &last, err, errlen) == -1) {
+			tfloor = INT64_MIN;
+			if (collect_last(c, &last, &hi, err, errlen) == -1) {
 				free(map);
 				buf_free(&dump);
 				return -1;
@@ -290,6 +362,11 @@ collect_start(struct collect *c, int64_t now, char *err, size_t errlen)
 	buf_free(&dump);
 	if (last != INT64_MIN && last > floor)
 		floor = last;
+	/* A short outage: the restored bins stay open, even below what
+	 * some files hold (a crash between two files' writes); each file
+	 * takes only what it lacks. */
+	if (tfloor != INT64_MIN && tfloor < floor)
+		floor = tfloor;
 	tally_start(c->tally, floor);
 	daily_start(c->daily, now - (int64_t)c->conf->grace);
 	c->checked = 1;
@@ -303,6 +380,16 @@ collect_checkpoint(struct collect *c, int64_t now, char *err, size_t errlen)
 	int		 rc;
 
 	buf_init(&dump, 1024 * 1024 * 1024);
+	if (c->nrows > 0) {
+		/* Bins that left the tally but wait on a failed write. */
+		uint32_t u[3] = { COLLECT_ROWS_MAGIC, (uint32_t)c->nrows,
+		    (uint32_t)c->nslots };
+
+		buf_add(&dump, u, sizeof u);
+		buf_add(&dump, c->starts, c->nrows * sizeof *c->starts);
+		buf_add(&dump, c->rows, c->nrows * c->nslots *
+		    sizeof *c->rows);
+	}
 	rc = tally_dump(c->tally, &dump);
 	if (rc == 0)
 		rc = journal_write(c->conf, now, &dump, err, errlen);

@@ -502,8 +502,9 @@ daemon_tick(struct daemon *d)
 	daemon_log_exporters(d, now);
 	if (collect_commit(d->col, now, err, sizeof err) == -1)
 		log_limited(&d->ll, "writing bins: %s", err);
-	if (d->conf->checkpoint > 0 &&
-	    now - d->last_checkpoint >= (int64_t)d->conf->checkpoint) {
+	/* A clock that went back restarts the interval from now. */
+	if (d->conf->checkpoint > 0 && (now < d->last_checkpoint ||
+	    now - d->last_checkpoint >= (int64_t)d->conf->checkpoint)) {
 		d->last_checkpoint = now;
 		if (collect_checkpoint(d->col, now, err, sizeof err) == -1)
 			log_limited(&d->ll, "checkpoint: %s", err);

@@ -32,9 +32,10 @@
 #    the bin holds its count once).
 # 4. kill -9 after bin B reached site.rrd but not pool-biz.rrd (it could
 #    not be written), before the next checkpoint: the restart must still
-#    give pool-biz.rrd its B.  (TODO: a known bug.)
+#    give pool-biz.rrd its B (each file takes only the bins it lacks).
 # 5. The same, killed after later checkpoints: B, handed to the write
-#    that failed, is in none of them.  (TODO: a known bug.)
+#    that failed, is in them (rows waiting on a write are checkpointed
+#    ahead of the open bins).
 # 6. A damaged journal (truncated): moved aside to journal.damaged and
 #    logged; op25bd runs on and counts what comes next exactly.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
@@ -269,17 +270,13 @@ check_eq "4: site.rrd took B" "$(last_of "$D4/example/site.rrd")" "$b_end"
 rmdir "$D4/example/pool-biz.rrd"
 daemon_start "$W/four.conf" || { not_ok "4: op25bd restarts"; done_testing; exit 1; }
 daemon_stop "4: "
-# Known bug: collect_start opens the window at the latest last update
-# over all files, so B is dropped from the restored bins although
-# pool-biz.rrd never got it.
-todo_run "collect_start drops restored bins below the newest file's last update" \
-    "4: every file has B once: " $TRUTH compare-rrd "$W/t4.truth" \
+tap_run "4: every file has B once: " $TRUTH compare-rrd "$W/t4.truth" \
     "$D4" example --rrdtool "$RRDTOOL"
 
 # ---- 5: kill -9 while bin B waits for a file that cannot take it ----
 # As 4, but op25bd is killed after checkpoints taken while B waited:
-# B has left the open bins for the write that failed, and is in no
-# checkpoint.
+# B has left the open bins for the write that failed; the checkpoints
+# hold it among the rows waiting to be written.
 D5=$W/five
 now=$(date +%s)
 due=$((now + 12))
@@ -297,8 +294,7 @@ kill9
 rmdir "$D5/example/pool-biz.rrd"
 daemon_start "$W/five.conf" || { not_ok "5: op25bd restarts"; done_testing; exit 1; }
 daemon_stop "5: "
-todo_run "bins handed to a write that failed are not in the checkpoint" \
-    "5: every file has B once: " $TRUTH compare-rrd "$W/t5.truth" \
+tap_run "5: every file has B once: " $TRUTH compare-rrd "$W/t5.truth" \
     "$D5" example --rrdtool "$RRDTOOL"
 
 # ---- 6: a damaged journal is moved aside, not fatal ----
