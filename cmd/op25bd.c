@@ -24,7 +24,8 @@
 /*
  * Started as root, become [op25b] user (its group, no supplementary
  * groups) once sockets, captures and the data directory are open; stay
- * root only when the config says user = root.  0 or -1 (message).
+ * root only when the config says user = root, and refuse to run as root
+ * when it says nothing.  0 or -1 (message).
  */
 static int
 drop_privileges(const struct conf *c, char *err, size_t errlen)
@@ -35,9 +36,10 @@ drop_privileges(const struct conf *c, char *err, size_t errlen)
 	if (geteuid() != 0)
 		return 0;
 	if (c->user == NULL) {
-		log_warnx("running as root: set [op25b] user to the account "
-		    "op25bd should run as");
-		return 0;
+		snprintf(err, errlen, "started as root with no [op25b] user: "
+		    "set user to the account op25bd should run as (user = "
+		    "root to stay root)");
+		return -1;
 	}
 	if (strcmp(c->user, "root") == 0) {
 		log_warnx("running as root (user = root)");

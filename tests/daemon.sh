@@ -122,7 +122,7 @@ daemon_conf() {
 	shift
 	{
 		# Tests run as root or not, never as the sample's account.
-		sed 's/^user *=.*/user = root/' "$base"
+		sed -e '/^user *=/d' -e '/^\[op25b\]$/a user = root' "$base"
 		printf '\n[listen]\nnetflow = 127.0.0.1:%s\n' "$NF_PORT"
 		printf 'ipfix = 127.0.0.1:%s\n' "$IPFIX_PORT"
 		for line in "$@"; do

@@ -53,8 +53,9 @@ daemon_conf "$W/broken.conf"
 kill -HUP "$daemon_pid"
 check "broken config: logged" wait_log_count \
     "reload failed, keeping the running config: .*step" 1
+# (line 4: daemon_conf puts user = root right after [op25b])
 check_match "broken config: names the file, line and key" \
-    "$(grep 'reload failed' "$DLOG")" "op25bd.conf:3: \\[op25b\\] step"
+    "$(grep 'reload failed' "$DLOG")" "op25bd.conf:4: \\[op25b\\] step"
 send c 5 "$NF_PORT" 127.0.0.1 -s 64 -S 200
 send d 10 "$IPFIX_PORT" 127.0.0.2 -s 65 -x 3
 daemon_drained

@@ -62,7 +62,7 @@ daemon_conf() {
 	local base=$1 line
 	shift
 	{
-		sed 's/^user *=.*/user = root/' "$base"
+		sed -e '/^user *=/d' -e '/^\[op25b\]$/a user = root' "$base"
 		printf '\n[listen]\nnetflow = 127.0.0.1:%s\n' "$NF_PORT"
 		printf 'ipfix = 127.0.0.1:%s\n' "$IPFIX_PORT"
 		for line in "$@"; do
@@ -563,7 +563,7 @@ case_clock() {
 
 # -------------------------------------------------------------- network
 case_network() {
-	local D=$W/data T0 r0 r1 r2 r3 n code t out over e0
+	local D=$W/data T0 r0 r1 r2 r3 n code t out over e0 i
 	mkdir -p "$D"
 	# Under AddressSanitizer, freed memory is held in quarantine (RSS
 	# would grow with every template replaced): none, for this daemon.
@@ -582,7 +582,17 @@ case_network() {
 	send restart 63 "$T0" 260 -b 127.0.0.13 -E -x 2
 	send normal 64 "$T0" 260
 	daemon_drained
-	curl -s --max-time 10 "http://127.0.0.1:$WEB_PORT/metrics" >"$W/metrics1"
+	# Drained is not yet published: /metrics shows the snapshot of the
+	# last tick, so wait (10 s at most) until it counts the late stream.
+	for ((i = 0; i < 50; i++)); do
+		curl -s --max-time 10 "http://127.0.0.1:$WEB_PORT/metrics" \
+		    >"$W/metrics1"
+		grep -q "^op25b_exporter_skewed_records_total{exporter=\"127.0.0.11\",version=\"10\",domain=\"1\"} $(meta "$W/old.truth" records)\$" \
+		    "$W/metrics1" &&
+		grep -q "^op25b_exporter_skewed_records_total{exporter=\"127.0.0.12\",version=\"9\",domain=\"1\"} $(meta "$W/ahead.truth" records)\$" \
+		    "$W/metrics1" && break
+		sleep 0.2
+	done
 	check_match "/metrics: the late exporter's records skewed" \
 	    "$(cat "$W/metrics1")" \
 	    "op25b_exporter_skewed_records_total\{exporter=\"127.0.0.11\",version=\"10\",domain=\"1\"\} $(meta "$W/old.truth" records)\$"

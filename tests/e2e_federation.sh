@@ -165,7 +165,7 @@ fed_start() {
 		{
 			# As tests/daemon.sh: no privilege drop as root.
 			if [ "$(id -u)" = 0 ]; then
-				sed '/^\[op25b\]/a user = root' "$base"
+				sed -e '/^user *=/d' -e '/^\[op25b\]/a user = root' "$base"
 			else
 				cat "$base"
 			fi

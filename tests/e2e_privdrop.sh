@@ -8,7 +8,7 @@
 #   still serves the web (bound before the drop), counts flows (every
 #   bin exact), and its files belong to nobody;
 # - a data directory that does not exist yet is created for the user;
-# - no user: a warning, and it runs on as root; user = root: said so;
+# - no user: refused (exit 1, nothing written); user = root: said so;
 # - a user that does not exist: refuses to start (exit 1, the key and
 #   the name in the message);
 # - a data directory the user cannot write: refuses to start (exit 1,
@@ -130,17 +130,19 @@ check_eq "the data directory is created for nobody" \
     "$(stat -c %U "$D" 2>/dev/null)" nobody
 [ -n "$daemon_pid" ] && daemon_stop "new data directory: "
 
-# ---- no user: a warning; user = root: said so ----
+# ---- no user: refused; user = root: said so ----
 D=$B/root
 mkdir -p "$D"
 conf "$D" >"$W/base.conf"
 RUN_AS=-
-WEB_PORT=$(free_ports 1)
-daemon_start "$W/base.conf" || not_ok "op25bd starts without user"
-check_match "no user: warns" "$(cat "$DLOG")" \
-    "running as root: set \[op25b\] user to the account op25bd should run as"
-check_eq "no user: runs on as root" "$(status Uid)" "0 0 0 0"
-[ -n "$daemon_pid" ] && daemon_stop "no user: "
+ports=$(free_ports 3)
+read -r NF_PORT IPFIX_PORT WEB_PORT <<<"$ports"
+DCONF=$W/nouser.conf daemon_conf "$W/base.conf"
+"$OP25BD" -c "$W/nouser.conf" >"$W/nouser.out" 2>&1
+check_eq "no user: refused, exit 1" "$?" 1
+check_match "no user: says why" "$(cat "$W/nouser.out")" \
+    "started as root with no \[op25b\] user: set user to the account op25bd should run as \(user = root to stay root\)"
+check_eq "no user: nothing written" "$(find "$D" -type f | wc -l)" 0
 RUN_AS=root
 WEB_PORT=$(free_ports 1)
 daemon_start "$W/base.conf" || not_ok "op25bd starts with user = root"

@@ -42,6 +42,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1633,12 +1634,15 @@ run_chunk(struct gen *g, int64_t t0, int64_t len)
 static void
 write_conf(const struct opts *o)
 {
+	struct passwd	*pw;
 	FILE	*f;
 
 	if ((f = fopen(o->conf, "w")) == NULL)
 		die("%s: %s", o->conf, strerror(errno));
+	/* op25bd run on this config runs as whoever generated it. */
+	pw = getpwuid(geteuid());
 	fprintf(f, "[op25b]\nsite = example\ndata_dir = %s\nstep = 300\n"
-	    "grace = 600\n\n"
+	    "grace = 600\nuser = %s\n\n"
 	    "[pool ftth]\nkind = dynamic\nservice = direct\n"
 	    "prefixes = 198.51.100.0/24, 2001:db8:100::/48\n\n"
 	    "[pool adsl]\nkind = dynamic\nservice = direct\n"
@@ -1648,7 +1652,8 @@ write_conf(const struct opts *o)
 	    "[pool biz]\nkind = static\nservice = direct\n"
 	    "prefixes = 192.0.2.128/26, 2001:db8:200::/48\n\n"
 	    "[servers]\nrelays = 192.0.2.25, 192.0.2.26, 2001:db8:1::25\n"
-	    "msa = 192.0.2.25, 192.0.2.27, 2001:db8:1::587\n", o->datadir);
+	    "msa = 192.0.2.25, 192.0.2.27, 2001:db8:1::587\n", o->datadir,
+	    pw != NULL ? pw->pw_name : "root");
 	if (fclose(f) != 0)
 		die("%s: %s", o->conf, strerror(errno));
 }

@@ -52,6 +52,7 @@
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2275,12 +2276,15 @@ send_all(struct gen *g, uint64_t budget)
 static void
 write_conf(const struct opts *o)
 {
+	struct passwd	*pw;
 	FILE	*f;
 
 	if ((f = fopen(o->conf, "w")) == NULL)
 		die("%s: %s", o->conf, strerror(errno));
+	/* op25bd run on this config runs as whoever generated it. */
+	pw = getpwuid(geteuid());
 	fprintf(f, "[op25b]\nsite = example\ndata_dir = %s\nstep = 300\n"
-	    "grace = 600\n\n"
+	    "grace = 600\nuser = %s\n\n"
 	    "[pool ftth]\nkind = dynamic\nservice = direct\n"
 	    "prefixes = 198.51.100.0/24, 2001:db8:100::/48\n\n"
 	    "[pool adsl]\nkind = dynamic\nservice = direct\n"
@@ -2288,7 +2292,8 @@ write_conf(const struct opts *o)
 	    "[pool roam]\nkind = dynamic\nservice = roaming\n"
 	    "prefixes = 203.0.113.128/26, 2001:db8:300::/48\n\n"
 	    "[pool biz]\nkind = static\nservice = direct\n"
-	    "prefixes = 192.0.2.128/26, 2001:db8:200::/48\n\n", o->datadir);
+	    "prefixes = 192.0.2.128/26, 2001:db8:200::/48\n\n", o->datadir,
+	    pw != NULL ? pw->pw_name : "root");
 	if (o->mass > 0)
 		fprintf(f, "[pool mass]\nkind = dynamic\nservice = direct\n"
 		    "prefixes = %s/10, %s/36\n\n", MASS_PREFIX4, MASS_PREFIX6);
