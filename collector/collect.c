@@ -398,6 +398,8 @@ collect_checkpoint(struct collect *c, int64_t now, char *err, size_t errlen)
 	buf_free(&dump);
 	if (rc == 0)
 		c->st.checkpoints++;
+	else
+		c->st.checkpoint_errors++;
 	return rc;
 }
 
@@ -585,4 +587,10 @@ const struct tally_stats *
 collect_tally_stats(const struct collect *c)
 {
 	return tally_stats(c->tally);
+}
+
+size_t
+collect_waiting(const struct collect *c)
+{
+	return c->nrows;
 }

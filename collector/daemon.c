@@ -474,6 +474,7 @@ daemon_publish(struct daemon *d)
 	s->drops_netflow = d->drops_netflow;
 	s->drops_ipfix = d->drops_ipfix;
 	s->col = *cs;
+	s->col_waiting = collect_waiting(d->col);
 	s->tally = *collect_tally_stats(d->col);
 	s->oldest_open_bin = collect_floor(d->col);
 	s->last_commit = d->last_commit;

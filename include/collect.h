@@ -31,6 +31,7 @@ struct collect_stats {
 	uint64_t	 write_errors;	/* live writes that failed (retried) */
 	uint64_t	 bins_dropped;	/* given up after a week of failures */
 	uint64_t	 checkpoints;	/* journal writes */
+	uint64_t	 checkpoint_errors;	/* journal writes that failed */
 	size_t		 restored;	/* bins taken back from the journal */
 	char		 journal_error[256];	/* a journal that was not read */
 };
@@ -64,6 +65,8 @@ int		 collect_finish(struct collect *, char *, size_t);
 /* Start of the oldest open bin (UNIX s), or INT64_MIN. */
 int64_t		 collect_floor(const struct collect *);
 const struct collect_stats *collect_stats(const struct collect *);
+/* Due bins waiting for a failed write. */
+size_t		 collect_waiting(const struct collect *);
 const struct tally_stats *collect_tally_stats(const struct collect *);
 const struct daily_stats *collect_daily_stats(const struct collect *);
 

@@ -58,6 +58,7 @@ struct snapshot {
 	uint32_t		 drops_netflow;
 	uint32_t		 drops_ipfix;
 	struct collect_stats	 col;
+	size_t			 col_waiting;	/* due bins not yet written */
 	struct tally_stats	 tally;
 	int64_t			 oldest_open_bin;	/* INT64_MIN: none */
 	int64_t			 last_commit;		/* UNIX s; 0: never */

@@ -172,13 +172,30 @@ rate_limited() {
 }
 
 # ---------------------------------------------------------------- store
+# metric NAME: its value on /metrics now.
+metric() {
+	curl -s --max-time 10 "http://127.0.0.1:$WEB_PORT/metrics" |
+	    sed -n "s/^$1 //p"
+}
+
+# metric_is NAME VALUE: wait (10 s at most) until the snapshot says so.
+metric_is() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(metric "$1")" = "$2" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 case_store() {
-	local D=$W/data t0 sums
+	local D=$W/data t0 sums WEB_PORT
 	mkdir -p "$D/example"
-	plan 25
+	plan 29
 	conf "$D" "checkpoint = 2" >"$W/base.conf"
 	history "$D" "$W/base.conf" 11
 	sums=$(md5sum "$D"/example/*.rrd)
+	WEB_PORT=$(free_ports 1)
 	daemon_start "$W/base.conf" || { not_ok "op25bd starts"; return; }
 	if [ -n "$NS" ]; then
 		mount --bind "$D/example" "$D/example" &&
@@ -199,6 +216,11 @@ case_store() {
 	check "bin B due: write fails, logged" failed "\.rrd.*(Read-only|Permission)"
 	sleep 3
 	check "op25bd keeps running" kill -0 "$daemon_pid"
+	check "/metrics: bin B waiting" metric_is op25b_bins_waiting 1
+	check "/metrics: write errors counted ($(metric op25b_write_errors_total))" \
+	    test "$(metric op25b_write_errors_total)" -ge 1
+	check "/metrics: checkpoint errors counted" \
+	    test "$(metric op25b_checkpoint_errors_total)" -ge 1
 	check_match "checkpoint fails, logged" "$(cat "$DLOG")" \
 	    "checkpoint: .*journal.*(Read-only|Permission)"
 	check_eq "the files are untouched" "$(md5sum "$D"/example/*.rrd)" "$sums"
@@ -213,6 +235,7 @@ case_store() {
 	fi
 	check "writable again: bin B written by the next tick" \
 	    written "$D/example" $ALL
+	check "/metrics: nothing waiting" metric_is op25b_bins_waiting 0
 	phase2 13
 	daemon_stop
 	check_eq "no write failed at the stop" \

@@ -65,6 +65,12 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 	metrics_exporters(b, s, "op25b_exporter_skewed_records_total",
 	    "Records dated too far from our clock (not binned).",
 	    offsetof(struct exporter_stats, skewed), 0);
+	metrics_exporters(b, s, "op25b_exporter_templates_refused_total",
+	    "Templates refused (over the cap or malformed).",
+	    offsetof(struct exporter_stats, templates_refused), 0);
+	metrics_exporters(b, s, "op25b_exporter_resets_total",
+	    "Exporter restarts seen (sequence or uptime reset).",
+	    offsetof(struct exporter_stats, resets), 0);
 	metrics_exporters(b, s, "op25b_exporter_templates",
 	    "Templates held for the exporter.", (size_t)-1, 1);
 
@@ -95,6 +101,29 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 	buf_printf(b, "op25b_kernel_drops_total{socket=\"netflow\"} %u\n"
 	    "op25b_kernel_drops_total{socket=\"ipfix\"} %u\n",
 	    s->drops_netflow, s->drops_ipfix);
+	metrics_head(b, "op25b_bins_written_total", "counter",
+	    "Time bins written to the RRD files.");
+	buf_printf(b, "op25b_bins_written_total %llu\n",
+	    (unsigned long long)s->col.bins_written);
+	metrics_head(b, "op25b_write_errors_total", "counter",
+	    "Writes of due bins that failed (retried every tick).");
+	buf_printf(b, "op25b_write_errors_total %llu\n",
+	    (unsigned long long)s->col.write_errors);
+	metrics_head(b, "op25b_bins_waiting", "gauge",
+	    "Due bins waiting for a failed write to succeed.");
+	buf_printf(b, "op25b_bins_waiting %zu\n", s->col_waiting);
+	metrics_head(b, "op25b_bins_dropped_total", "counter",
+	    "Due bins given up after the store failed for a week of bins.");
+	buf_printf(b, "op25b_bins_dropped_total %llu\n",
+	    (unsigned long long)s->col.bins_dropped);
+	metrics_head(b, "op25b_checkpoints_total", "counter",
+	    "Checkpoints of the open bins written to the journal.");
+	buf_printf(b, "op25b_checkpoints_total %llu\n",
+	    (unsigned long long)s->col.checkpoints);
+	metrics_head(b, "op25b_checkpoint_errors_total", "counter",
+	    "Checkpoints that could not be written.");
+	buf_printf(b, "op25b_checkpoint_errors_total %llu\n",
+	    (unsigned long long)s->col.checkpoint_errors);
 	metrics_head(b, "op25b_open_bins", "gauge", "Time bins held open.");
 	buf_printf(b, "op25b_open_bins %zu\n", s->tally.bins);
 	metrics_head(b, "op25b_seconds_since_last_commit", "gauge",
