@@ -3,7 +3,9 @@
  * list of actions holding only the fields we read (the IE maps below),
  * chosen once per template: which time encoding, delta or total counts,
  * IPv4 or IPv6.  Templates live in a small hash per session, capped at
- * IPFIX_MAX_TEMPLATES; withdrawal and redefinition replace them.
+ * IPFIX_MAX_TEMPLATES, and at IPFIX_MAX_TEMPLATES_ALL over every session
+ * of the process (so that many exporters cannot add up to gigabytes);
+ * withdrawal and redefinition replace them.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -105,6 +107,9 @@ static const struct {
 };
 
 
+/* Templates held by every session of the process. */
+static size_t	 ipfix_all;
+
 struct ipfix_session *
 ipfix_session_new(void)
 {
@@ -130,6 +135,7 @@ ipfix_flush(struct ipfix_session *s, int kind)
 		}
 	}
 	s->ntemplates -= n;
+	__atomic_sub_fetch(&ipfix_all, n, __ATOMIC_RELAXED);
 	return n;
 }
 
@@ -171,6 +177,7 @@ ipfix_remove(struct ipfix_session *s, uint16_t id)
 			*pp = t->next;
 			free(t);
 			s->ntemplates--;
+			__atomic_sub_fetch(&ipfix_all, 1, __ATOMIC_RELAXED);
 			return 1;
 		}
 	}
@@ -275,7 +282,8 @@ ipfix_compile(uint16_t id, int options, int ipfix,
 
 /*
  * Install a compiled template, replacing one with the same id; refused
- * when the session holds IPFIX_MAX_TEMPLATES others.
+ * when the session holds IPFIX_MAX_TEMPLATES others or the process
+ * IPFIX_MAX_TEMPLATES_ALL.
  */
 static int
 ipfix_install(struct ipfix_session *s, struct ipfix_tmpl *t)
@@ -283,7 +291,11 @@ ipfix_install(struct ipfix_session *s, struct ipfix_tmpl *t)
 	struct ipfix_tmpl	**pp;
 
 	ipfix_remove(s, t->id);
-	if (s->ntemplates >= IPFIX_MAX_TEMPLATES) {
+	if (s->ntemplates >= IPFIX_MAX_TEMPLATES ||
+	    __atomic_add_fetch(&ipfix_all, 1, __ATOMIC_RELAXED) >
+	    IPFIX_MAX_TEMPLATES_ALL) {
+		if (s->ntemplates < IPFIX_MAX_TEMPLATES)
+			__atomic_sub_fetch(&ipfix_all, 1, __ATOMIC_RELAXED);
 		free(t);
 		return -1;
 	}

@@ -17,6 +17,7 @@
 #include "flow.h"
 
 #define IPFIX_MAX_TEMPLATES	256	/* per session */
+#define IPFIX_MAX_TEMPLATES_ALL	65536	/* every session (about 40 MiB) */
 #define IPFIX_MAX_FIELDS	96	/* per template */
 #define IPFIX_MAX_SAMPLERS	16	/* sampler ids per session */
 

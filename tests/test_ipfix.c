@@ -1487,6 +1487,52 @@ test_bad_templates(void **unused)
 	assert_int_equal(st.templates_refused, 5);
 }
 
+/*
+ * The process-wide cap: 256 sessions of 256 templates fill it, and a
+ * further session's template is refused (counted) until one goes.
+ */
+static void
+test_templates_all_cap(void **unused)
+{
+	struct ipfix_session	*many[IPFIX_MAX_TEMPLATES_ALL /
+				    IPFIX_MAX_TEMPLATES], *extra;
+	size_t			 i, n = sizeof many / sizeof many[0];
+	unsigned		 id;
+
+	(void)unused;
+	memset(&st, 0, sizeof st);
+	/* One message of 256 templates. */
+	ipfix_hdr(T0, 0);
+	set_begin(2);
+	for (id = 256; id < 256 + IPFIX_MAX_TEMPLATES; id++)
+		tmpl_v4(id);
+	set_end();
+	put16(msg.b + 2, (unsigned)msg.len);
+	for (i = 0; i < n; i++) {
+		many[i] = ipfix_session_new();
+		assert_int_equal(ipfix_decode(many[i], msg.b, msg.len,
+		    EXPORTER, &st, collect, &nout), 0);
+		assert_int_equal(ipfix_session_templates(many[i]),
+		    IPFIX_MAX_TEMPLATES);
+	}
+	assert_int_equal(st.templates_refused, 0);
+	msg_tmpl_v4(1);
+	put16(msg.b + 2, (unsigned)msg.len);
+	extra = ipfix_session_new();
+	assert_int_equal(ipfix_decode(extra, msg.b, msg.len, EXPORTER, &st,
+	    collect, &nout), 0);
+	assert_int_equal(ipfix_session_templates(extra), 0);
+	assert_int_equal(st.templates_refused, 1);
+	/* One session goes: its room is free again. */
+	ipfix_session_free(many[0]);
+	assert_int_equal(ipfix_decode(extra, msg.b, msg.len, EXPORTER, &st,
+	    collect, &nout), 0);
+	assert_int_equal(ipfix_session_templates(extra), 1);
+	ipfix_session_free(extra);
+	for (i = 1; i < n; i++)
+		ipfix_session_free(many[i]);
+}
+
 int
 main(void)
 {
@@ -1531,6 +1577,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bad_set_lengths, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_templates, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_templates_all_cap, setup,
 		    teardown),
 	};
 
