@@ -39,6 +39,11 @@ struct collect {
 	int64_t			*starts;	/* gathered rows (offline) */
 	struct counts		*rows;		/* nrows x nslots */
 	size_t			 nrows;
+	/* With rrdcached: the rows written lately, offered again if the
+	 * daemon restarts and lost what it had not written yet. */
+	int64_t			*rstarts;
+	struct counts		*rrows;		/* rmax x nslots, a ring */
+	size_t			 rmax, rfirst, rn;
 	struct collect_stats	 st;
 };
 
@@ -54,6 +59,48 @@ collect_daily_new(const struct conf *conf)
 	dp.max_sources = conf->max_sources;
 	dp.top_n = conf->top_n;
 	return daily_new(&dp);
+}
+
+/* The ring of recent rows: a day of bins (at most 1024), rrdcached only. */
+static void
+collect_recent_new(struct collect *c)
+{
+	free(c->rstarts);
+	free(c->rrows);
+	c->rstarts = NULL;
+	c->rrows = NULL;
+	c->rmax = c->rfirst = c->rn = 0;
+	if (c->offline || c->conf->rrdcached == NULL)
+		return;
+	c->rmax = 86400 / c->conf->step;
+	if (c->rmax > 1024)
+		c->rmax = 1024;
+	if (c->rmax < 2)
+		c->rmax = 2;
+	c->rstarts = xcalloc(c->rmax, sizeof *c->rstarts);
+	c->rrows = xcalloc(c->rmax * c->nslots, sizeof *c->rrows);
+}
+
+/* Remember the rows just written (the batch, rows [0, n)). */
+static void
+collect_recent_add(struct collect *c, size_t n)
+{
+	size_t	 r, at;
+
+	for (r = 0; r < n && c->rmax > 0; r++) {
+		/* Rows offered again are held already. */
+		if (c->rn > 0 && c->starts[r] <= c->rstarts[(c->rfirst +
+		    c->rn - 1) % c->rmax])
+			continue;
+		if (c->rn == c->rmax) {
+			c->rfirst = (c->rfirst + 1) % c->rmax;
+			c->rn--;
+		}
+		at = (c->rfirst + c->rn++) % c->rmax;
+		c->rstarts[at] = c->starts[r];
+		memcpy(&c->rrows[at * c->nslots], &c->rows[r * c->nslots],
+		    c->nslots * sizeof *c->rrows);
+	}
 }
 
 struct collect *
@@ -95,6 +142,7 @@ collect_new(const struct conf *conf, int offline, char *err, size_t errlen)
 	}
 	c->starts = xcalloc(COLLECT_BATCH, sizeof *c->starts);
 	c->rows = xcalloc(COLLECT_BATCH * c->nslots, sizeof *c->rows);
+	collect_recent_new(c);
 	return c;
 }
 
@@ -114,6 +162,8 @@ collect_free(struct collect *c)
 	store_rrd_close(c->store);
 	free(c->starts);
 	free(c->rows);
+	free(c->rstarts);
+	free(c->rrows);
 	free(c);
 }
 
@@ -128,101 +178,6 @@ collect_check(struct collect *c, int64_t start, char *err, size_t errlen)
 		    errlen) == -1)
 			return -1;
 	c->checked = 1;
-	return 0;
-}
-
-/* Add a further failing file's error to the message: "...; <its>". */
-static void
-collect_also(char *err, size_t errlen, const char *other)
-{
-	size_t	 len = strlen(err);
-
-	if (len + 1 >= errlen)
-		return;
-	snprintf(err + len, errlen - len, "; %s", other);
-}
-
-/*
- * Write the gathered rows to every file.  Each file remembers how far it
- * was written, so after a failure (disk full, rrdcached gone) the same
- * rows can be offered again and each file takes only what it lacks.
- * Live, rows that could not be written stay gathered for the next try;
- * offline, a failure ends the run.
- */
-static int
-collect_flush(struct collect *c, char *err, size_t errlen)
-{
-	struct store_row	*rr;
-	char			 other[512];
-	size_t			 i, r, n, nfail;
-	int			 rc = 0;
-
-	if (c->nrows == 0)
-		return 0;
-	if (!c->checked && collect_check(c, c->starts[0], err, errlen) == -1) {
-		c->nrows = 0;
-		return -1;
-	}
-	rr = xcalloc(c->nrows, sizeof *rr);
-	nfail = 0;
-	for (i = 0; i < c->nslots; i++) {
-		for (r = n = 0; r < c->nrows; r++) {
-			if (c->starts[r] < c->done[i])
-				continue;
-			rr[n].start = c->starts[r];
-			rr[n].c = &c->rows[r * c->nslots + i];
-			n++;
-		}
-		if (n == 0)
-			continue;
-		/* The first failure is the message; the others are named
-		 * after it, so no damaged file hides behind another. */
-		if (store_rrd_write(c->store, c->names[i], rr, n,
-		    nfail == 0 ? err : other, nfail == 0 ? errlen :
-		    sizeof other) == -1) {
-			if (nfail++ > 0)
-				collect_also(err, errlen, other);
-			rc = -1;
-			continue;
-		}
-		c->done[i] = rr[n - 1].start + (int64_t)c->conf->step;
-	}
-	free(rr);
-	if (rc == -1 && !c->offline) {
-		c->st.write_errors++;
-		return -1;
-	}
-	if (rc == 0) {
-		if (c->st.first_bin == INT64_MIN)
-			c->st.first_bin = c->starts[0];
-		c->st.last_bin = c->starts[c->nrows - 1];
-		c->st.bins_written += c->nrows;
-	}
-	c->nrows = 0;
-	return rc;
-}
-
-/* Move one bin out of the tally into the batch, writing a full batch. */
-static int
-collect_take(struct collect *c, const struct tally_out *o, char *err,
-    size_t errlen)
-{
-	if (c->nrows == COLLECT_BATCH) {
-		/* Live and the store has failed for a week of bins: the
-		 * oldest is given up, and counted. */
-		memmove(c->starts, c->starts + 1, (c->nrows - 1) *
-		    sizeof *c->starts);
-		memmove(c->rows, c->rows + c->nslots, (c->nrows - 1) *
-		    c->nslots * sizeof *c->rows);
-		c->nrows--;
-		c->st.bins_dropped++;
-	}
-	c->starts[c->nrows] = o->start;
-	memcpy(&c->rows[c->nrows * c->nslots], o->slots,
-	    c->nslots * sizeof *c->rows);
-	c->nrows++;
-	if (c->nrows == COLLECT_BATCH || !c->offline)
-		return collect_flush(c, err, errlen);
 	return 0;
 }
 
@@ -255,6 +210,167 @@ collect_last(struct collect *c, int64_t *lo, int64_t *hi, char *err,
 	}
 	return 0;
 }
+
+/* Add a further failing file's error to the message: "...; <its>". */
+static void
+collect_also(char *err, size_t errlen, const char *other)
+{
+	size_t	 len = strlen(err);
+
+	if (len + 1 >= errlen)
+		return;
+	snprintf(err + len, errlen - len, "; %s", other);
+}
+
+/*
+ * Write the gathered rows to every file.  Each file remembers how far it
+ * was written, so after a failure (disk full, rrdcached gone) the same
+ * rows can be offered again and each file takes only what it lacks.
+ * Live, rows that could not be written stay gathered for the next try;
+ * offline, a failure ends the run.
+ */
+static int
+collect_write(struct collect *c, char *err, size_t errlen)
+{
+	uint64_t		 gen = store_rrd_generation(c->store);
+	struct store_row	*rr;
+	char			 other[512];
+	size_t			 i, r, n, nfail;
+	int			 rc = 0;
+
+	if (c->nrows == 0)
+		return 0;
+	if (!c->checked && collect_check(c, c->starts[0], err, errlen) == -1) {
+		c->nrows = 0;
+		return -1;
+	}
+	rr = xcalloc(c->nrows, sizeof *rr);
+	nfail = 0;
+	for (i = 0; i < c->nslots; i++) {
+		for (r = n = 0; r < c->nrows; r++) {
+			if (c->starts[r] < c->done[i])
+				continue;
+			rr[n].start = c->starts[r];
+			rr[n].c = &c->rows[r * c->nslots + i];
+			n++;
+		}
+		if (n == 0)
+			continue;
+		/* The first failure is the message; the others are named
+		 * after it, so no damaged file hides behind another. */
+		if (store_rrd_write(c->store, c->names[i], rr, n,
+		    nfail == 0 ? err : other, nfail == 0 ? errlen :
+		    sizeof other) == -1) {
+			if (nfail++ > 0)
+				collect_also(err, errlen, other);
+			rc = -1;
+			/* A new rrdcached: no file goes on before the
+			 * others are offered what it lost. */
+			if (store_rrd_generation(c->store) != gen)
+				break;
+			continue;
+		}
+		c->done[i] = rr[n - 1].start + (int64_t)c->conf->step;
+	}
+	free(rr);
+	if (rc == -1 && !c->offline) {
+		c->st.write_errors++;
+		return -1;
+	}
+	if (rc == 0) {
+		if (c->st.first_bin == INT64_MIN)
+			c->st.first_bin = c->starts[0];
+		c->st.last_bin = c->starts[c->nrows - 1];
+		c->st.bins_written += c->nrows;
+		collect_recent_add(c, c->nrows);
+	}
+	c->nrows = 0;
+	return rc;
+}
+
+/*
+ * rrdcached was connected again: it may have restarted and lost updates
+ * it had acknowledged.  Each file's last update is read again (done[]),
+ * and the recent rows go back ahead of the waiting ones; each file then
+ * takes only what it lacks.
+ */
+static void
+collect_resync(struct collect *c)
+{
+	int64_t	 lo, hi, upto;
+	char	 e[256];
+	size_t	 r, k, at, first;
+
+	if (collect_last(c, &lo, &hi, e, sizeof e) == -1)
+		return;
+	upto = c->nrows > 0 ? c->starts[0] : INT64_MAX;
+	for (r = k = 0; r < c->rn; r++) {
+		at = (c->rfirst + r) % c->rmax;
+		if (c->rstarts[at] < upto && (lo == INT64_MIN ||
+		    c->rstarts[at] >= lo))
+			k++;
+	}
+	if (k > COLLECT_BATCH - c->nrows)
+		k = COLLECT_BATCH - c->nrows;
+	if (k == 0)
+		return;
+	memmove(c->starts + k, c->starts, c->nrows * sizeof *c->starts);
+	memmove(c->rows + k * c->nslots, c->rows, c->nrows * c->nslots *
+	    sizeof *c->rows);
+	/* The newest k recent rows below the waiting ones, in order. */
+	for (r = c->rn, first = k; r > 0 && first > 0; r--) {
+		at = (c->rfirst + r - 1) % c->rmax;
+		if (c->rstarts[at] >= upto || (lo != INT64_MIN &&
+		    c->rstarts[at] < lo))
+			continue;
+		first--;
+		c->starts[first] = c->rstarts[at];
+		memcpy(&c->rows[first * c->nslots], &c->rrows[at * c->nslots],
+		    c->nslots * sizeof *c->rows);
+	}
+	c->nrows += k;
+	c->st.reoffered += k;
+}
+
+static int
+collect_flush(struct collect *c, char *err, size_t errlen)
+{
+	uint64_t	 gen = store_rrd_generation(c->store);
+	int		 rc;
+
+	rc = collect_write(c, err, errlen);
+	if (rc == -1 && !c->offline && c->rmax > 0 &&
+	    store_rrd_generation(c->store) != gen) {
+		collect_resync(c);
+		rc = collect_write(c, err, errlen);
+	}
+	return rc;
+}
+
+/* Move one bin out of the tally into the batch, writing a full batch. */
+static int
+collect_take(struct collect *c, const struct tally_out *o, char *err,
+    size_t errlen)
+{
+	if (c->nrows == COLLECT_BATCH) {
+		/* Live and the store has failed for a week of bins: the
+		 * oldest is given up, and counted. */
+		memmove(c->starts, c->starts + 1, (c->nrows - 1) *
+		    sizeof *c->starts);
+		memmove(c->rows, c->rows + c->nslots, (c->nrows - 1) *
+		    c->nslots * sizeof *c->rows);
+		c->nrows--;
+		c->st.bins_dropped++;
+	}
+	c->starts[c->nrows] = o->start;
+	memcpy(&c->rows[c->nrows * c->nslots], o->slots,
+	    c->nslots * sizeof *c->rows);
+	c->nrows++;
+	if (c->nrows == COLLECT_BATCH || !c->offline)
+		return collect_flush(c, err, errlen);
+	return 0;
+}
+
 
 /*
  * A checkpoint may start with the rows that waited on a failed write;
@@ -447,6 +563,8 @@ collect_set_conf(struct collect *c, const struct conf *conf, char *err,
 	c->rows = xcalloc(COLLECT_BATCH * c->nslots, sizeof *c->rows);
 	c->nrows = 0;
 	c->conf = conf;
+	/* Other files now: the recent rows start again. */
+	collect_recent_new(c);
 	return 0;
 }
 

@@ -62,6 +62,7 @@ struct seen {
 struct daemon {
 	struct conf		*conf;
 	struct collect		*col;
+	uint64_t		 reoffered;	/* collect's, when last logged */
 	struct extable		*ex;
 	struct listen_batch	*batch;
 	int			 fd_netflow;
@@ -489,6 +490,20 @@ daemon_publish(struct daemon *d)
 	snapbox_publish(d->box, s);
 }
 
+/* Say when a new rrdcached connection made collect offer bins again. */
+static void
+daemon_log_reoffered(struct daemon *d)
+{
+	uint64_t	 n = collect_stats(d->col)->reoffered;
+
+	if (n == d->reoffered)
+		return;
+	log_warnx("rrdcached connected again: %llu recent bins offered "
+	    "again, each file taking what it lacks",
+	    (unsigned long long)(n - d->reoffered));
+	d->reoffered = n;
+}
+
 static void
 daemon_tick(struct daemon *d)
 {
@@ -503,6 +518,7 @@ daemon_tick(struct daemon *d)
 	daemon_log_exporters(d, now);
 	if (collect_commit(d->col, now, err, sizeof err) == -1)
 		log_limited(&d->ll, "writing bins: %s", err);
+	daemon_log_reoffered(d);
 	/* A clock that went back restarts the interval from now. */
 	if (d->conf->checkpoint > 0 && (now < d->last_checkpoint ||
 	    now - d->last_checkpoint >= (int64_t)d->conf->checkpoint)) {
@@ -623,9 +639,11 @@ daemon_stop(struct daemon *d)
 	daemon_log_exporters(d, d->now_ms / 1000);
 	if (collect_commit(d->col, d->now_ms / 1000, err, sizeof err) == -1 ||
 	    collect_finish(d->col, err, sizeof err) == -1) {
+		daemon_log_reoffered(d);
 		log_warnx("writing the open bins: %s", err);
 		return -1;
 	}
+	daemon_log_reoffered(d);
 	daemon_report(d);
 	log_info("stopped; open bins written");
 	return 0;

@@ -276,6 +276,12 @@ store_rrdc_flush(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * New connections to rrdcached: each may be to a daemon that restarted
+ * and lost updates it had acknowledged (its journal is buffered).
+ */
+static uint64_t	 store_rrdc_gen;
+
 /* Drop the rrdcached connection and make it again (a restart). */
 static int
 store_rrdc_reconnect(const char *addr)
@@ -285,8 +291,65 @@ store_rrdc_reconnect(const char *addr)
 	pthread_mutex_lock(&store_rrdc_lock);
 	rrdc_disconnect();
 	r = rrdc_connect(addr);
+	if (r == 0)
+		__atomic_add_fetch(&store_rrdc_gen, 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&store_rrdc_lock);
 	return r;
+}
+
+/*
+ * librrd's client connects again by itself, so a restart is seen in
+ * rrdcached's counters: it counts every update command since it
+ * started, so fewer than it had plus what we sent since means a new
+ * daemon.  Probed before each write.
+ */
+static uint64_t	 store_rrdc_seen;	/* UpdatesReceived at the last probe */
+static uint64_t	 store_rrdc_ours;	/* our updates taken since */
+static int	 store_rrdc_probed;
+
+static void
+store_rrdc_probe(void)
+{
+	rrdc_stats_t	*st, *p;
+	uint64_t	 recv = UINT64_MAX;
+
+	pthread_mutex_lock(&store_rrdc_lock);
+	rrd_clear_error();
+	if (rrdc_stats_get(&st) == 0) {
+		for (p = st; p != NULL; p = p->next)
+			if (strcmp(p->name, "UpdatesReceived") == 0 &&
+			    p->type == RRDC_STATS_TYPE_COUNTER)
+				recv = p->value.counter;
+		rrdc_stats_free(st);
+	}
+	rrd_clear_error();
+	if (recv != UINT64_MAX) {
+		if (store_rrdc_probed && recv < store_rrdc_seen +
+		    store_rrdc_ours)
+			__atomic_add_fetch(&store_rrdc_gen, 1,
+			    __ATOMIC_RELAXED);
+		store_rrdc_seen = recv;
+		store_rrdc_ours = 0;
+		store_rrdc_probed = 1;
+	}
+	pthread_mutex_unlock(&store_rrdc_lock);
+}
+
+/* One of our update commands was taken. */
+static void
+store_rrdc_taken(void)
+{
+	pthread_mutex_lock(&store_rrdc_lock);
+	store_rrdc_ours++;
+	pthread_mutex_unlock(&store_rrdc_lock);
+}
+
+uint64_t
+store_rrd_generation(const struct store *s)
+{
+	if (s->daemon == NULL)
+		return 0;
+	return __atomic_load_n(&store_rrdc_gen, __ATOMIC_RELAXED);
 }
 
 /* Last update of an existing file; 0 or -1. */
@@ -456,7 +519,6 @@ store_rrdc_update(const char *addr, const char *path,
 {
 	size_t	 budget, used, plen = strlen(path);
 	int	 i, first, lim = argc, r, retried = 0;
-	time_t	 last;
 
 	budget = plen < STORE_RRDC_MAX / 4 ?
 	    STORE_RRDC_MAX - 32 - 2 * plen : STORE_RRDC_MAX / 4;
@@ -469,20 +531,22 @@ store_rrdc_update(const char *addr, const char *path,
 		}
 		rrd_clear_error();
 		r = rrdc_update(path, i - first, argv + first);
+		if (r == 0)
+			store_rrdc_taken();
 		if (r != 0 && r != ENOBUFS && !retried) {
 			/*
-			 * The daemon may have restarted: connect again, and
-			 * offer only what it does not have yet.
+			 * The daemon may have restarted, and lost updates it
+			 * had acknowledged: connect again, and fail this
+			 * write so that the caller offers again what the
+			 * daemon lacks (store_rrd_generation).
 			 */
 			retried = 1;
-			r = store_rrdc_reconnect(addr);
-			if (r == 0 && (last = rrdc_last(path)) > 0)
-				while (first < argc &&
-				    strtoll(argv[first], NULL, 10) <= last)
-					first++;
-			i = first;
-			if (r == 0)
-				continue;
+			if (store_rrdc_reconnect(addr) == 0) {
+				store_err(err, errlen, "%s: rrdcached "
+				    "connection made again (a restart?): what "
+				    "it lacks is offered again", path);
+				return -1;
+			}
 		}
 		if (r == ENOBUFS && i - first > 1) {
 			lim = (i - first) / 2;
@@ -551,6 +615,7 @@ store_rrd_write(struct store *s, const char *name,
 	char		(*line)[STORE_LINE];
 	const char	*argv[STORE_BATCH];
 	int64_t		 last, end;
+	uint64_t	 gen;
 	size_t		 i;
 	int		 argc, j, len, r, rv = -1;
 
@@ -560,8 +625,17 @@ store_rrd_write(struct store *s, const char *name,
 		return 0;
 	if (store_rows_ok(s, path, rows, n, err, errlen) == -1)
 		return -1;
+	gen = store_rrd_generation(s);
+	if (s->daemon != NULL)
+		store_rrdc_probe();
 	if ((r = store_rrd_last(s, name, &last, err, errlen)) == -1)
 		return -1;
+	if (store_rrd_generation(s) != gen) {
+		/* The caller may hold rows the new daemon lacks. */
+		store_err(err, errlen, "%s: rrdcached connection made again "
+		    "(a restart?): what it lacks is offered again", path);
+		return -1;
+	}
 	if (r == 1 && last > rows[0].start) {
 		store_refuse(path, last, rows[0].start, err, errlen);
 		return -1;

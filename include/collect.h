@@ -32,6 +32,7 @@ struct collect_stats {
 	uint64_t	 bins_dropped;	/* given up after a week of failures */
 	uint64_t	 checkpoints;	/* journal writes */
 	uint64_t	 checkpoint_errors;	/* journal writes that failed */
+	uint64_t	 reoffered;	/* rows offered again to a new rrdcached */
 	size_t		 restored;	/* bins taken back from the journal */
 	char		 journal_error[256];	/* a journal that was not read */
 };

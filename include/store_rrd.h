@@ -67,6 +67,13 @@ int		 store_rrd_create(struct store *, const char *, int64_t,
 int		 store_rrd_write(struct store *, const char *,
 		    const struct store_row *, size_t, char *, size_t);
 /*
+ * How many times the rrdcached connection was made again (0 without
+ * rrdcached).  A write that finds it changed fails before sending
+ * anything, so the caller can offer again what a restarted daemon
+ * lost.
+ */
+uint64_t	 store_rrd_generation(const struct store *);
+/*
  * Read the bins whose start lies in [from, to), both aligned to the
  * step used: the archive nearest `step` (0: the finest) among those
  * that reach back to `from`, so out->step may be coarser than asked.

@@ -310,6 +310,7 @@ DOCUMENTED = {
     "op25b_write_errors_total": "counter",
     "op25b_bins_waiting": "gauge",
     "op25b_bins_dropped_total": "counter",
+    "op25b_rows_reoffered_total": "counter",
     "op25b_checkpoints_total": "counter",
     "op25b_checkpoint_errors_total": "counter",
     "op25b_tap_packets_total": "counter",

@@ -116,6 +116,10 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 	    "Due bins given up after the store failed for a week of bins.");
 	buf_printf(b, "op25b_bins_dropped_total %llu\n",
 	    (unsigned long long)s->col.bins_dropped);
+	metrics_head(b, "op25b_rows_reoffered_total", "counter",
+	    "Recent bins offered again to an rrdcached that restarted.");
+	buf_printf(b, "op25b_rows_reoffered_total %llu\n",
+	    (unsigned long long)s->col.reoffered);
 	metrics_head(b, "op25b_checkpoints_total", "counter",
 	    "Checkpoints of the open bins written to the journal.");
 	buf_printf(b, "op25b_checkpoints_total %llu\n",
