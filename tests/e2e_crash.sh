@@ -81,26 +81,6 @@ wait_journal() {
 	return 1
 }
 
-# todo_run REASON PREFIX COMMAND...: tap_run for a known bug: its
-# failures are TODO (expected), not failures of the suite.
-todo_run() {
-	local reason=$1 prefix=$2 line
-	shift 2
-	while IFS= read -r line; do
-		case $line in
-		"ok "*)
-			ok "$prefix${line#ok * - }" ;;
-		"not ok "*)
-			tap_n=$((tap_n + 1))
-			echo "not ok $tap_n - $prefix${line#not ok * - } # TODO $reason" ;;
-		"1.."*)
-			;;
-		*)
-			echo "# $line" ;;
-		esac
-	done < <("$@" 2>&1)
-}
-
 # last_of FILE: the RRD file's last update (empty if none).
 last_of() {
 	"$RRDTOOL" last "$1" 2>/dev/null

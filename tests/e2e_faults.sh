@@ -783,38 +783,6 @@ if kind == "data":
 PY
 }
 
-# todo DESCRIPTION REASON COMMAND...: a check of a known bug, reported
-# as TODO (not a failure) while it fails.
-todo() {
-	local desc=$1 reason=$2
-	shift 2
-	if "$@"; then
-		ok "$desc"
-	else
-		tap_n=$((tap_n + 1))
-		echo "not ok $tap_n - $desc # TODO $reason"
-	fi
-}
-
-# todo_run REASON PREFIX COMMAND...: tap_run, failures as TODO.
-todo_run() {
-	local reason=$1 prefix=$2 line
-	shift 2
-	while IFS= read -r line; do
-		case $line in
-		"ok "*)
-			ok "$prefix${line#ok * - }" ;;
-		"not ok "*)
-			tap_n=$((tap_n + 1))
-			echo "not ok $tap_n - $prefix${line#not ok * - } # TODO $reason" ;;
-		"1.."*)
-			;;
-		*)
-			echo "# $line" ;;
-		esac
-	done < <("$@" 2>&1)
-}
-
 # ------------------------------------------------------------- the run
 CASES=(store full damage rrdcached clock network)
 [ -n "${FAULTS:-}" ] && read -r -a CASES <<<"$FAULTS"
