@@ -454,9 +454,17 @@ collect_start(struct collect *c, int64_t now, char *err, size_t errlen)
 	if (rc == 1)
 		skip = collect_unrows(c, (const uint8_t *)dump.data, dump.len,
 		    map, nmap);
-	if (rc == 1 && skip <= dump.len && tally_undump(c->tally,
+	if (rc == 1 && (skip > dump.len || tally_undump(c->tally,
 	    (const uint8_t *)dump.data + skip, dump.len - skip, map, nmap,
-	    err, errlen) == 0) {
+	    err, errlen) == -1)) {
+		/* Another step, say: say so rather than drop it quietly. */
+		snprintf(c->st.journal_error, sizeof c->st.journal_error,
+		    "the checkpoint journal was not restored (%s): the bins "
+		    "it held are lost", skip > dump.len ? "damaged rows" :
+		    err);
+		rc = 0;
+	}
+	if (rc == 1) {
 		c->st.restored += tally_stats(c->tally)->bins;
 		tfloor = tally_floor(c->tally);
 		if (when < floor && tfloor != INT64_MIN) {

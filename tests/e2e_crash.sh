@@ -38,6 +38,8 @@
 #    ahead of the open bins).
 # 6. A damaged journal (truncated): moved aside to journal.damaged and
 #    logged; op25bd runs on and counts what comes next exactly.
+# 7. A journal of another step (the config changed): not restored, and
+#    logged so, instead of dropped quietly.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$top_srcdir/tests/daemon.sh"
 
@@ -299,5 +301,24 @@ send s2 402 "$T0" 260
 daemon_stop "6: "
 tap_run "6: what came after is exact: " $TRUTH compare-rrd "$W/s2.truth" \
     "$D6" example --rrdtool "$RRDTOOL"
+
+# ---- 7: a journal of another step is not restored, and says so ----
+D7=$W/seven
+conf "$D7" 1 >"$W/seven.conf"
+daemon_start "$W/seven.conf" || { not_ok "7: op25bd starts"; done_testing; exit 1; }
+send s7 701 "$(now_minus 500)" 260
+daemon_drained
+check "7: checkpointed" wait_journal "$D7"
+kill9
+# The operator moves the 5-minute files away and restarts at 1 minute.
+mkdir -p "$W/seven-old"
+mv "$D7"/example/*.rrd "$W/seven-old/"
+sed 's/^step = .*/step = 60/' "$W/seven.conf" >"$W/seven60.conf"
+daemon_start "$W/seven60.conf" ||
+    { not_ok "7: op25bd starts at another step"; done_testing; exit 1; }
+ok "7: op25bd starts at another step"
+check_match "7: the journal not restored, logged" "$(cat "$DLOG")" \
+    "checkpoint journal was not restored \(checkpoint of another step or layout\): the bins it held are lost"
+daemon_stop "7: "
 
 done_testing
