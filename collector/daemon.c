@@ -80,7 +80,9 @@ struct daemon {
 	int64_t			 now_ms;
 	int64_t			 last_tick;
 	int64_t			 last_checkpoint;
-	struct log_limit	 ll;
+	struct log_limit	 ll;		/* exporters and taps */
+	struct log_limit	 ll_store;	/* bin writes */
+	struct log_limit	 ll_ckpt;	/* checkpoints */
 
 	/* For the web side. */
 	struct snapbox		*box;
@@ -204,8 +206,10 @@ daemon_new(struct conf *conf, char *err, size_t errlen)
 	d = xcalloc(1, sizeof *d);
 	d->conf = conf;
 	d->fd_netflow = d->fd_ipfix = d->fd_ipfix_tcp = d->web_fd = -1;
-	d->ll.interval = 60;
-	d->ll.burst = 20;
+	/* Each source its own budget: a checkpoint failing every few
+	 * seconds must not hide a failing write. */
+	d->ll.interval = d->ll_store.interval = d->ll_ckpt.interval = 60;
+	d->ll.burst = d->ll_store.burst = d->ll_ckpt.burst = 20;
 	d->now_ms = daemon_clock_ms();
 	if ((d->col = collect_new(conf, 0, err, errlen)) == NULL)
 		goto fail;
@@ -517,14 +521,14 @@ daemon_tick(struct daemon *d)
 			tcptrack_expire(d->taps[i].tt, d->now_ms * 1000);
 	daemon_log_exporters(d, now);
 	if (collect_commit(d->col, now, err, sizeof err) == -1)
-		log_limited(&d->ll, "writing bins: %s", err);
+		log_limited(&d->ll_store, "writing bins: %s", err);
 	daemon_log_reoffered(d);
 	/* A clock that went back restarts the interval from now. */
 	if (d->conf->checkpoint > 0 && (now < d->last_checkpoint ||
 	    now - d->last_checkpoint >= (int64_t)d->conf->checkpoint)) {
 		d->last_checkpoint = now;
 		if (collect_checkpoint(d->col, now, err, sizeof err) == -1)
-			log_limited(&d->ll, "checkpoint: %s", err);
+			log_limited(&d->ll_ckpt, "checkpoint: %s", err);
 	}
 	daemon_publish(d);
 }

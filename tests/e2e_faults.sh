@@ -468,9 +468,11 @@ sys.exit(0 if s.recv(100)[:1].isdigit() else 1)' "$sock" 2>/dev/null &&
 	daemon_stop "1: "
 	"$RRDTOOL" flushcached --daemon "unix:$sock" "$D"/example/*.rrd
 	$TRUTH merge "$W/p1.truth" "$W/p2.truth" >"$W/one.truth"
-	# op25bd notices the new connection and offers B again.
-	check_match "1: op25bd offered its recent bins again" \
-	    "$(cat "$DLOG")" "rrdcached connected again: [0-9]+ recent bins offered again"
+	# op25bd notices the new daemon and offers B again (or, when the
+	# next bin fell due while rrdcached was down, B still waits among
+	# the rows of the failed write, and goes to every file lacking it).
+	check_match "1: op25bd offered B again" "$(cat "$DLOG")" \
+	    "rrdcached connected again: [0-9]+ recent bins offered again|writing bins: .*rrdcached"
 	tap_run "1: every bin exact on disk: " $TRUTH \
 	    compare-rrd "$W/one.truth" "$D" example --rrdtool "$RRDTOOL"
 
