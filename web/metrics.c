@@ -15,6 +15,15 @@ metrics_head(struct buf *b, const char *name, const char *type,
 	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* A metric of one unlabelled sample. */
+static void
+metrics_one(struct buf *b, const char *name, const char *type,
+    const char *help, unsigned long long v)
+{
+	metrics_head(b, name, type, help);
+	buf_printf(b, "%s %llu\n", name, v);
+}
+
 /* One sample per exporter of a counter taken at an offset of the stats. */
 static void
 metrics_exporters(struct buf *b, const struct snapshot *s, const char *name,
@@ -92,42 +101,35 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 		buf_printf(b, "op25b_sessions_total{category=\"%s\"} %llu\n",
 		    series_cat_name(c),
 		    (unsigned long long)s->col.sessions[c]);
-	metrics_head(b, "op25b_refused_datagrams_total", "counter",
-	    "Datagrams refused by the allow-list or the exporter cap.");
-	buf_printf(b, "op25b_refused_datagrams_total %llu\n",
-	    (unsigned long long)s->refused_total);
+	metrics_one(b, "op25b_refused_datagrams_total", "counter",
+	    "Datagrams refused by the allow-list or the exporter cap.",
+	    s->refused_total);
 	metrics_head(b, "op25b_kernel_drops_total", "counter",
 	    "Datagrams the kernel dropped on a flow socket.");
 	buf_printf(b, "op25b_kernel_drops_total{socket=\"netflow\"} %u\n"
 	    "op25b_kernel_drops_total{socket=\"ipfix\"} %u\n",
 	    s->drops_netflow, s->drops_ipfix);
-	metrics_head(b, "op25b_bins_written_total", "counter",
-	    "Time bins written to the RRD files.");
-	buf_printf(b, "op25b_bins_written_total %llu\n",
-	    (unsigned long long)s->col.bins_written);
-	metrics_head(b, "op25b_write_errors_total", "counter",
-	    "Writes of due bins that failed (retried every tick).");
-	buf_printf(b, "op25b_write_errors_total %llu\n",
-	    (unsigned long long)s->col.write_errors);
-	metrics_head(b, "op25b_bins_waiting", "gauge",
-	    "Due bins waiting for a failed write to succeed.");
-	buf_printf(b, "op25b_bins_waiting %zu\n", s->col_waiting);
-	metrics_head(b, "op25b_bins_dropped_total", "counter",
-	    "Due bins given up after the store failed for a week of bins.");
-	buf_printf(b, "op25b_bins_dropped_total %llu\n",
-	    (unsigned long long)s->col.bins_dropped);
-	metrics_head(b, "op25b_rows_reoffered_total", "counter",
-	    "Recent bins offered again to an rrdcached that restarted.");
-	buf_printf(b, "op25b_rows_reoffered_total %llu\n",
-	    (unsigned long long)s->col.reoffered);
-	metrics_head(b, "op25b_checkpoints_total", "counter",
-	    "Checkpoints of the open bins written to the journal.");
-	buf_printf(b, "op25b_checkpoints_total %llu\n",
-	    (unsigned long long)s->col.checkpoints);
-	metrics_head(b, "op25b_checkpoint_errors_total", "counter",
-	    "Checkpoints that could not be written.");
-	buf_printf(b, "op25b_checkpoint_errors_total %llu\n",
-	    (unsigned long long)s->col.checkpoint_errors);
+	metrics_one(b, "op25b_bins_written_total", "counter",
+	    "Time bins written to the RRD files.",
+	    s->col.bins_written);
+	metrics_one(b, "op25b_write_errors_total", "counter",
+	    "Writes of due bins that failed (retried every tick).",
+	    s->col.write_errors);
+	metrics_one(b, "op25b_bins_waiting", "gauge",
+	    "Due bins waiting for a failed write to succeed.",
+	    s->col_waiting);
+	metrics_one(b, "op25b_bins_dropped_total", "counter",
+	    "Due bins given up after the store failed for a week of bins.",
+	    s->col.bins_dropped);
+	metrics_one(b, "op25b_rows_reoffered_total", "counter",
+	    "Recent bins offered again to an rrdcached that restarted.",
+	    s->col.reoffered);
+	metrics_one(b, "op25b_checkpoints_total", "counter",
+	    "Checkpoints of the open bins written to the journal.",
+	    s->col.checkpoints);
+	metrics_one(b, "op25b_checkpoint_errors_total", "counter",
+	    "Checkpoints that could not be written.",
+	    s->col.checkpoint_errors);
 	metrics_head(b, "op25b_open_bins", "gauge", "Time bins held open.");
 	buf_printf(b, "op25b_open_bins %zu\n", s->tally.bins);
 	metrics_head(b, "op25b_seconds_since_last_commit", "gauge",
