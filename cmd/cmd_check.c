@@ -1,10 +1,13 @@
 /*
- * op25b check: parse and validate a configuration, nothing else.
+ * op25b check: parse and validate a configuration, and the support
+ * contacts file it names (read only by the report, so a mistake there
+ * would otherwise show only on the Effect page).
  */
 #include <getopt.h>
 #include <stdio.h>
 
 #include "cmd.h"
+#include "costs.h"
 
 int
 cmd_check(const struct cmd_entry *ce, int argc, char **argv)
@@ -15,6 +18,8 @@ cmd_check(const struct cmd_entry *ce, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct conf	*c;
+	struct costs	 k;
+	char		 err[512];
 	const char	*path = NULL;
 	int		 ch;
 
@@ -36,6 +41,14 @@ cmd_check(const struct cmd_entry *ce, int argc, char **argv)
 		return cmd_usage(ce, "no configuration file (-c FILE)");
 	if ((c = cmd_conf(path)) == NULL)
 		return CMD_EXIT_USAGE;
+	if (c->costs_file != NULL) {
+		if (costs_load(c->costs_file, &k, err, sizeof err) == -1) {
+			fprintf(stderr, "%s\n", err);
+			conf_free(c);
+			return CMD_EXIT_USAGE;
+		}
+		costs_free(&k);
+	}
 	conf_free(c);
 	printf("configuration OK\n");
 	return CMD_EXIT_OK;

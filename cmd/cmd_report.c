@@ -139,6 +139,9 @@ cmd_report(const struct cmd_entry *ce, int argc, char **argv)
 		conf_free(c);
 		return CMD_EXIT_ERROR;
 	}
+	if (e.costs_error[0] != '\0')
+		fprintf(stderr, "op25b report: support contacts left out: "
+		    "%s\n", e.costs_error);
 	buf_init(&out, 4 * 1024 * 1024);
 	if (json) {
 		effect_json(&e, &out);

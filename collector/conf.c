@@ -113,6 +113,9 @@ static const struct conf_key conf_keys[] = {
 	{ SEC_EXPORT, "key_file", CT_STRING, 0, 0, NULL, 0,
 	    C(export_key_file), 0 },
 
+	{ SEC_COSTS, "costs_file", CT_STRING, 0, 0, NULL, 0,
+	    C(costs_file), 0 },
+
 	{ SEC_POOL, "kind", CT_KIND, 0, 0, NULL, 1, P(kind), 0 },
 	{ SEC_POOL, "service", CT_SERVICE, 0, 0, "direct", 0, P(service), 0 },
 	{ SEC_POOL, "prefixes", CT_PREFIXES, 0, 0, NULL, 1, P(prefixes),
@@ -482,6 +485,7 @@ conf_parse(const char *path, const char *text, size_t len, char *err,
 	    conf_section(&cp, SEC_SERVERS, "servers", c) == -1 ||
 	    conf_section(&cp, SEC_LOCAL, "local", c) == -1 ||
 	    conf_section(&cp, SEC_EXPORT, "export", c) == -1 ||
+	    conf_section(&cp, SEC_COSTS, "costs", c) == -1 ||
 	    conf_named(&cp, c) == -1)
 		goto out;
 
@@ -600,6 +604,7 @@ conf_free(struct conf *c)
 	free(c->relays);
 	free(c->msa);
 	free(c->export_key_file);
+	free(c->costs_file);
 	prefix_set_free(c->pool_set);
 	prefix_set_free(c->server_set);
 	prefix_set_free(c->allow_set);

@@ -24,6 +24,7 @@ static const struct {
 	{ "servers", SEC_SERVERS, 0 },
 	{ "local", SEC_LOCAL, 0 },
 	{ "export", SEC_EXPORT, 0 },
+	{ "costs", SEC_COSTS, 0 },
 	{ "pool", SEC_POOL, 1 },
 	{ "pcap", SEC_PCAP, 1 },
 	{ "peer", SEC_PEER, 1 },

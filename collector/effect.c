@@ -333,6 +333,35 @@ effect_pools(const struct conf *c, const struct effect_params *p,
 	}
 }
 
+/*
+ * Support contacts over the windows.  The file is optional input: when
+ * it cannot be read the effect still stands and carries the message.
+ */
+static void
+effect_costs(const struct conf *c, struct effect *e)
+{
+	struct costs	 k;
+	size_t		 i;
+
+	if (c->costs_file == NULL)
+		return;
+	e->costs = 1;
+	if (costs_load(c->costs_file, &k, e->costs_error,
+	    sizeof e->costs_error) == -1)
+		return;
+	e->cost = xcalloc(k.ncats > 0 ? k.ncats : 1, sizeof *e->cost);
+	e->ncost = k.ncats;
+	for (i = 0; i < k.ncats; i++) {
+		snprintf(e->cost[i].name, sizeof e->cost[i].name, "%s",
+		    k.cats[i]);
+		costs_window(&k, (unsigned)i, e->before.from, e->before.to,
+		    &e->cost[i].before);
+		costs_window(&k, (unsigned)i, e->after.from, e->after.to,
+		    &e->cost[i].after);
+	}
+	costs_free(&k);
+}
+
 int
 effect_compute(const struct conf *c, const struct effect_params *p,
     struct effect *e, char *err, size_t errlen)
@@ -426,6 +455,7 @@ effect_compute(const struct conf *c, const struct effect_params *p,
 	    &e->fig);
 	if (p->pool == NULL && p->service == NULL)
 		effect_pools(c, p, st, e);
+	effect_costs(c, e);
 	store_rrd_close(st);
 	return 0;
 fail:
@@ -448,9 +478,12 @@ effect_free(struct effect *e)
 		free(e->pools[i].after.incomplete);
 	}
 	free(e->pools);
+	free(e->cost);
 	e->before.incomplete = e->after.incomplete = NULL;
 	e->pools = NULL;
 	e->npools = 0;
+	e->cost = NULL;
+	e->ncost = 0;
 }
 
 static const char *const effect_assumptions[] = {
@@ -486,6 +519,58 @@ effect_num(struct json *j, const char *k, double v)
 {
 	json_key(j, k);
 	json_double(j, v, 6);
+}
+
+/* Contacts per day over the days that have a line; NAN: none. */
+static double
+effect_cost_daily(const struct costs_sum *s)
+{
+	return s->days > 0 ? (double)s->total / s->days : NAN;
+}
+
+static void
+effect_json_cost(struct json *j, const struct costs_sum *s)
+{
+	json_object(j);
+	json_key(j, "days");
+	json_uint(j, s->days);
+	json_key(j, "total");
+	json_uint(j, s->total);
+	effect_num(j, "per_day", effect_cost_daily(s));
+	json_end_object(j);
+}
+
+static void
+effect_json_costs(struct json *j, const struct effect *e)
+{
+	size_t	 i;
+	double	 b, a;
+
+	json_key(j, "costs");
+	json_object(j);
+	json_key(j, "error");
+	if (e->costs_error[0] != '\0')
+		json_string(j, e->costs_error);
+	else
+		json_null(j);
+	json_key(j, "categories");
+	json_array(j);
+	for (i = 0; i < e->ncost; i++) {
+		b = effect_cost_daily(&e->cost[i].before);
+		a = effect_cost_daily(&e->cost[i].after);
+		json_object(j);
+		json_key(j, "name");
+		json_string(j, e->cost[i].name);
+		json_key(j, "before");
+		effect_json_cost(j, &e->cost[i].before);
+		json_key(j, "after");
+		effect_json_cost(j, &e->cost[i].after);
+		effect_num(j, "change_per_day", a - b);
+		effect_num(j, "change", effect_div(a - b, b));
+		json_end_object(j);
+	}
+	json_end_array(j);
+	json_end_object(j);
 }
 
 static void
@@ -603,6 +688,8 @@ effect_json(const struct effect *e, struct buf *b)
 		json_end_object(&j);
 	}
 	json_end_array(&j);
+	if (e->costs)
+		effect_json_costs(&j, e);
 	json_end_object(&j);
 }
 
@@ -613,6 +700,40 @@ effect_pct(struct buf *b, const char *label, double v)
 		buf_printf(b, "%-46s n/a\n", label);
 	else
 		buf_printf(b, "%-46s %.1f%%\n", label, 100 * v);
+}
+
+static void
+effect_text_costs(const struct effect *e, struct buf *b)
+{
+	size_t	 i;
+	double	 bd, ad, r;
+
+	buf_puts(b, "\nsupport contacts per day ([costs] costs_file)\n");
+	if (e->costs_error[0] != '\0') {
+		buf_printf(b, "  %s\n", e->costs_error);
+		return;
+	}
+	if (e->ncost == 0) {
+		buf_puts(b, "  the file holds no lines\n");
+		return;
+	}
+	buf_printf(b, "%-20s %10s %10s %10s %8s  %s\n", "category", "before",
+	    "after", "change", "", "days entered");
+	for (i = 0; i < e->ncost; i++) {
+		const struct effect_cost *k = &e->cost[i];
+
+		bd = effect_cost_daily(&k->before);
+		ad = effect_cost_daily(&k->after);
+		r = effect_div(ad - bd, bd);
+		buf_printf(b, "%-20s %10.1f %10.1f %+10.1f ", k->name, bd, ad,
+		    ad - bd);
+		if (isnan(r))
+			buf_printf(b, "%8s", "");
+		else
+			buf_printf(b, "%+7.1f%%", 100 * r);
+		buf_printf(b, "  %u/%u, %u/%u\n", k->before.days,
+		    e->before.days, k->after.days, e->after.days);
+	}
 }
 
 void
@@ -682,6 +803,8 @@ effect_text(const struct effect *e, struct buf *b)
 		    p->after.daily[CAT_DIRECT], p->after.daily[CAT_BLOCKED],
 		    p->before.hosts_per_day, p->after.hosts_per_day);
 	}
+	if (e->costs)
+		effect_text_costs(e, b);
 }
 
 void
@@ -708,4 +831,13 @@ effect_csv(const struct effect *e, struct buf *b)
 	    f->delta_relay, f->delta_submit, f->spam_share,
 	    f->spam_share_strict, f->spam_of_direct, f->spam_of_direct_strict,
 	    e->after.daily[CAT_BLOCKED]);
+	if (!e->costs || e->costs_error[0] != '\0')
+		return;
+	buf_puts(b, "contacts,before_per_day,after_per_day,before_days,"
+	    "after_days\n");
+	for (k = 0; k < (int)e->ncost; k++)
+		buf_printf(b, "%s,%.3f,%.3f,%u,%u\n", e->cost[k].name,
+		    effect_cost_daily(&e->cost[k].before),
+		    effect_cost_daily(&e->cost[k].after),
+		    e->cost[k].before.days, e->cost[k].after.days);
 }

@@ -86,6 +86,15 @@ url = https://b.example/api/v1/export
 key_file = /k
 [local]
 keep_days = 30
+[costs]
+costs_file = /c.csv
+""")
+# The support-contacts CSV goes through the same target.
+put("conf", "costs", b"""date,category,contacts
+# comment
+2005-02-28,spam_complaints,120
+2005-03-01, op25b_questions ,15\r
+2005-03-01,85
 """)
 
 # HTTP requests.

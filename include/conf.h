@@ -104,6 +104,9 @@ struct conf {
 	/* [export] */
 	char		*export_key_file;
 
+	/* [costs] */
+	char		*costs_file;
+
 	struct conf_pool *pools;
 	size_t		 npools;
 	struct conf_pcap *pcaps;

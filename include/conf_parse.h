@@ -19,6 +19,7 @@ enum conf_section {
 	SEC_SERVERS,
 	SEC_LOCAL,
 	SEC_EXPORT,
+	SEC_COSTS,
 	SEC_POOL,
 	SEC_PCAP,
 	SEC_PEER

@@ -5,7 +5,8 @@
  * inside a day leaves that day out too.  Daily averages come from the
  * RRD files (finest resolution available), distinct hosts per day from
  * hosts-daily.tsv.  A window with too many missing or lost bins is
- * refused, naming the days.  Pure arithmetic is exposed for tests.
+ * refused, naming the days.  Support contacts ([costs] costs_file) are
+ * summed over the same windows.  Pure arithmetic is exposed for tests.
  */
 #ifndef OP25B_EFFECT_H
 #define OP25B_EFFECT_H
@@ -15,6 +16,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "costs.h"
 #include "series.h"
 
 #define EFFECT_MAX_DAYS		3660
@@ -67,6 +69,13 @@ struct effect_pool {
 	struct effect_window after;
 };
 
+/* One category of support contacts over the two windows. */
+struct effect_cost {
+	char		 name[COSTS_NAME_MAX + 1];
+	struct costs_sum before;
+	struct costs_sum after;
+};
+
 struct effect {
 	char			 site[CONF_NAME_MAX + 1];
 	char			 pool[CONF_NAME_MAX + 1];
@@ -79,6 +88,10 @@ struct effect {
 	struct effect_figures	 fig;
 	struct effect_pool	*pools;		/* dynamic pools, own cut-overs */
 	size_t			 npools;
+	int			 costs;		/* [costs] costs_file is set */
+	char			 costs_error[512];	/* the file's, or "" */
+	struct effect_cost	*cost;
+	size_t			 ncost;
 };
 
 /* The two windows for a cut-over; 0, or -1 if they do not fit. */

@@ -718,6 +718,172 @@ check_eq "study: --cutover gives the same figures" "$out2" "0.83 0.86 requested"
 report_check study "$W/study.conf" "noon cut-over" --cutover \
     2005-03-01T12:00:00Z
 
+# --- support contacts ([costs] costs_file) ----------------------------
+
+# The desk's contacts per day beside the effect (issue 5, item 6).  The
+# file is written here from simple per-day rules; the expected sums and
+# averages come from the same rules over the windows [cut - B, cut) and
+# [cut, cut + A), computed in Python; a category without lines in a
+# window has no average (null).
+cat >"$W/costs.py" <<'PY'
+import datetime, json, sys
+CUT = datetime.date(2005, 3, 1)
+
+
+def rules():
+    """(category or None for the two-field form, day, count)."""
+    for i in range(-28, 28):
+        d = CUT + datetime.timedelta(days=i)
+        # Spam complaints about our subscribers: many before, few after.
+        yield "spam_complaints", d, (120 + i % 5 if i < 0 else 4 + i % 2)
+        # Questions about the block, from the week before it on.
+        if i >= -7:
+            yield "op25b_questions", d, (15 if i < 7 else 5)
+        # All contacts, two-field lines, only on even days.
+        if i % 2 == 0:
+            yield None, d, 300 + i
+
+
+def write(path):
+    with open(path, "w") as f:
+        f.write("date,category,contacts\n# generated\n")
+        for cat, d, n in rules():
+            if cat is None:
+                f.write("%s,%d\r\n" % (d, n))
+            else:
+                f.write("%s, %s ,%d\n" % (d, cat, n))
+
+
+def want(before, after):
+    b0, a1 = CUT - datetime.timedelta(days=before), \
+        CUT + datetime.timedelta(days=after)
+    out, order = {}, []
+    for cat, d, n in rules():
+        cat = cat or "contacts"
+        if cat not in out:
+            order.append(cat)
+            out[cat] = {"before": [0, 0], "after": [0, 0]}
+        w = "before" if b0 <= d < CUT else "after" if CUT <= d < a1 \
+            else None
+        if w:
+            out[cat][w][0] += 1
+            out[cat][w][1] += n
+    res = []
+    for cat in order:
+        e = {"name": cat}
+        for w in ("before", "after"):
+            days, total = out[cat][w]
+            e[w] = {"days": days, "total": total,
+                    "per_day": total / days if days else None}
+        b, a = e["before"]["per_day"], e["after"]["per_day"]
+        e["change_per_day"] = a - b if None not in (a, b) else None
+        e["change"] = (a - b) / b if None not in (a, b) and b else None
+        res.append(e)
+    return res
+
+
+def check(path, before, after):
+    got = json.load(open(path))["costs"]
+    w = want(before, after)
+    bad = []
+    if got.get("error") is not None:
+        bad.append("error %r" % got["error"])
+    g = got.get("categories", [])
+    if [c["name"] for c in g] != [c["name"] for c in w]:
+        bad.append("names %r" % [c["name"] for c in g])
+    for x, y in zip(w, g):
+        for k in ("before", "after"):
+            for f in ("days", "total"):
+                if x[k][f] != y[k][f]:
+                    bad.append("%s %s %s: %r, want %r" % (x["name"], k, f,
+                               y[k][f], x[k][f]))
+        for k, v, u in (("before", x["before"]["per_day"],
+                         y["before"]["per_day"]),
+                        ("after", x["after"]["per_day"],
+                         y["after"]["per_day"]),
+                        ("change_per_day", x["change_per_day"],
+                         y["change_per_day"]),
+                        ("change", x["change"], y["change"])):
+            if (v is None) != (u is None) or \
+                    (v is not None and abs(v - u) > 5e-7):
+                bad.append("%s %s: %r, want %r" % (x["name"], k, u, v))
+    print("ok" if not bad else "; ".join(bad))
+
+
+if sys.argv[1] == "write":
+    write(sys.argv[2])
+elif sys.argv[1] == "text":
+    B, A = int(sys.argv[2]), int(sys.argv[3])
+    nan = float("nan")
+    print("%-20s %10s %10s %10s %8s  %s" % ("category", "before", "after",
+          "change", "", "days entered"))
+    for c in want(B, A):
+        b = c["before"]["per_day"]
+        a = c["after"]["per_day"]
+        r = c["change"]
+        print("%-20s %10.1f %10.1f %+10.1f %s  %d/%d, %d/%d" % (
+            c["name"], nan if b is None else b, a,
+            nan if b is None else a - b,
+            " " * 8 if r is None else "%+7.1f%%" % (100 * r),
+            c["before"]["days"], B, c["after"]["days"], A))
+elif sys.argv[1] == "csv":
+    for c in want(int(sys.argv[2]), int(sys.argv[3])):
+        print("%s,%s,%s,%d,%d" % (c["name"], "%.3f" % c["before"]["per_day"]
+              if c["before"]["per_day"] is not None else "nan",
+              "%.3f" % c["after"]["per_day"], c["before"]["days"],
+              c["after"]["days"]))
+else:
+    check(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+PY
+$PYTHON3 "$W/costs.py" write "$W/costs.csv"
+conf_for "$W/study" "[costs]" "costs_file = $W/costs.csv" >"$W/costs.conf"
+out=$("$OP25B" check -c "$W/costs.conf" 2>&1)
+check_eq "costs: the config and its contacts file check OK" "$out" \
+    "configuration OK"
+"$OP25B" report -c "$W/costs.conf" --json >"$W/costs14.json" 2>"$W/costs.err"
+check_eq "costs: report exits 0 with nothing on stderr" \
+    "$?:$(cat "$W/costs.err")" "0:"
+check_eq "costs: 14/14 days: contacts per category as the rules give" \
+    "$($PYTHON3 "$W/costs.py" check "$W/costs14.json" 14 14)" ok
+"$OP25B" report -c "$W/costs.conf" --json --before 28 --after 21 \
+    >"$W/costs28.json" 2>&1
+check_eq "costs: 28/21 days: contacts per category as the rules give" \
+    "$($PYTHON3 "$W/costs.py" check "$W/costs28.json" 28 21)" ok
+# The effect's own figures do not change with the costs file.
+check_eq "costs: the effect figures are those without the file" \
+    "$($PYTHON3 -c 'import json,sys
+a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
+a.pop("costs"); print(a == b, "costs" in b)' "$W/costs14.json" \
+    "$W/study-config_cut_over.json")" "True False"
+out=$("$OP25B" report -c "$W/costs.conf" --csv | sed -n '/^contacts,/,$p')
+check_eq "costs: --csv carries the same per-day figures" "$out" \
+    "$(printf 'contacts,before_per_day,after_per_day,before_days,after_days\n'
+    $PYTHON3 "$W/costs.py" csv 14 14)"
+out=$("$OP25B" report -c "$W/costs.conf" | sed -n '/^category /,$p')
+check_eq "costs: the text output has a line per category" "$out" \
+    "$($PYTHON3 "$W/costs.py" text 14 14)"
+# A bad line: check names it (exit 2); the report still stands, says
+# so on stderr and carries the message in the JSON.
+printf '2005-03-01,spam_complaints,7\n' >>"$W/costs.csv"
+n=$(wc -l <"$W/costs.csv")
+first=$(grep -n '^2005-03-01, spam_complaints ,' "$W/costs.csv" | cut -d: -f1)
+out=$("$OP25B" check -c "$W/costs.conf" 2>&1)
+check_eq "costs: a day given twice: check exits 2" $? 2
+check_eq "costs: ... naming the file and both lines" "$out" \
+    "$W/costs.csv:$n: 2005-03-01 spam_complaints given twice (first on line $first)"
+"$OP25B" report -c "$W/costs.conf" --json >"$W/costsbad.json" 2>"$W/costs.err"
+check_eq "costs: ... report still exits 0" $? 0
+check_match "costs: ... and warns on stderr" "$(cat "$W/costs.err")" \
+    "support contacts left out: .*costs.csv:$n: "
+check_eq "costs: ... and the JSON carries the error, no categories" \
+    "$($PYTHON3 -c 'import json,sys; c = json.load(open(sys.argv[1]))["costs"]
+print(c["error"].split(": ", 1)[1], c["categories"], json.load(open(sys.argv[1]))["spam_share"])' "$W/costsbad.json")" \
+    "2005-03-01 spam_complaints given twice (first on line $first) [] 0.83"
+rm -f "$W/costs.csv"
+out=$("$OP25B" check -c "$W/costs.conf" 2>&1)
+check_eq "costs: a missing file: check exits 2 naming it" "$?: $out" \
+    "2: $W/costs.csv: No such file or directory"
+
 # --- other mixes ------------------------------------------------------
 
 conf_for "$W/mixes" >"$W/mixes.conf"

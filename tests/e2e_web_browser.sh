@@ -53,6 +53,15 @@ sed -e '/^blocking_start *=/d' \
     "$W/gen.conf" >"$W/base.conf"
 check_match "config: cut-over yesterday" "$(cat "$W/base.conf")" \
     "^blocking_start = $yesterday"
+# Support contacts beside the effect: the effect page's windows are the
+# day before yesterday and yesterday; today's line falls outside both,
+# and the two-field "contacts" has no line after.
+day2=$(date -u -d "@$((midnight - 2 * DAY))" +%F)
+printf 'date,category,contacts\n%s,spam_complaints,40\n%s,7\n' "$day2" \
+    "$day2" >"$W/costs.csv"
+printf '%s,spam_complaints,10\n%s,spam_complaints,99\n' "$yesterday" \
+    "$today" >>"$W/costs.csv"
+printf '\n[costs]\ncosts_file = %s\n' "$W/costs.csv" >>"$W/base.conf"
 "$OP25B" ingest -c "$W/base.conf" "$W/day-2.pcap" "$W/day-1.pcap" \
     "$W/today.pcap" >"$W/ingest.out" 2>&1
 check_eq "op25b ingest exit 0" "$?" 0
@@ -520,6 +529,23 @@ def effect(root, truth):
             ok = False
         check(ok, "fig-%s = %.6g" % (k, v), "got %r (%r)" % (dv, text))
     check(by_id(root, "effect-daily") is not None, "daily averages table")
+    # Support contacts (the file written by the test): per day before,
+    # after, the change and its share; null shown as a dash.
+    costs = by_id(root, "effect-costs-table")
+    check(costs is not None, "support contacts table")
+    want = {"spam_complaints": {"before": "40", "after": "10",
+                                "change": "-30", "change_pct": "-0.75"},
+            "contacts": {"before": "7", "after": "", "change": "",
+                         "change_pct": ""}}
+    got = {}
+    for row in costs.walk() if costs is not None else []:
+        name = row.attrs.get("data-cost")
+        if name is None:
+            continue
+        got[name] = {c.attrs["data-key"]: c.attrs.get("data-value", "")
+                     for c in row.walk() if "data-key" in c.attrs}
+    check(got == want, "support contacts per day = the file's lines",
+          "got %r" % got)
     check(by_id(root, "effect-incomplete-before") is not None,
           "the before window is said to be incomplete")
     check(by_id(root, "effect-incomplete-after") is None,

@@ -681,7 +681,8 @@ function fromEffectJson(j) {
 			fig[k] = j[k];
 	return {before: b, after: a, figures: fig, source: 'report',
 	    assumptions: Array.isArray(j.assumptions) ? j.assumptions : null,
-	    pools: Array.isArray(j.pools) ? j.pools : []};
+	    pools: Array.isArray(j.pools) ? j.pools : [],
+	    costs: j.costs && typeof j.costs === 'object' ? j.costs : null};
 }
 
 /* A 100%-stacked horizontal bar of one window's sessions. */
@@ -1010,6 +1011,8 @@ function drawEffect(body, date, eff) {
 
 	if (eff.pools.length > 0)
 		body.append(effectPools(eff.pools));
+	if (eff.costs)
+		body.append(effectCosts(eff.costs, eff.before, eff.after));
 
 	body.append(h('section', {class: 'assumptions'},
 	    h('h3', null, 'Assumptions'),
@@ -1037,6 +1040,38 @@ function effectPools(pools) {
 	    table('effect-pools', [['pool'], ['service'], ['cut-over'],
 	    ['direct before', 1], ['direct after', 1], ['blocked after', 1],
 	    ['hosts before', 1], ['hosts after', 1]], rows, ''));
+}
+
+/*
+ * The support desk's contacts per day ([costs] costs_file) over the same
+ * windows, as the study set its workload beside the block's effect.
+ */
+function effectCosts(costs, bw, aw) {
+	const cats = Array.isArray(costs.categories) ? costs.categories : [];
+	const rows = cats.map(function (c) {
+		const b = c.before || {}, a = c.after || {};
+		return h('tr', {'data-cost': c.name},
+		    h('th', {scope: 'row'}, c.name),
+		    valueCell('before', b.per_day, fmtAvg(b.per_day)),
+		    valueCell('after', a.per_day, fmtAvg(a.per_day)),
+		    valueCell('change', c.change_per_day,
+		    fmtSigned(c.change_per_day)),
+		    valueCell('change_pct', c.change, fmtSignedPct(c.change)),
+		    h('td', {class: 'num'}, (isNum(b.days) ? b.days : '?') +
+		    '/' + (isNum(bw.days) ? bw.days : '?') + ', ' +
+		    (isNum(a.days) ? a.days : '?') + '/' +
+		    (isNum(aw.days) ? aw.days : '?')));
+	});
+	return h('section', {id: 'effect-costs'},
+	    h('h3', null, 'Support contacts (per day)'),
+	    costs.error ? h('p', {class: 'warn'}, String(costs.error)) :
+	    table('effect-costs-table', [['category'], ['before', 1],
+	    ['after', 1], ['change', 1], ['change %', 1],
+	    ['days entered', 1, 'days with a line in the file, of the ' +
+	    'window\'s days']], rows, 'The file holds no lines.'),
+	    h('p', {class: 'when'}, 'From [costs] costs_file: contacts per ' +
+	    'day averaged over the days that have a line, in the same windows ' +
+	    'as the sessions above.'));
 }
 
 /* ---------- pools ---------- */
