@@ -10,6 +10,9 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,6 +39,7 @@
 #define DAEMON_REPLAY_CHUNK	8192		/* frames a turn (file taps) */
 #define DAEMON_MAXFDS		(LISTEN_MAXCONN + 64)
 #define DAEMON_COALESCE_US	500		/* wait for a fuller batch */
+#define DAEMON_TRIM		10		/* s between malloc_trim */
 
 static volatile sig_atomic_t daemon_quit;
 static volatile sig_atomic_t daemon_reload;
@@ -80,6 +84,7 @@ struct daemon {
 	int64_t			 now_ms;
 	int64_t			 last_tick;
 	int64_t			 last_checkpoint;
+	int64_t			 last_trim;
 	struct log_limit	 ll;		/* exporters and taps */
 	struct log_limit	 ll_store;	/* bin writes */
 	struct log_limit	 ll_ckpt;	/* checkpoints */
@@ -508,6 +513,23 @@ daemon_log_reoffered(struct daemon *d)
 	d->reoffered = n;
 }
 
+/*
+ * glibc keeps freed memory in each thread's arena: the web threads'
+ * renders and answers leave free pages behind that RSS keeps (a soak
+ * measured 9 MiB in use and RSS still growing by about 1 MiB a minute).
+ * Handing them back every ten seconds keeps RSS with what is in use.
+ */
+static void
+daemon_trim(struct daemon *d, int64_t now)
+{
+	if (now >= d->last_trim && now - d->last_trim < DAEMON_TRIM)
+		return;
+	d->last_trim = now;
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 static void
 daemon_tick(struct daemon *d)
 {
@@ -531,6 +553,7 @@ daemon_tick(struct daemon *d)
 			log_limited(&d->ll_ckpt, "checkpoint: %s", err);
 	}
 	daemon_publish(d);
+	daemon_trim(d, now);
 }
 
 static void
