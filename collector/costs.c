@@ -5,6 +5,8 @@
  * are then sorted by category and day so that a day given twice is
  * found next to its twin and a window is a binary search away.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -226,27 +228,33 @@ fail:
 int
 costs_load(const char *path, struct costs *c, char *err, size_t errlen)
 {
-	FILE	*f;
-	char	*text;
-	size_t	 n;
-	int	 rc;
+	struct stat	 sb;
+	FILE		*f;
+	char		*text;
+	size_t		 n;
+	int		 rc;
 
 	memset(c, 0, sizeof *c);
 	if ((f = fopen(path, "r")) == NULL)
 		return costs_error(err, errlen, path, 0, "%s", strerror(errno));
-	text = xmalloc(COSTS_MAX_FILE + 1);
-	n = fread(text, 1, COSTS_MAX_FILE + 1, f);
-	if (ferror(f)) {
-		rc = costs_error(err, errlen, path, 0, "read error");
-		goto out;
+	if (fstat(fileno(f), &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		fclose(f);
+		return costs_error(err, errlen, path, 0, "not a regular file");
 	}
-	if (n > COSTS_MAX_FILE) {
-		rc = costs_error(err, errlen, path, 0, "larger than %d bytes",
+	if (sb.st_size > COSTS_MAX_FILE) {
+		fclose(f);
+		return costs_error(err, errlen, path, 0, "larger than %d bytes",
 		    COSTS_MAX_FILE);
-		goto out;
 	}
-	rc = costs_parse(path, text, n, c, err, errlen);
-out:
+	/* One byte more than stat said: a file still growing is seen. */
+	text = xmalloc((size_t)sb.st_size + 1);
+	n = fread(text, 1, (size_t)sb.st_size + 1, f);
+	if (ferror(f))
+		rc = costs_error(err, errlen, path, 0, "read error");
+	else if (n > (size_t)sb.st_size)
+		rc = costs_error(err, errlen, path, 0, "changed while read");
+	else
+		rc = costs_parse(path, text, n, c, err, errlen);
 	free(text);
 	fclose(f);
 	return rc;

@@ -143,6 +143,9 @@ test_refusals(void **state)
 		assert_string_equal(err, "c.csv:33: more than 32 categories");
 	}
 
+	/* A directory; a file that is not there. */
+	assert_int_equal(costs_load("/", &c, err, sizeof err), -1);
+	assert_string_equal(err, "/: not a regular file");
 	/* A file that is not there. */
 	assert_int_equal(costs_load("/nonexistent/c.csv", &c, err,
 	    sizeof err), -1);
