@@ -21,8 +21,8 @@
 
 #define COSTS_LINE_MAX	1024
 
-static int	costs_error(char *, size_t, const char *, unsigned, const char *,
-		    ...) __attribute__((format(printf, 5, 6)));
+static int	costs_error(char *, size_t, const char *, unsigned,
+		    const char *, ...) __attribute__((format(printf, 5, 6)));
 
 static int
 costs_error(char *err, size_t errlen, const char *path, unsigned line,
@@ -178,7 +178,7 @@ costs_parse(const char *path, const char *text, size_t len,
     struct costs *c, char *err, size_t errlen)
 {
 	const char	*p = text, *end = text + len, *nl;
-	size_t		 alloc = 0, i;
+	size_t		 alloc = 0, len_line, i;
 	unsigned	 line = 0;
 	int		 rc;
 
@@ -188,8 +188,8 @@ costs_parse(const char *path, const char *text, size_t len,
 
 		line++;
 		nl = memchr(p, '\n', (size_t)(end - p));
-		rc = costs_line(path, line, p, (size_t)((nl != NULL ? nl : end) -
-		    p), c, &r, err, errlen);
+		len_line = (size_t)((nl != NULL ? nl : end) - p);
+		rc = costs_line(path, line, p, len_line, c, &r, err, errlen);
 		p = nl != NULL ? nl + 1 : end;
 		if (rc == -1)
 			goto fail;
@@ -202,7 +202,8 @@ costs_parse(const char *path, const char *text, size_t len,
 		}
 		if (c->nrows == alloc) {
 			alloc = alloc == 0 ? 256 : alloc * 2;
-			c->rows = xreallocarray(c->rows, alloc, sizeof *c->rows);
+			c->rows = xreallocarray(c->rows, alloc,
+			    sizeof *c->rows);
 		}
 		c->rows[c->nrows++] = r;
 	}
