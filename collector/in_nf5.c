@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "exporter.h"
 #include "flow.h"
 #include "in_nf5.h"
@@ -22,19 +23,6 @@
 #define NF5_RESTART_MS		5000	/* uptime run-back: reboot */
 #define NF5_REORDER_WINDOW	65536	/* flows; more: a restart */
 #define NF5_INTERVAL_MASK	0x3fff
-
-static inline uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static inline uint32_t
-be32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	    ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
 
 /* The signed difference a - b of two wrapping 32-bit counters. */
 static inline int64_t

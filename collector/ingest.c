@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "collect.h"
 #include "in_ipfix.h"
 #include "in_pcap.h"
@@ -51,10 +52,8 @@ ingest_sniff(const char *path, int *fmt, char *err, size_t errlen)
 		    "bytes)", path, n);
 		return -1;
 	}
-	be = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 |
-	    (uint32_t)m[2] << 8 | m[3];
-	le = (uint32_t)m[3] << 24 | (uint32_t)m[2] << 16 |
-	    (uint32_t)m[1] << 8 | m[0];
+	be = be32(m);
+	le = le32(m);
 	if (be == 0xa1b2c3d4 || le == 0xa1b2c3d4 || be == 0xa1b23c4d ||
 	    le == 0xa1b23c4d)
 		*fmt = INGEST_PCAP;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "bytes.h"
 #include "flow.h"
 #include "listen.h"
 #include "xmalloc.h"
@@ -292,7 +293,7 @@ listen_conn_read(struct listen_conn *c,
 		c->len += (size_t)n;
 		/* Cut complete messages; the header says how long. */
 		for (off = 0; c->len - off >= 4; off += want) {
-			want = (size_t)c->buf[off + 2] << 8 | c->buf[off + 3];
+			want = be16(c->buf + off + 2);
 			if (want < 16) {
 				/* Not IPFIX framing: give it up as is. */
 				cb(arg, c, c->buf + off, c->len - off);

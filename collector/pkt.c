@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "flow.h"
 #include "pkt.h"
 
@@ -24,19 +25,6 @@
 #define PKT_MAX_EXTHDR		8
 
 #define IPPROTO_TCP_		6
-
-static inline uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static inline uint32_t
-be32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	    ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
 
 /*
  * TCP (RFC 9293 section 3.1): ports, sequence and acknowledgment numbers
@@ -271,8 +259,7 @@ pkt_decode(int link, const uint8_t *p, size_t caplen, struct pkt *pk)
 	case PKT_LINK_NULL:
 		if (caplen < 4)
 			return PKT_TRUNCATED;
-		af = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-		    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+		af = le32(p);
 		if ((af & 0xffff0000) != 0)	/* written big-endian */
 			af = be32(p);
 		return pkt_family(af, p + 4, caplen - 4, pk);

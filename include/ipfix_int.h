@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bytes.h"
 #include "exporter.h"
 #include "flow.h"
 #include "ipfix.h"
@@ -157,26 +158,6 @@ struct ipfix_rec {
 	uint32_t	pkt_int;
 	uint32_t	pkt_space;
 };
-
-
-static inline uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static inline uint32_t
-be32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	    ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
-
-static inline uint64_t
-be64(const uint8_t *p)
-{
-	return ((uint64_t)be32(p) << 32) | be32(p + 4);
-}
 
 /* An unsigned big-endian integer of 1 to 8 bytes. */
 static inline uint64_t
