@@ -22,8 +22,7 @@
 
 #define COLLECT_BATCH	2048		/* rows gathered before writing */
 #define COLLECT_ROWS_MAGIC 0x31575252u	/* "RRW1": rows ahead of the tally */
-/* How far back the longest archive reaches (store_rrd: 3660 days). */
-#define COLLECT_ARCHIVE_SPAN	(3650LL * 86400)
+#define COLLECT_ARCHIVE_SPAN	((int64_t)STORE_RRD_DAYS * 86400)
 
 struct collect {
 	const struct conf	*conf;

@@ -61,7 +61,6 @@
 /* Archive lengths (DESIGN.md, "RRD layout"). */
 #define STORE_FINE_SECS		(60 * 86400)
 #define STORE_HOUR_SECS		(400 * 86400)
-#define STORE_DAY_ROWS		3660
 
 struct store {
 	char		*dir;
@@ -464,7 +463,7 @@ store_create(const struct store *s, const char *path, int64_t start,
 		snprintf(defs[n++], sizeof defs[0], "RRA:%s:0.5:%u:%lu", cf[k],
 		    hour_pdp, hour_rows);
 		snprintf(defs[n++], sizeof defs[0], "RRA:%s:0.5:%u:%u", cf[k],
-		    day_pdp, STORE_DAY_ROWS);
+		    day_pdp, STORE_RRD_DAYS);
 	}
 	for (i = 0; i < n; i++)
 		argv[i] = defs[i];

@@ -16,6 +16,10 @@
 #include "buf.h"
 #include "series.h"
 
+/* Rows of the daily archive (DESIGN.md, "RRD layout"): how far back a
+ * file reaches. */
+#define STORE_RRD_DAYS		3660
+
 struct store;
 
 /* One bin to write: counts for [start, start + step). */
