@@ -130,8 +130,8 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 	metrics_one(b, "op25b_checkpoint_errors_total", "counter",
 	    "Checkpoints that could not be written.",
 	    s->col.checkpoint_errors);
-	metrics_head(b, "op25b_open_bins", "gauge", "Time bins held open.");
-	buf_printf(b, "op25b_open_bins %zu\n", s->tally.bins);
+	metrics_one(b, "op25b_open_bins", "gauge", "Time bins held open.",
+	    s->tally.bins);
 	metrics_head(b, "op25b_seconds_since_last_commit", "gauge",
 	    "Seconds since bins were last written to RRD.");
 	buf_printf(b, "op25b_seconds_since_last_commit %lld\n",
