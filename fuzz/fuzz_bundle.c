@@ -6,12 +6,9 @@
  * fuzzer also reaches the hash, XML and restore checks behind the
  * signature.
  */
-#include <sys/stat.h>
-
 #include <stddef.h>
 #include <stdint.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +17,7 @@
 
 #include "bundle.h"
 #include "conf.h"
+#include "fuzz_tmp.h"
 #include "jsonr.h"
 #include "tar.h"
 
@@ -29,26 +27,6 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static struct conf	*conf;
 
-static char	 fuzz_dir[64];
-
-static int
-fuzz_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* The directory setup() made goes when the fuzzer exits. */
-static void
-fuzz_cleanup(void)
-{
-	if (fuzz_dir[0] != '\0')
-		nftw(fuzz_dir, fuzz_rm, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static void
 setup(void)
 {
@@ -56,10 +34,7 @@ setup(void)
 	char	 key[1200], err[512];
 	FILE	*f;
 
-	if (mkdtemp(dir) == NULL)
-		abort();
-	snprintf(fuzz_dir, sizeof fuzz_dir, "%s", dir);
-	atexit(fuzz_cleanup);
+	fuzz_tmpdir(dir);
 	snprintf(key, sizeof key, "%s/key", dir);
 	if ((f = fopen(key, "w")) == NULL)
 		abort();

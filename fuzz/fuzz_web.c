@@ -5,18 +5,16 @@
  * data directory with a few bins is built, so the handlers reach the
  * RRD files, the graphs and the JSON writers.
  */
-#include <sys/stat.h>
-
 #include <stddef.h>
 #include <stdint.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "conf.h"
+#include "fuzz_tmp.h"
 #include "snapshot.h"
 #include "store_rrd.h"
 #include "web.h"
@@ -46,26 +44,6 @@ lookup(void *arg, int header, const char *name)
 	return NULL;
 }
 
-static char	 fuzz_dir[64];
-
-static int
-fuzz_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* The directory setup() made goes when the fuzzer exits. */
-static void
-fuzz_cleanup(void)
-{
-	if (fuzz_dir[0] != '\0')
-		nftw(fuzz_dir, fuzz_rm, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static void
 setup(void)
 {
@@ -81,10 +59,7 @@ setup(void)
 	char		 site[1100], err[512];
 	int		 i, s;
 
-	if (mkdtemp(dir) == NULL)
-		abort();
-	snprintf(fuzz_dir, sizeof fuzz_dir, "%s", dir);
-	atexit(fuzz_cleanup);
+	fuzz_tmpdir(dir);
 	snprintf(buf, sizeof buf, text, dir);
 	snap = snapshot_new();
 	if ((snap->conf = conf_parse("fuzz.conf", buf, strlen(buf), err,
