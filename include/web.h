@@ -53,8 +53,8 @@ struct web_resp {
 	const char		*cache;	/* Cache-Control, or NULL */
 };
 
-struct web	*web_start(const char *, struct snapbox *, char *, size_t);
-/* The same on a socket already bound and listening (privilege drop). */
+/* The server on a socket already bound and listening (listen_tcp, before
+ * privileges go). */
 struct web	*web_start_fd(int, struct snapbox *, char *, size_t);
 /* Route one request to its handler (what the server does per request). */
 void		 web_handle(const struct web_req *, struct web_resp *);

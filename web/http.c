@@ -16,7 +16,6 @@
 #include <microhttpd.h>
 
 #include "json.h"
-#include "listen.h"
 #include "utc.h"
 #include "web.h"
 #include "xmalloc.h"
@@ -307,40 +306,6 @@ web_start_fd(int fd, struct snapbox *box, char *err, size_t errlen)
 	    MHD_OPTION_END);
 	if (w->mhd == NULL) {
 		snprintf(err, errlen, "web: cannot start the server");
-		free(w);
-		return NULL;
-	}
-	return w;
-}
-
-struct web *
-web_start(const char *where, struct snapbox *box, char *err, size_t errlen)
-{
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
-	struct web		*w;
-	unsigned int		 flags;
-
-	if (listen_parse(where, &ss, &sslen, err, errlen) == -1)
-		return NULL;
-	w = xcalloc(1, sizeof *w);
-	w->box = box;
-	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_DUAL_STACK;
-	w->mhd = MHD_start_daemon(flags, 0, NULL, NULL, web_access, w,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_UNESCAPE_CALLBACK, web_unescape, NULL,
-	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)WEB_THREADS,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)WEB_MAX_CONN,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)WEB_MAX_PER_IP,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)WEB_TIMEOUT,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_MEMORY,
-	    MHD_OPTION_END);
-	if (w->mhd == NULL) {
-		snprintf(err, errlen, "web: cannot listen on %s (address in "
-		    "use, or not a local address?)", where);
 		free(w);
 		return NULL;
 	}
