@@ -1,7 +1,6 @@
 /*
  * op25b export: write a signed federation bundle of the site's counts.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,10 +23,9 @@ cmd_export(const struct cmd_entry *ce, int argc, char **argv)
 	struct conf	*c;
 	struct buf	 out;
 	const char	*path = NULL, *output = NULL;
-	char		 err[1024], tmp[4200];
+	char		 err[1024];
 	int64_t		 from = 0, to = 0;
 	int		 ch, rc = CMD_EXIT_ERROR;
-	FILE		*f;
 
 	while ((ch = getopt_long(argc, argv, "c:f:t:o:h", longopts,
 	    NULL)) != -1) {
@@ -73,14 +71,9 @@ cmd_export(const struct cmd_entry *ce, int argc, char **argv)
 		fprintf(stderr, "op25b export: %s\n", err);
 		goto out;
 	}
-	/* Written under a temporary name, then renamed into place. */
-	snprintf(tmp, sizeof tmp, "%s.tmp", output);
-	if ((f = fopen(tmp, "wb")) == NULL ||
-	    fwrite(out.data, 1, out.len, f) != out.len || fclose(f) != 0 ||
-	    rename(tmp, output) == -1) {
-		fprintf(stderr, "op25b export: %s: %s\n", output,
-		    strerror(errno));
-		remove(tmp);
+	if (cmd_write_file(output, out.data, out.len, err, sizeof err) ==
+	    -1) {
+		fprintf(stderr, "op25b export: %s\n", err);
 		goto out;
 	}
 	printf("%s: %zu bytes, site %s\n", output, out.len, c->site);

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "cmd.h"
@@ -49,40 +48,15 @@ graph_param(struct graph_params *p, const char *k, const char *v)
 	}
 }
 
-/* Write the whole image to a temporary name, then rename it in place. */
+/* The image to a file (cmd_write_file) or, for "-", to stdout. */
 static int
 graph_write(const char *out, const void *data, size_t len, char *err,
     size_t errlen)
 {
-	char	 tmp[4096];
-	FILE	*f;
-
-	if (strcmp(out, "-") == 0) {
-		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-			snprintf(err, errlen, "stdout: %s", strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", out,
-	    (long)getpid()) >= sizeof tmp) {
-		snprintf(err, errlen, "%s: name too long", out);
-		return -1;
-	}
-	if ((f = fopen(tmp, "wb")) == NULL) {
-		snprintf(err, errlen, "%s: %s", out, strerror(errno));
-		return -1;
-	}
-	if (fwrite(data, 1, len, f) != len || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0) {
-		snprintf(err, errlen, "%s: %s", out, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		return -1;
-	}
-	if (fclose(f) != 0 || rename(tmp, out) == -1) {
-		snprintf(err, errlen, "%s: %s", out, strerror(errno));
-		unlink(tmp);
+	if (strcmp(out, "-") != 0)
+		return cmd_write_file(out, data, len, err, errlen);
+	if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+		snprintf(err, errlen, "stdout: %s", strerror(errno));
 		return -1;
 	}
 	return 0;

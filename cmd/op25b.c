@@ -3,11 +3,13 @@
  * cmd_*.c file, and the helpers they share.  Every error is one line on
  * stderr and an exit status of 1 (runtime) or 2 (usage, config).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "cmd.h"
@@ -123,6 +125,37 @@ int
 cmd_time(const char *s, int64_t *t)
 {
 	return utc_parse(s, t);
+}
+
+int
+cmd_write_file(const char *out, const void *data, size_t len, char *err,
+    size_t errlen)
+{
+	char	 tmp[4096];
+	FILE	*f;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", out,
+	    (long)getpid()) >= sizeof tmp) {
+		snprintf(err, errlen, "%s: name too long", out);
+		return -1;
+	}
+	if ((f = fopen(tmp, "wb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", out, strerror(errno));
+		return -1;
+	}
+	if (fwrite(data, 1, len, f) != len || fflush(f) != 0 ||
+	    fsync(fileno(f)) != 0) {
+		snprintf(err, errlen, "%s: %s", out, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		return -1;
+	}
+	if (fclose(f) != 0 || rename(tmp, out) == -1) {
+		snprintf(err, errlen, "%s: %s", out, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
 }
 
 int
