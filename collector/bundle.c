@@ -19,9 +19,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <glib.h>
-
 #include "bundle.h"
+#include "digest.h"
 #include "json.h"
 #include "jsonr.h"
 #include "store_rrd.h"
@@ -66,25 +65,11 @@ bundle_secret(const char *path, struct buf *out, char *err, size_t errlen)
 	return 0;
 }
 
-static void
-bundle_sha256(const void *data, size_t len, char hex[65])
+/* The first place of a string in [from, end), or NULL. */
+static const char *
+bundle_find(const char *from, const char *end, const char *what)
 {
-	GChecksum	*ck = g_checksum_new(G_CHECKSUM_SHA256);
-
-	g_checksum_update(ck, data, (gssize)len);
-	snprintf(hex, 65, "%s", g_checksum_get_string(ck));
-	g_checksum_free(ck);
-}
-
-static void
-bundle_hmac(const struct buf *key, const void *data, size_t len, char hex[65])
-{
-	GHmac	*h = g_hmac_new(G_CHECKSUM_SHA256, (const guchar *)key->data,
-	    key->len);
-
-	g_hmac_update(h, data, (gssize)len);
-	snprintf(hex, 65, "%s", g_hmac_get_string(h));
-	g_hmac_unref(h);
+	return memmem(from, (size_t)(end - from), what, strlen(what));
 }
 
 /* Compare in time independent of where the bytes differ. */
@@ -369,7 +354,7 @@ bundle_export(const struct conf *c, int64_t from, int64_t to, int64_t now,
 			snprintf(err, errlen, "%s: dump too large", names[i]);
 			goto out;
 		}
-		bundle_sha256(xml.data, xml.len, hex);
+		digest_sha256_hex(xml.data, xml.len, hex);
 		snprintf(fname, sizeof fname, "%.40s.xml", names[i]);
 		if (tar_add(out, fname, xml.data, xml.len, now) == -1) {
 			snprintf(err, errlen, "bundle too large");
@@ -395,7 +380,7 @@ bundle_export(const struct conf *c, int64_t from, int64_t to, int64_t now,
 	json_end_array(&j);
 	json_end_object(&j);
 	buf_puts(&man, "\n");
-	bundle_hmac(&key, man.data, man.len, sig);
+	digest_hmac_hex(key.data, key.len, man.data, man.len, sig);
 	if (tar_add(out, "manifest.json", man.data, man.len, now) == -1 ||
 	    tar_add(out, "manifest.sig", sig, 64, now) == -1 ||
 	    tar_finish(out) == -1 || out->overflow) {
@@ -425,10 +410,10 @@ bundle_tag(const char *from, const char *end, const char *tag, char *out,
 
 	snprintf(open, sizeof open, "<%s>", tag);
 	snprintf(close, sizeof close, "</%s>", tag);
-	if ((a = g_strstr_len(from, end - from, open)) == NULL)
+	if ((a = bundle_find(from, end, open)) == NULL)
 		return NULL;
 	a += strlen(open);
-	if ((b = g_strstr_len(a, end - a, close)) == NULL)
+	if ((b = bundle_find(a, end, close)) == NULL)
 		return NULL;
 	while (a < b && *a == ' ')
 		a++;
@@ -458,18 +443,18 @@ bundle_check_xml(const char *name, const uint8_t *data, size_t len,
 		snprintf(err, errlen, "%s: not an rrdtool dump", name);
 		return -1;
 	}
-	for (p = s; (p = g_strstr_len(p, end - p, "<!")) != NULL; p += 2)
+	for (p = s; (p = bundle_find(p, end, "<!")) != NULL; p += 2)
 		if ((size_t)(end - p) < 4 || strncmp(p, "<!--", 4) != 0) {
 			snprintf(err, errlen, "%s: a DTD or entity declaration "
 			    "is not allowed", name);
 			return -1;
 		}
-	if (g_strstr_len(s, (gssize)len, "&") != NULL) {
+	if (bundle_find(s, end, "&") != NULL) {
 		snprintf(err, errlen, "%s: entity references are not allowed",
 		    name);
 		return -1;
 	}
-	if (g_strstr_len(s, (gssize)len, "<rrd>") == NULL ||
+	if (bundle_find(s, end, "<rrd>") == NULL ||
 	    bundle_tag(s, end, "step", v, sizeof v) == NULL) {
 		snprintf(err, errlen, "%s: not an rrdtool dump", name);
 		return -1;
@@ -480,7 +465,7 @@ bundle_check_xml(const char *name, const uint8_t *data, size_t len,
 	}
 	p = s;
 	for (i = 0; i < SERIES_MAX; i++) {
-		if ((p = g_strstr_len(p, end - p, "<ds>")) == NULL ||
+		if ((p = bundle_find(p, end, "<ds>")) == NULL ||
 		    (p = bundle_tag(p, end, "name", v, sizeof v)) == NULL ||
 		    strcmp(v, series_name(i)) != 0) {
 			snprintf(err, errlen, "%s: data source %d is not \"%s\"",
@@ -488,9 +473,8 @@ bundle_check_xml(const char *name, const uint8_t *data, size_t len,
 			return -1;
 		}
 	}
-	if (g_strstr_len(p, end - p, "<ds>") != NULL &&
-	    g_strstr_len(p, end - p, "<ds>") < g_strstr_len(p, end - p,
-	    "<rra>")) {
+	if (bundle_find(p, end, "<ds>") != NULL &&
+	    bundle_find(p, end, "<ds>") < bundle_find(p, end, "<rra>")) {
 		snprintf(err, errlen, "%s: more data sources than ours", name);
 		return -1;
 	}
@@ -661,7 +645,7 @@ bundle_import(const struct conf *c, const uint8_t *data, size_t len,
 			    "bundles must be verified", site);
 		goto out;
 	}
-	bundle_hmac(&key, man->data, man->len, hex);
+	digest_hmac_hex(key.data, key.len, man->data, man->len, hex);
 	if (sig->len != 64 || !bundle_equal(hex, sig->data, 64)) {
 		snprintf(err, errlen, "manifest signature does not match: a "
 		    "wrong key, or the bundle was altered");
@@ -688,7 +672,7 @@ bundle_import(const struct conf *c, const uint8_t *data, size_t len,
 			snprintf(err, errlen, "%s is listed but missing", fname);
 			goto out;
 		}
-		bundle_sha256(e->data, e->len, hex);
+		digest_sha256_hex(e->data, e->len, hex);
 		if (strcmp(hex, want) != 0) {
 			snprintf(err, errlen, "%s: SHA-256 does not match the "
 			    "manifest", fname);

@@ -13,8 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <glib.h>
-
+#include "digest.h"
 #include "journal.h"
 #include "xmalloc.h"
 
@@ -25,17 +24,6 @@ static void
 journal_path(const struct conf *c, char *out, size_t len, const char *suffix)
 {
 	snprintf(out, len, "%s/%s/journal%s", c->data_dir, c->site, suffix);
-}
-
-static void
-journal_hash(const void *p, size_t n, uint8_t out[32])
-{
-	GChecksum	*ck = g_checksum_new(G_CHECKSUM_SHA256);
-	gsize		 len = 32;
-
-	g_checksum_update(ck, p, (gssize)n);
-	g_checksum_get_digest(ck, out, &len);
-	g_checksum_free(ck);
 }
 
 int
@@ -57,7 +45,7 @@ journal_write(const struct conf *c, int64_t now, const struct buf *dump,
 	for (i = 0; i < c->npools; i++)
 		buf_add(&b, c->pools[i].name, strlen(c->pools[i].name) + 1);
 	buf_add(&b, dump->data, dump->len);
-	journal_hash(b.data, b.len, h);
+	digest_sha256(b.data, b.len, h);
 	buf_add(&b, h, sizeof h);
 	if (b.overflow) {
 		snprintf(err, errlen, "checkpoint larger than %d bytes",
@@ -129,7 +117,7 @@ journal_read(const struct conf *c, int64_t *when, int **map, size_t *nmap,
 	end = p + b.len;
 	if (b.len < 8 + 8 + 4 + 32 || memcmp(p, JOURNAL_MAGIC, 8) != 0)
 		goto bad;
-	journal_hash(p, b.len - 32, h);
+	digest_sha256(p, b.len - 32, h);
 	if (memcmp(h, end - 32, 32) != 0)
 		goto bad;
 	end -= 32;

@@ -13,10 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <glib.h>
-
 #include "bundle.h"
 #include "conf.h"
+#include "digest.h"
 #include "fuzz_tmp.h"
 #include "jsonr.h"
 #include "tar.h"
@@ -53,9 +52,7 @@ static void
 resign(const uint8_t *data, size_t size, struct buf *out)
 {
 	struct tar_entry	 e[BUNDLE_MAXFILES + 2];
-	char			 err[256];
-	const char		*sig;
-	GHmac			*h;
+	char			 err[256], sig[DIGEST_HEX];
 	int			 n, i;
 
 	n = tar_read(data, size, e, BUNDLE_MAXFILES + 2, err, sizeof err);
@@ -69,12 +66,8 @@ resign(const uint8_t *data, size_t size, struct buf *out)
 		tar_add(out, e[i].name, e[i].data, e[i].len, 0);
 		if (strcmp(e[i].name, "manifest.json") != 0)
 			continue;
-		h = g_hmac_new(G_CHECKSUM_SHA256, (const guchar *)KEY,
-		    strlen(KEY));
-		g_hmac_update(h, e[i].data, (gssize)e[i].len);
-		sig = g_hmac_get_string(h);
+		digest_hmac_hex(KEY, strlen(KEY), e[i].data, e[i].len, sig);
 		tar_add(out, "manifest.sig", sig, strlen(sig), 0);
-		g_hmac_unref(h);
 	}
 	tar_finish(out);
 }
