@@ -280,6 +280,8 @@ store_rrdc_flush(const char *path, char *err, size_t errlen)
  * and lost updates it had acknowledged (its journal is buffered).
  */
 static uint64_t	 store_rrdc_gen;
+#define STORE_RESTARTED	"rrdcached connection made again (a restart?): " \
+			"what it lacks is offered again"
 
 /* Drop the rrdcached connection and make it again (a restart). */
 static int
@@ -541,9 +543,8 @@ store_rrdc_update(const char *addr, const char *path,
 			 */
 			retried = 1;
 			if (store_rrdc_reconnect(addr) == 0) {
-				store_err(err, errlen, "%s: rrdcached "
-				    "connection made again (a restart?): what "
-				    "it lacks is offered again", path);
+				store_err(err, errlen, "%s: %s", path,
+				    STORE_RESTARTED);
 				return -1;
 			}
 		}
@@ -631,8 +632,7 @@ store_rrd_write(struct store *s, const char *name,
 		return -1;
 	if (store_rrd_generation(s) != gen) {
 		/* The caller may hold rows the new daemon lacks. */
-		store_err(err, errlen, "%s: rrdcached connection made again "
-		    "(a restart?): what it lacks is offered again", path);
+		store_err(err, errlen, "%s: %s", path, STORE_RESTARTED);
 		return -1;
 	}
 	if (r == 1 && last > rows[0].start) {
