@@ -1112,15 +1112,7 @@ for _ in 1 2 3 4 5; do
 	"$OP25BD" -c "$D" 2>"$DLOG" &
 	daemon_pid=$!
 	up=
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$daemon_pid" 2>/dev/null || break
-		if [ "$(curl -s -o /dev/null -w '%{http_code}' \
-		    "$U/api/v1/config")" = 200 ]; then
-			up=1
-			break
-		fi
-		sleep 0.1
-	done
+	web_up "$daemon_pid" "$U" && up=1
 	[ -n "$up" ] && break
 	kill "$daemon_pid" 2>/dev/null
 	wait "$daemon_pid" 2>/dev/null

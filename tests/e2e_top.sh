@@ -459,7 +459,7 @@ EOF
 
 # start_web CONF ADDR: op25bd with [web] on ADDR:free port; sets U.
 start_web() {
-	local conf=$1 addr=$2 i port pid
+	local conf=$1 addr=$2 port pid
 	for _ in 1 2 3 4 5; do
 		port=$(sh "$top_srcdir/tests/freeport.sh")
 		{
@@ -487,12 +487,7 @@ start_web() {
 		pid=$!
 		pids+=("$pid")
 		U=http://$addr:$port
-		for ((i = 0; i < 200; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			[ "$(curl -s -o /dev/null -w '%{http_code}' \
-			    "$U/api/v1/config")" = 200 ] && return 0
-			sleep 0.1
-		done
+		web_up "$pid" "$U" && return 0
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done

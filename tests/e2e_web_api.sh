@@ -53,7 +53,7 @@ PY
 # (with the lines of $WEB_EXTRA) and [listen] on fresh ports, up when /api/v1/config answers.  Sets
 # daemon_pid, U (base URL), IPFIX_PORT, DCONF, DLOG.
 daemon_start() {
-	local base=$1 ipfix=$2 try i ports web
+	local base=$1 ipfix=$2 try ports web
 	DCONF=$W/op25bd.conf
 	DLOG=$W/op25bd.log
 	for try in 1 2 3 4 5; do
@@ -74,12 +74,7 @@ daemon_start() {
 		U=http://127.0.0.1:$web
 		"$OP25BD" -c "$DCONF" 2>"$DLOG" &
 		daemon_pid=$!
-		for ((i = 0; i < 200; i++)); do
-			kill -0 "$daemon_pid" 2>/dev/null || break
-			[ "$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' \
-			    "$U/api/v1/config")" = 200 ] && return 0
-			sleep 0.1
-		done
+		web_up "$daemon_pid" "$U" && return 0
 		kill "$daemon_pid" 2>/dev/null
 		wait "$daemon_pid" 2>/dev/null
 		daemon_pid=

@@ -28,7 +28,7 @@ free_port() {
 # daemon_start BASECONF: op25bd with [web] on a free port, flows off;
 # up when /api/v1/config answers.  Sets daemon_pid and U.
 daemon_start() {
-	local try i port
+	local try port
 	for try in 1 2 3 4 5; do
 		port=$(free_port)
 		{
@@ -39,12 +39,7 @@ daemon_start() {
 		U=http://127.0.0.1:$port
 		"$OP25BD" -c "$W/op25bd.conf" 2>"$W/op25bd.log" &
 		daemon_pid=$!
-		for ((i = 0; i < 200; i++)); do
-			kill -0 "$daemon_pid" 2>/dev/null || break
-			[ "$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' \
-			    "$U/api/v1/config")" = 200 ] && return 0
-			sleep 0.1
-		done
+		web_up "$daemon_pid" "$U" && return 0
 		kill "$daemon_pid" 2>/dev/null
 		wait "$daemon_pid" 2>/dev/null
 		daemon_pid=
