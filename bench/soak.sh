@@ -39,20 +39,7 @@ trap 'set +e; for p in $pids; do kill $p 2>/dev/null; done; wait 2>/dev/null; rm
 cd "$w"
 
 # Three free loopback ports: web, IPFIX, NetFlow.
-read -r webport ipfixport nfport < <(python3 - <<'PY'
-import socket
-held, ports = [], []
-while len(ports) < 3:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p))
-    except OSError:
-        t.close(); continue
-    held += [t, u]; ports.append(p)
-print(*ports)
-PY
-)
+read -r webport ipfixport nfport < <(sh "$top/tests/freeport.sh" 3)
 U=http://127.0.0.1:$webport
 
 # A history day (two days ago) for the graph and the summary; live bins

@@ -32,20 +32,7 @@ trap 'set +e; for p in $pids; do kill $p 2>/dev/null; done; wait 2>/dev/null; rm
 cd "$w"
 
 # Two distinct free loopback ports (TCP for the web, UDP+TCP for IPFIX).
-read -r webport flowport < <(python3 - <<'PY'
-import socket
-held, ports = [], []
-while len(ports) < 2:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p))
-    except OSError:
-        t.close(); continue
-    held += [t, u]; ports.append(p)
-print(*ports)
-PY
-)
+read -r webport flowport < <(sh "$top/tests/freeport.sh" 2)
 U=http://127.0.0.1:$webport
 
 now=$(date +%s)

@@ -30,23 +30,7 @@ trap cleanup EXIT
 
 # free_ports N: N distinct loopback ports, free for TCP and UDP.
 free_ports() {
-	$PYTHON3 - "$1" <<'PY'
-import socket, sys
-held, ports = [], []
-while len(ports) < int(sys.argv[1]):
-    t = socket.socket()
-    t.bind(("127.0.0.1", 0))
-    p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p))
-    except OSError:
-        t.close()
-        continue
-    held += [t, u]
-    ports.append(p)
-print(" ".join(map(str, ports)))
-PY
+	sh "$top_srcdir/tests/freeport.sh" "$1"
 }
 
 # daemon_start BASECONF IPFIX(on|off): op25bd on BASECONF plus [web]

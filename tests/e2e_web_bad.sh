@@ -20,9 +20,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free loopback TCP port.
+# A free loopback port.
 free_port() {
-	$PYTHON3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	sh "$top_srcdir/tests/freeport.sh"
 }
 
 # daemon_start BASECONF: op25bd with [web] on a free port, flows off;
