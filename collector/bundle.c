@@ -19,6 +19,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "bundle.h"
 #include "digest.h"
 #include "json.h"
@@ -65,11 +67,15 @@ bundle_secret(const char *path, struct buf *out, char *err, size_t errlen)
 	return 0;
 }
 
-/* The first place of a string in [from, end), or NULL. */
+/*
+ * The first place of a string in [from, end), or NULL.  GLib's, not
+ * memmem: under ASan, memmem goes through a naive interceptor that made
+ * checking a demo's bundles four times slower.
+ */
 static const char *
 bundle_find(const char *from, const char *end, const char *what)
 {
-	return memmem(from, (size_t)(end - from), what, strlen(what));
+	return g_strstr_len(from, end - from, what);
 }
 
 /* Compare in time independent of where the bytes differ. */

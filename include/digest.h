@@ -1,7 +1,7 @@
 /*
  * digest: SHA-256 and HMAC-SHA256 for the checkpoint journal and the
- * federation bundles.  GLib's GChecksum and GHmac do the work; this is
- * the one file outside the configuration parser that sees GLib.
+ * federation bundles.  GLib's GChecksum and GHmac do the work here, so
+ * that no other module handles GLib's digest types.
  */
 #ifndef OP25B_DIGEST_H
 #define OP25B_DIGEST_H
