@@ -3,7 +3,9 @@
  * reads.  Addresses are 16 bytes; IPv4 is held in the IPv4-mapped form
  * ::ffff:a.b.c.d so that one prefix set serves both families.  Times are
  * absolute UNIX milliseconds (UTC).  A record is 80 bytes; decoders fill
- * caller-owned arrays and never allocate.
+ * caller-owned arrays and never allocate.  Sampled records (FLOW_F_SAMPLED,
+ * FLOW_F_PACKET) feed the estimators of doc/sampling.md instead of the
+ * exact counting rule.
  */
 #ifndef OP25B_FLOW_H
 #define OP25B_FLOW_H
@@ -34,6 +36,7 @@ enum flow_answer {
 
 #define FLOW_F_NOFLAGS	0x01	/* exporter sends no TCP flags */
 #define FLOW_F_SAMPLED	0x02	/* counts were scaled by the sampling interval */
+#define FLOW_F_PACKET	0x04	/* one sampled packet (sFlow): its own flags */
 
 struct flow {
 	uint8_t		 src[16];
