@@ -12,9 +12,17 @@
  *              src in no pool, not own server,
  *              dst own server                   roaming
  *
- * An own server is a relay or an MSA.  Records that carry a SYN count as
- * one session (scaled by the sampling interval); continuation records
- * add octets only.  Exporters without TCP flags count every record.
+ * An own server is a relay or an MSA.  Unsampled records that carry a
+ * SYN count as one session; continuation records add octets only;
+ * exporters without TCP flags count every record.
+ *
+ * Sampled records (doc/sampling.md) count no session by their SYN: a
+ * sampled SYN may be a retransmission, or the attempt of a session that
+ * was never answered.  The server's reply (source port 25, 587 or 465)
+ * is looked up the other way round; when it carries the SYN-ACK, it
+ * marks one established session, sampled with probability 1/N: the
+ * estimate N, of variance N(N - 1).  Client records add their octets
+ * (scaled already) and mark `blocked` as shown but not countable.
  */
 #include "classify.h"
 #include "prefix.h"
@@ -27,68 +35,136 @@ classify_blocked(const struct flow *f)
 		return 1;
 	if (f->answered == FLOW_ANS_NO)
 		return 1;
-	/*
-	 * Without flags a record proves no missing answer.  (With packet
-	 * sampling a lone SYN may also be an answered session whose ACK
-	 * was not sampled: the counts are estimates then, and the
-	 * exporter recipes ask for unsampled export of mail ports.)
-	 */
+	/* Without flags a record proves no missing answer. */
 	if (f->answered == FLOW_ANS_YES || (f->flags & FLOW_F_NOFLAGS))
 		return 0;
 	return (f->tcp_flags & (FLOW_TCP_SYN | FLOW_TCP_ACK)) == FLOW_TCP_SYN;
+}
+
+/*
+ * A sampled client record is blocked only on the router's word or a
+ * biflow's: a SYN without ACK says nothing when packets are sampled.
+ */
+static int
+classify_blocked_sampled(const struct flow *f)
+{
+	return f->fwd == FLOW_FWD_DROPPED || f->answered == FLOW_ANS_NO;
+}
+
+static int
+classify_mail_port(uint16_t p)
+{
+	return p == 25 || p == 587 || p == 465;
+}
+
+/*
+ * The table, for a client src:sport -> server dst:dport; `blocked`
+ * decides direct or blocked.  Returns the category, the pool in *pool.
+ */
+static int
+classify_table(const struct conf *c, const uint8_t *src, const uint8_t *dst,
+    uint16_t dport, int (*blocked)(const struct flow *),
+    const struct flow *f, int *pool)
+{
+	int	 spool, sserv, dserv;
+
+	*pool = -1;
+	spool = prefix_set_lookup(c->pool_set, src);
+	dserv = prefix_set_lookup(c->server_set, dst);
+	if (spool != PREFIX_NONE &&
+	    c->pools[spool].kind == CONF_KIND_DYNAMIC) {
+		*pool = spool;
+		if (dserv != PREFIX_NONE)
+			return CAT_SUBMIT;
+		if (dport == 25)
+			return blocked(f) ? CAT_BLOCKED : CAT_DIRECT;
+		return CAT_SUBMIT_EXT;
+	}
+	if (dport == 25) {
+		if (dserv != PREFIX_NONE)
+			return CAT_NONE;
+		sserv = prefix_set_lookup(c->server_set, src);
+		if (sserv != PREFIX_NONE && (sserv & CONF_SERVER_RELAY))
+			return CAT_RELAY;
+		if (spool != PREFIX_NONE) {
+			*pool = spool;
+			return CAT_OTHER;
+		}
+		return CAT_NONE;
+	}
+	if (spool != PREFIX_NONE || dserv == PREFIX_NONE)
+		return CAT_NONE;
+	if (prefix_set_lookup(c->server_set, src) != PREFIX_NONE)
+		return CAT_NONE;
+	return CAT_ROAMING;
+}
+
+/* N(N - 1) without overflow. */
+static uint64_t
+classify_var(uint64_t n)
+{
+	if (n < 2)
+		return 0;
+	if (n - 1 > UINT64_MAX / n)
+		return UINT64_MAX;
+	return n * (n - 1);
 }
 
 int
 classify_flow(const struct conf *c, const struct flow *f,
     struct classify_result *r)
 {
-	int	 spool, sserv, dserv, dyn, cat = CAT_NONE, pool = -1;
 	uint64_t scale;
+	int	 cat, pool, sampled;
 
 	r->cat = CAT_NONE;
 	r->pool = -1;
+	r->kind = CLASSIFY_EXACT;
 	r->sessions = 0;
+	r->var = 0;
+	r->octets = 0;
+	r->unk = 0;
 	if (f->proto != FLOW_PROTO_TCP)
 		return CAT_NONE;
-	if (f->dport != 25 && f->dport != 587 && f->dport != 465)
-		return CAT_NONE;
+	scale = f->sampling > 1 ? f->sampling : 1;
+	sampled = (f->flags & (FLOW_F_SAMPLED | FLOW_F_PACKET)) != 0;
 
-	spool = prefix_set_lookup(c->pool_set, f->src);
-	dserv = prefix_set_lookup(c->server_set, f->dst);
-	dyn = spool != PREFIX_NONE &&
-	    c->pools[spool].kind == CONF_KIND_DYNAMIC;
-
-	if (dyn) {
-		pool = spool;
-		if (dserv != PREFIX_NONE)
-			cat = CAT_SUBMIT;
-		else if (f->dport == 25)
-			cat = classify_blocked(f) ? CAT_BLOCKED : CAT_DIRECT;
-		else
-			cat = CAT_SUBMIT_EXT;
-	} else if (f->dport == 25) {
-		if (dserv != PREFIX_NONE)
+	if (classify_mail_port(f->dport)) {
+		cat = classify_table(c, f->src, f->dst, f->dport, sampled ?
+		    classify_blocked_sampled : classify_blocked, f, &pool);
+		if (cat == CAT_NONE)
 			return CAT_NONE;
-		sserv = prefix_set_lookup(c->server_set, f->src);
-		if (sserv != PREFIX_NONE && (sserv & CONF_SERVER_RELAY))
-			cat = CAT_RELAY;
-		else if (spool != PREFIX_NONE) {
-			pool = spool;
-			cat = CAT_OTHER;
-		} else
-			return CAT_NONE;
-	} else {
-		if (spool != PREFIX_NONE || dserv == PREFIX_NONE)
-			return CAT_NONE;
-		if (prefix_set_lookup(c->server_set, f->src) != PREFIX_NONE)
-			return CAT_NONE;
-		cat = CAT_ROAMING;
+		r->cat = cat;
+		r->pool = pool;
+		r->octets = f->octets;
+		if (!sampled) {
+			if ((f->tcp_flags & FLOW_TCP_SYN) ||
+			    (f->flags & FLOW_F_NOFLAGS))
+				r->sessions = 1;
+			return cat;
+		}
+		r->kind = CLASSIFY_FORWARD;
+		if (cat == CAT_DIRECT || cat == CAT_BLOCKED)
+			r->unk = 1u << CAT_BLOCKED;
+		return cat;
 	}
 
-	scale = f->sampling > 1 ? f->sampling : 1;
+	/* A server's reply counts only when sampled (doc/sampling.md). */
+	if (!sampled || !classify_mail_port(f->sport))
+		return CAT_NONE;
+	cat = classify_table(c, f->dst, f->src, f->sport,
+	    classify_blocked_sampled, f, &pool);
+	if (cat == CAT_NONE)
+		return CAT_NONE;
+	/* The server answered: not blocked, whatever the router says. */
+	if (cat == CAT_BLOCKED)
+		cat = CAT_DIRECT;
 	r->cat = cat;
 	r->pool = pool;
-	if ((f->tcp_flags & FLOW_TCP_SYN) || (f->flags & FLOW_F_NOFLAGS))
+	r->kind = CLASSIFY_REPLY;
+	if (f->tcp_flags & FLOW_TCP_SYN) {
 		r->sessions = scale;
+		r->var = classify_var(scale);
+	}
 	return cat;
 }

@@ -21,8 +21,22 @@
 #include "xmalloc.h"
 
 #define COLLECT_BATCH	2048		/* rows gathered before writing */
-#define COLLECT_ROWS_MAGIC 0x31575252u	/* "RRW1": rows ahead of the tally */
+#define COLLECT_ROWS_MAGIC 0x32575252u	/* "RRW2": rows ahead of the tally */
+#define COLLECT_ROWS_MAGIC_V1 0x31575252u	/* "RRW1": before sampling */
 #define COLLECT_ARCHIVE_SPAN	((int64_t)STORE_RRD_DAYS * 86400)
+/*
+ * Sampled client records seen before the site is judged to export no
+ * server replies (doc/sampling.md): with replies exported, 32 client
+ * records in a row without one happen about once in 2^32.
+ */
+#define COLLECT_REPLY_WAIT	32
+
+/* A sampled client record waiting for the judgement on replies. */
+struct collect_pend {
+	int64_t		 t;
+	int		 cat;
+	int		 pool;
+};
 
 struct collect {
 	const struct conf	*conf;
@@ -43,6 +57,12 @@ struct collect {
 	int64_t			*rstarts;
 	struct counts		*rrows;		/* rmax x nslots, a ring */
 	size_t			 rmax, rfirst, rn;
+	/* Whether sampled input carries the servers' replies: 0 not
+	 * known yet, 1 yes, -1 no (their categories cannot be counted). */
+	int			 replies;
+	unsigned		 nforward;
+	struct collect_pend	 pend[COLLECT_REPLY_WAIT];
+	size_t			 npend;
 	struct collect_stats	 st;
 };
 
@@ -382,17 +402,19 @@ collect_unrows(struct collect *c, const uint8_t *p, size_t len,
 {
 	const uint8_t		*src;
 	uint32_t		 u[3];
-	size_t			 need, r, k, to;
+	size_t			 need, r, k, to, rowsz;
 
 	if (len < sizeof u)
 		return 0;
 	memcpy(u, p, sizeof u);
-	if (u[0] != COLLECT_ROWS_MAGIC)
+	if (u[0] != COLLECT_ROWS_MAGIC && u[0] != COLLECT_ROWS_MAGIC_V1)
 		return 0;
+	/* Rows from before sampling hold the first series only. */
+	rowsz = (u[0] == COLLECT_ROWS_MAGIC ? SERIES_MAX : SERIES_V1_MAX) *
+	    sizeof(uint64_t);
 	if (u[2] != nmap + 1 || u[1] == 0 || u[1] > COLLECT_BATCH)
 		return len + 1;
-	need = sizeof u + u[1] * (sizeof(int64_t) + u[2] *
-	    sizeof(struct counts));
+	need = sizeof u + u[1] * (sizeof(int64_t) + u[2] * rowsz);
 	if (need > len)
 		return len + 1;
 	memcpy(c->starts, p + sizeof u, u[1] * sizeof(int64_t));
@@ -404,8 +426,7 @@ collect_unrows(struct collect *c, const uint8_t *p, size_t len,
 			    1 + (size_t)map[k - 1]);
 			if (to < c->nslots)
 				memcpy(&c->rows[r * c->nslots + to],
-				    src + (r * u[2] + k) * sizeof *c->rows,
-				    sizeof *c->rows);
+				    src + (r * u[2] + k) * rowsz, rowsz);
 		}
 	c->nrows = u[1];
 	c->st.restored += u[1];
@@ -603,6 +624,48 @@ collect_early_day(struct collect *c)
 	return 0;
 }
 
+/*
+ * Sampled evidence: sessions are counted from the servers' SYN-ACKs, so
+ * a category whose replies no exporter sends cannot be counted.  The
+ * first replies settle it; without any, COLLECT_REPLY_WAIT client
+ * records mark their categories (and those that waited) as shown but
+ * not countable.
+ */
+static void
+collect_evidence(struct collect *c, const struct flow *f,
+    struct classify_result *r)
+{
+	size_t	 i;
+
+	if (r->kind == CLASSIFY_REPLY) {
+		c->replies = 1;
+		c->npend = 0;
+		c->st.replies++;
+		return;
+	}
+	/* A dropped attempt shows no session either way. */
+	if (r->cat == CAT_BLOCKED || c->replies == 1)
+		return;
+	if (c->replies == -1) {
+		r->unk |= 1u << r->cat;
+		return;
+	}
+	if (c->npend < COLLECT_REPLY_WAIT) {
+		c->pend[c->npend].t = f->start_ms / 1000;
+		c->pend[c->npend].cat = r->cat;
+		c->pend[c->npend].pool = r->pool;
+		c->npend++;
+	}
+	if (++c->nforward < COLLECT_REPLY_WAIT)
+		return;
+	c->replies = -1;
+	/* The waiting ones, this one included, are marked now. */
+	for (i = 0; i < c->npend; i++)
+		tally_add_unk(c->tally, c->pend[i].t, 1u << c->pend[i].cat,
+		    c->pend[i].pool);
+	c->npend = 0;
+}
+
 void
 collect_flow(struct collect *c, const struct flow *f)
 {
@@ -616,6 +679,10 @@ collect_flow(struct collect *c, const struct flow *f)
 	if (classify_flow(c->conf, f, &r) == CAT_NONE)
 		return;
 	c->st.counted++;
+	if (r.kind != CLASSIFY_EXACT) {
+		c->st.sampled++;
+		collect_evidence(c, f, &r);
+	}
 	if (c->offline && tally_full(c->tally) &&
 	    (o = tally_next(c->tally, TALLY_ONE)) != NULL &&
 	    collect_take(c, o, err, sizeof err) == -1)

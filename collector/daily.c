@@ -212,6 +212,7 @@ daily_add(struct daily *d, const struct flow *f,
 {
 	struct daily_day	*dd;
 	struct daily_src	*s;
+	const uint8_t		*server;
 	uint8_t			 key[16];
 	uint64_t		 k0, k1, hd[2];
 	int64_t			 day;
@@ -228,7 +229,7 @@ daily_add(struct daily *d, const struct flow *f,
 		d->floor = day;
 		d->have_floor = 1;
 	}
-	memcpy(key, f->src, 16);
+	memcpy(key, classify_client(f, r), 16);
 	if (!flow_addr_is_v4(key))
 		addr_mask(key, d->p.ipv6_host_prefix);
 	memcpy(&k0, key, 8);
@@ -258,9 +259,11 @@ daily_add(struct daily *d, const struct flow *f,
 		s->direct += (uint32_t)r->sessions;
 	else
 		s->blocked += (uint32_t)r->sessions;
-	s->octets += f->octets;
-	memcpy(&hd[0], f->dst, 8);
-	memcpy(&hd[1], f->dst + 8, 8);
+	s->octets += r->octets;
+	/* The server: a reply's source. */
+	server = r->kind == CLASSIFY_REPLY ? f->src : f->dst;
+	memcpy(&hd[0], server, 8);
+	memcpy(&hd[1], server + 8, 8);
 	daily_dst(s, (uint32_t)daily_mix(hd[0] ^ daily_mix(hd[1])));
 }
 

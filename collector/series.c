@@ -11,7 +11,12 @@ static const char *const series_names[SERIES_MAX] = {
 	"other",
 	"direct_oct", "blocked_oct", "submit_oct", "submit_ext_oct",
 	"relay_oct", "roaming_oct", "other_oct",
-	"direct_hosts", "late", "lost"
+	"direct_hosts", "late", "lost",
+	"direct_var", "blocked_var", "submit_var", "submit_ext_var",
+	"relay_var", "roaming_var", "other_var",
+	"direct_unk", "blocked_unk", "submit_unk", "submit_ext_unk",
+	"relay_unk", "roaming_unk", "other_unk",
+	"sampled"
 };
 
 const char *

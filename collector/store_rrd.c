@@ -66,6 +66,8 @@ struct store {
 	char		*dir;
 	unsigned	 step;
 	char		*daemon;	/* rrdcached address or NULL */
+	char		**current;	/* files whose layout was checked */
+	size_t		 ncurrent;
 };
 
 /* The rrdc_* connection is process-wide: count the stores using it. */
@@ -191,6 +193,9 @@ store_rrd_close(struct store *s)
 		return;
 	if (s->daemon != NULL)
 		store_rrdc_leave();
+	while (s->ncurrent > 0)
+		free(s->current[--s->ncurrent]);
+	free(s->current);
 	free(s->daemon);
 	free(s->dir);
 	free(s);
@@ -607,6 +612,100 @@ store_rows_ok(const struct store *s, const char *path,
 	return 0;
 }
 
+/*
+ * Which of our data sources a file has: found[i] for series i; returns
+ * the number of data sources, or -1 (message).
+ */
+static int
+store_ds_found(const char *path, int found[SERIES_MAX],
+    unsigned long *step, char *err, size_t errlen)
+{
+	rrd_info_t	*info, *p;
+	char		 key[64];
+	int		 i, nds = 0;
+
+	memset(found, 0, SERIES_MAX * sizeof *found);
+	*step = 0;
+	rrd_clear_error();
+	if ((info = rrd_info_r(path)) == NULL) {
+		store_rrd_err(err, errlen, path, "not an RRD file");
+		return -1;
+	}
+	for (p = info; p != NULL; p = p->next) {
+		if (strcmp(p->key, "step") == 0 && p->type == RD_I_CNT)
+			*step = p->value.u_cnt;
+		if (strncmp(p->key, "ds[", 3) != 0 ||
+		    strstr(p->key, "].index") == NULL)
+			continue;
+		nds++;
+		for (i = 0; i < SERIES_MAX; i++) {
+			snprintf(key, sizeof key, "ds[%s].index",
+			    series_name(i));
+			if (strcmp(p->key, key) == 0)
+				found[i] = 1;
+		}
+	}
+	rrd_info_free(info);
+	return nds;
+}
+
+/*
+ * A file made before sampling (SERIES_V1_MAX data sources) gets the
+ * variance, unattributed and sampled series added (rrdtool tune): its
+ * old rows read them as unknown, which the readers take as 0, exact.
+ * Checked once a file per store.  0 or -1 (message).
+ */
+static int
+store_upgrade(struct store *s, const char *path, char *err, size_t errlen)
+{
+	char		 defs[SERIES_MAX][64];
+	char		*argv[SERIES_MAX + 2];
+	unsigned long	 step;
+	size_t		 k;
+	int		 found[SERIES_MAX], i, nds, argc = 0, v1 = 1;
+
+	for (k = 0; k < s->ncurrent; k++)
+		if (strcmp(s->current[k], path) == 0)
+			return 0;
+	if (s->daemon != NULL && store_rrdc_flush(path, err, errlen) == -1)
+		return -1;
+	if ((nds = store_ds_found(path, found, &step, err, errlen)) == -1)
+		return -1;
+	for (i = 0; i < SERIES_V1_MAX; i++)
+		v1 &= found[i];
+	for (i = SERIES_V1_MAX; i < SERIES_MAX; i++)
+		v1 &= !found[i];
+	if (v1 && nds == SERIES_V1_MAX) {
+		argv[argc++] = (char *)(uintptr_t)"tune";
+		argv[argc++] = (char *)(uintptr_t)path;
+		for (i = SERIES_V1_MAX; i < SERIES_MAX; i++) {
+			snprintf(defs[i], sizeof defs[i], "DS:%s:ABSOLUTE:%lu:"
+			    "0:U", series_name(i), step);
+			argv[argc++] = defs[i];
+		}
+		argv[argc] = NULL;
+		rrd_clear_error();
+		if (rrd_tune(argc, argv) != 0) {
+			store_rrd_err(err, errlen, path, "cannot add the "
+			    "sampling data sources");
+			return -1;
+		}
+		nds = store_ds_found(path, found, &step, err, errlen);
+	}
+	for (i = 0; i < SERIES_MAX && nds == SERIES_MAX; i++)
+		if (!found[i])
+			nds = -1;
+	if (nds != SERIES_MAX) {
+		store_err(err, errlen, "%s: not an op25b file of this version "
+		    "(its data sources differ)", path);
+		return -1;
+	}
+	s->current = xreallocarray(s->current, s->ncurrent + 1,
+	    sizeof *s->current);
+	s->current[s->ncurrent++] = xstrdup(path);
+	return 0;
+}
+
 int
 store_rrd_write(struct store *s, const char *name,
     const struct store_row *rows, size_t n, char *err, size_t errlen)
@@ -639,6 +738,8 @@ store_rrd_write(struct store *s, const char *name,
 		store_refuse(path, last, rows[0].start, err, errlen);
 		return -1;
 	}
+	if (r == 1 && store_upgrade(s, path, err, errlen) == -1)
+		return -1;
 	if (r == 0) {
 		if (store_create(s, path, rows[0].start, err, errlen) == -1)
 			return -1;
@@ -979,46 +1080,25 @@ store_rrd_restore(const char *xml, const char *rrd, char *err, size_t errlen)
 int
 store_rrd_layout_ok(const char *path, unsigned step, char *err, size_t errlen)
 {
-	rrd_info_t	*info, *p;
-	char		 key[64];
-	int		 found[SERIES_MAX], i, nds = 0, rc = 0;
-	unsigned long	 got = 0;
+	unsigned long	 got;
+	int		 found[SERIES_MAX], i, nds;
 
-	memset(found, 0, sizeof found);
-	rrd_clear_error();
-	if ((info = rrd_info_r(path)) == NULL) {
-		store_rrd_err(err, errlen, path, "not an RRD file");
+	if ((nds = store_ds_found(path, found, &got, err, errlen)) == -1)
 		return -1;
-	}
-	for (p = info; p != NULL; p = p->next) {
-		if (strcmp(p->key, "step") == 0 && p->type == RD_I_CNT)
-			got = p->value.u_cnt;
-		if (strncmp(p->key, "ds[", 3) != 0 ||
-		    strstr(p->key, "].index") == NULL)
-			continue;
-		nds++;
-		for (i = 0; i < SERIES_MAX; i++) {
-			snprintf(key, sizeof key, "ds[%s].index",
-			    series_name(i));
-			if (strcmp(p->key, key) == 0)
-				found[i] = 1;
-		}
-	}
-	rrd_info_free(info);
 	if (got != step) {
 		store_err(err, errlen, "%s: step %lu, not %u", path, got, step);
-		rc = -1;
+		return -1;
 	}
-	for (i = 0; i < SERIES_MAX && rc == 0; i++)
+	for (i = 0; i < SERIES_MAX; i++)
 		if (!found[i]) {
 			store_err(err, errlen, "%s: no data source \"%s\"", path,
 			    series_name(i));
-			rc = -1;
+			return -1;
 		}
-	if (rc == 0 && nds != SERIES_MAX) {
+	if (nds != SERIES_MAX) {
 		store_err(err, errlen, "%s: %d data sources, not %d", path, nds,
 		    SERIES_MAX);
-		rc = -1;
+		return -1;
 	}
-	return rc;
+	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "estimate.h"
 #include "json.h"
 #include "store_rrd.h"
 #include "summary.h"
@@ -69,7 +70,9 @@ summary_read(const struct conf *conf, const char *pool, const char *peer,
 	for (r = 0; r < f.rows; r++) {
 		row = &f.v[r * SERIES_MAX];
 		s->bins++;
-		for (i = 0, unknown = 0; i < SERIES_MAX; i++)
+		/* The series added for sampling read unknown in older
+		 * rows: 0 there (exact counts). */
+		for (i = 0, unknown = 0; i < SERIES_V1_MAX; i++)
 			if (isnan(row[i]))
 				unknown = 1;
 		if (unknown) {
@@ -79,7 +82,14 @@ summary_read(const struct conf *conf, const char *pool, const char *peer,
 		for (i = 0; i < CAT_MAX; i++) {
 			s->sessions[i] += (uint64_t)llround(row[i]);
 			s->octets[i] += (uint64_t)llround(row[SERIES_OCT + i]);
+			if (!isnan(row[SERIES_VAR + i]))
+				s->var[i] += row[SERIES_VAR + i];
+			if (!isnan(row[SERIES_UNK + i]))
+				s->unk[i] += (uint64_t)llround(
+				    row[SERIES_UNK + i]);
 		}
+		if (!isnan(row[SERIES_SAMPLED]))
+			s->sampled += (uint64_t)llround(row[SERIES_SAMPLED]);
 		v = round(row[SERIES_DIRECT_HOSTS]);
 		if ((uint64_t)v > s->direct_hosts_max)
 			s->direct_hosts_max = (uint64_t)v;
@@ -103,10 +113,30 @@ summary_read(const struct conf *conf, const char *pool, const char *peer,
 	}
 	store_rrd_fetch_free(&f);
 	store_rrd_close(st);
-	if (s->sessions[CAT_DIRECT] + s->sessions[CAT_RELAY] > 0)
+	if (s->sessions[CAT_DIRECT] + s->sessions[CAT_RELAY] > 0 &&
+	    summary_known(s, CAT_DIRECT) && summary_known(s, CAT_RELAY)) {
 		s->direct_share = (double)s->sessions[CAT_DIRECT] /
 		    (double)(s->sessions[CAT_DIRECT] + s->sessions[CAT_RELAY]);
+		s->direct_share_var = estimate_share_var(
+		    (double)s->sessions[CAT_DIRECT], s->var[CAT_DIRECT],
+		    (double)s->sessions[CAT_RELAY], s->var[CAT_RELAY]);
+	}
 	return 0;
+}
+
+int
+summary_known(const struct summary *s, int cat)
+{
+	return s->unk[cat] == 0;
+}
+
+/* [lo, hi] of a count, outward to whole sessions. */
+static void
+summary_ci(const struct summary *s, int cat, double *lo, double *hi)
+{
+	estimate_ci95((double)s->sessions[cat], s->var[cat], lo, hi);
+	*lo = floor(*lo);
+	*hi = ceil(*hi);
 }
 
 void
@@ -121,6 +151,7 @@ summary_json(const struct summary *s, struct buf *b)
 void
 summary_json_value(struct json *jp, const struct summary *s)
 {
+	double		 lo, hi;
 	int		 i;
 
 	json_object(jp);
@@ -139,7 +170,10 @@ summary_json_value(struct json *jp, const struct summary *s)
 	json_object(jp);
 	for (i = 0; i < CAT_MAX; i++) {
 		json_key(jp, series_cat_name(i));
-		json_uint(jp, s->sessions[i]);
+		if (summary_known(s, i))
+			json_uint(jp, s->sessions[i]);
+		else
+			json_null(jp);
 	}
 	json_end_object(jp);
 	json_key(jp, "octets");
@@ -151,12 +185,65 @@ summary_json_value(struct json *jp, const struct summary *s)
 	json_end_object(jp);
 	json_key(jp, "direct_share");
 	json_double(jp, s->direct_share, 10);
+	json_key(jp, "direct_share_ci95");
+	if (isnan(s->direct_share))
+		json_null(jp);
+	else {
+		estimate_share_ci95(s->direct_share, s->direct_share_var, &lo,
+		    &hi);
+		json_array(jp);
+		json_double(jp, lo, 10);
+		json_double(jp, hi, 10);
+		json_end_array(jp);
+	}
 	json_key(jp, "direct_hosts_max");
-	json_uint(jp, s->direct_hosts_max);
+	if (s->sampled > 0)
+		json_null(jp);
+	else
+		json_uint(jp, s->direct_hosts_max);
 	json_key(jp, "late");
 	json_uint(jp, s->late);
 	json_key(jp, "lost");
 	json_uint(jp, s->lost);
+	json_key(jp, "sampled");
+	json_bool(jp, s->sampled > 0);
+	json_key(jp, "variance");
+	json_object(jp);
+	for (i = 0; i < CAT_MAX; i++) {
+		json_key(jp, series_cat_name(i));
+		if (summary_known(s, i))
+			json_double(jp, s->var[i], 15);
+		else
+			json_null(jp);
+	}
+	json_end_object(jp);
+	json_key(jp, "ci95");
+	json_object(jp);
+	for (i = 0; i < CAT_MAX; i++) {
+		json_key(jp, series_cat_name(i));
+		if (!summary_known(s, i)) {
+			json_null(jp);
+			continue;
+		}
+		summary_ci(s, i, &lo, &hi);
+		json_array(jp);
+		json_uint(jp, (uint64_t)lo);
+		json_uint(jp, (uint64_t)hi);
+		json_end_array(jp);
+	}
+	json_end_object(jp);
+	json_key(jp, "null_reason");
+	json_object(jp);
+	for (i = 0; i < CAT_MAX; i++)
+		if (!summary_known(s, i)) {
+			json_key(jp, series_cat_name(i));
+			json_string(jp, estimate_null_reason(i));
+		}
+	if (s->sampled > 0) {
+		json_key(jp, "direct_hosts");
+		json_string(jp, estimate_hosts_reason);
+	}
+	json_end_object(jp);
 	json_end_object(jp);
 }
 
@@ -164,6 +251,7 @@ void
 summary_text(const struct summary *s, struct buf *b)
 {
 	char	 a[32], z[32];
+	double	 lo, hi;
 	int	 i;
 
 	utc_format(s->from, a, sizeof a);
@@ -171,18 +259,47 @@ summary_text(const struct summary *s, struct buf *b)
 	buf_printf(b, "site %s%s%s, %s to %s (%zu bins, %zu without data)\n",
 	    s->site, s->pool[0] != '\0' ? ", pool " : "", s->pool, a, z,
 	    s->bins, s->unknown);
+	if (s->sampled > 0)
+		buf_puts(b, "sampled input: sessions are estimates with 95% "
+		    "intervals (doc/sampling.md)\n");
 	buf_printf(b, "%-12s %14s %18s\n", "category", "sessions", "octets");
-	for (i = 0; i < CAT_MAX; i++)
-		buf_printf(b, "%-12s %14llu %18llu\n", series_cat_name(i),
+	for (i = 0; i < CAT_MAX; i++) {
+		if (!summary_known(s, i)) {
+			buf_printf(b, "%-12s %14s %18llu\n", series_cat_name(i),
+			    "n/a", (unsigned long long)s->octets[i]);
+			continue;
+		}
+		buf_printf(b, "%-12s %14llu %18llu", series_cat_name(i),
 		    (unsigned long long)s->sessions[i],
 		    (unsigned long long)s->octets[i]);
+		if (s->var[i] > 0) {
+			summary_ci(s, i, &lo, &hi);
+			buf_printf(b, "   95%%: %.0f-%.0f", lo, hi);
+		}
+		buf_puts(b, "\n");
+	}
+	for (i = 0; i < CAT_MAX; i++)
+		if (!summary_known(s, i))
+			buf_printf(b, "%s n/a: %s\n", series_cat_name(i),
+			    estimate_null_reason(i));
 	if (isnan(s->direct_share))
-		buf_puts(b, "direct share: n/a (no direct or relay sessions)\n");
-	else
+		buf_puts(b, "direct share: n/a (no direct or relay sessions, "
+		    "or no estimate)\n");
+	else if (s->direct_share_var > 0) {
+		estimate_share_ci95(s->direct_share, s->direct_share_var, &lo,
+		    &hi);
+		buf_printf(b, "direct share: %.1f%% (95%%: %.1f-%.1f%%; direct "
+		    "/ (direct + relay))\n", 100.0 * s->direct_share,
+		    100.0 * lo, 100.0 * hi);
+	} else
 		buf_printf(b, "direct share: %.1f%% (direct / (direct + "
 		    "relay))\n", 100.0 * s->direct_share);
-	buf_printf(b, "distinct direct hosts: %llu (largest bin)\n",
-	    (unsigned long long)s->direct_hosts_max);
+	if (s->sampled > 0)
+		buf_printf(b, "distinct direct hosts: n/a (%s)\n",
+		    estimate_hosts_reason);
+	else
+		buf_printf(b, "distinct direct hosts: %llu (largest bin)\n",
+		    (unsigned long long)s->direct_hosts_max);
 	buf_printf(b, "late: %llu, lost: %llu\n",
 	    (unsigned long long)s->late, (unsigned long long)s->lost);
 }

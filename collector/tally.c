@@ -273,6 +273,30 @@ tally_host_key(struct tally *t, struct tally_bin *b, int pool,
 	}
 }
 
+/* a += b, stopping at the largest value (variances of huge intervals). */
+static void
+tally_sat_add(uint64_t *a, uint64_t b)
+{
+	*a = *a > UINT64_MAX - b ? UINT64_MAX : *a + b;
+}
+
+/* Add one record's result to one file's counts. */
+static void
+tally_count(struct counts *c, const struct classify_result *r)
+{
+	int	 k;
+
+	c->v[r->cat] += r->sessions;
+	c->v[SERIES_OCT + r->cat] += r->octets;
+	if (r->kind == CLASSIFY_EXACT)
+		return;
+	tally_sat_add(&c->v[SERIES_VAR + r->cat], r->var);
+	c->v[SERIES_SAMPLED]++;
+	for (k = 0; k < CAT_MAX; k++)
+		if (r->unk & (1u << k))
+			c->v[SERIES_UNK + k]++;
+}
+
 int
 tally_add(struct tally *t, const struct flow *f,
     const struct classify_result *r)
@@ -290,12 +314,9 @@ tally_add(struct tally *t, const struct flow *f,
 	site = &b->slot[0];
 	if (r->pool >= 0 && (size_t)r->pool < t->p.npools)
 		pool = &b->slot[1 + r->pool];
-	site->v[r->cat] += r->sessions;
-	site->v[SERIES_OCT + r->cat] += f->octets;
-	if (pool != NULL) {
-		pool->v[r->cat] += r->sessions;
-		pool->v[SERIES_OCT + r->cat] += f->octets;
-	}
+	tally_count(site, r);
+	if (pool != NULL)
+		tally_count(pool, r);
 	if (late) {
 		t->st.late++;
 		site->v[SERIES_LATE]++;
@@ -304,8 +325,25 @@ tally_add(struct tally *t, const struct flow *f,
 	}
 	if ((r->cat == CAT_DIRECT || r->cat == CAT_BLOCKED) &&
 	    r->sessions > 0 && pool != NULL)
-		tally_host(t, b, r->pool, f->src);
+		tally_host(t, b, r->pool, classify_client(f, r));
 	return 0;
+}
+
+void
+tally_add_unk(struct tally *t, int64_t ts, unsigned unk, int pool)
+{
+	struct tally_bin	*b;
+	int			 late, k;
+
+	if ((b = tally_bin_for(t, ts, &late)) == NULL)
+		return;
+	for (k = 0; k < CAT_MAX; k++) {
+		if (!(unk & (1u << k)))
+			continue;
+		b->slot[0].v[SERIES_UNK + k]++;
+		if (pool >= 0 && (size_t)pool < t->p.npools)
+			b->slot[1 + pool].v[SERIES_UNK + k]++;
+	}
 }
 
 void
@@ -417,7 +455,8 @@ tally_stats(const struct tally *t)
 	return &t->st;
 }
 
-#define TALLY_DUMP_MAGIC	0x31594c54u	/* "TLY1" */
+#define TALLY_DUMP_MAGIC	0x32594c54u	/* "TLY2": SERIES_MAX a slot */
+#define TALLY_DUMP_MAGIC_V1	0x31594c54u	/* "TLY1": SERIES_V1_MAX */
 
 static int
 tally_get(const uint8_t **p, const uint8_t *end, void *out, size_t n)
@@ -473,14 +512,17 @@ tally_undump(struct tally *t, const uint8_t *p, size_t len, const int *map,
 	uint32_t		 u[4], nh, h;
 	uint8_t			 key[16];
 	int64_t			 floor, idx;
-	size_t			 i, k;
+	size_t			 i, k, nser;
 	int			 s, to;
 
-	if (tally_get(&p, end, u, sizeof u) == -1 || u[0] != TALLY_DUMP_MAGIC ||
+	if (tally_get(&p, end, u, sizeof u) == -1 || (u[0] !=
+	    TALLY_DUMP_MAGIC && u[0] != TALLY_DUMP_MAGIC_V1) ||
 	    tally_get(&p, end, &floor, sizeof floor) == -1) {
 		snprintf(err, errlen, "not a tally checkpoint");
 		return -1;
 	}
+	/* A checkpoint from before sampling has the first series only. */
+	nser = u[0] == TALLY_DUMP_MAGIC ? SERIES_MAX : SERIES_V1_MAX;
 	if (u[1] != t->p.step || u[2] != nmap) {
 		snprintf(err, errlen, "checkpoint of another step or layout");
 		return -1;
@@ -501,7 +543,8 @@ tally_undump(struct tally *t, const uint8_t *p, size_t len, const int *map,
 				t->maxidx = idx;
 		}
 		for (k = 0; k <= nmap; k++) {
-			if (tally_get(&p, end, &c, sizeof c) == -1)
+			memset(&c, 0, sizeof c);
+			if (tally_get(&p, end, &c, nser * sizeof c.v[0]) == -1)
 				goto trunc;
 			to = k == 0 ? 0 : (map[k - 1] < 0 ? -1 : 1 + map[k - 1]);
 			if (to < 0 || (size_t)to >= t->nslots)

@@ -22,7 +22,9 @@ struct collect_stats {
 	uint64_t	 flows;		/* records offered */
 	int64_t		 newest_ms;	/* latest record start seen */
 	uint64_t	 counted;	/* records in a category */
-	uint64_t	 sessions[CAT_MAX];
+	uint64_t	 sessions[CAT_MAX];	/* exact or estimated */
+	uint64_t	 sampled;	/* of them, sampled records */
+	uint64_t	 replies;	/* of those, server replies */
 	uint64_t	 refused;	/* tally cap */
 	uint64_t	 bins_written;
 	int64_t		 first_bin;	/* INT64_MIN until a bin is written */

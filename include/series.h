@@ -1,8 +1,10 @@
 /*
  * series: the vocabulary shared by tally, store and summary - the
- * seven session categories, their octet twins and the bookkeeping
- * series, in the order of the RRD data sources.  A struct counts is
- * one bin of one file: 17 x 8 bytes.
+ * seven session categories, their octet twins, the bookkeeping series
+ * and, for sampled input, each category's variance and unattributable
+ * evidence, in the order of the RRD data sources.  A struct counts is
+ * one bin of one file: 32 x 8 bytes.  The first SERIES_V1_MAX series
+ * are the layout before sampling (files are upgraded by store_rrd).
  */
 #ifndef OP25B_SERIES_H
 #define OP25B_SERIES_H
@@ -27,6 +29,10 @@ enum series {
 	SERIES_DIRECT_HOSTS = 2 * CAT_MAX,
 	SERIES_LATE,
 	SERIES_LOST,
+	SERIES_V1_MAX,			/* the layout before sampling */
+	SERIES_VAR = SERIES_V1_MAX,	/* variance: SERIES_VAR + cat */
+	SERIES_UNK = SERIES_VAR + CAT_MAX,	/* no estimate: SERIES_UNK + cat */
+	SERIES_SAMPLED = SERIES_UNK + CAT_MAX,	/* sampled records counted */
 	SERIES_MAX
 };
 

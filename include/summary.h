@@ -1,7 +1,8 @@
 /*
  * summary: totals over a time range read back from the RRD files (never
  * from process memory), for `op25b summary` and /api/v1/summary, as text
- * or as the JSON object of DESIGN.md.
+ * or as the JSON object of DESIGN.md: sampled ranges give estimates
+ * with 95% intervals, and null with the reason where there is none.
  */
 #ifndef OP25B_SUMMARY_H
 #define OP25B_SUMMARY_H
@@ -18,9 +19,13 @@ struct summary {
 	char		 pool[64];	/* "" for the whole site */
 	int64_t		 from;
 	int64_t		 to;
-	uint64_t	 sessions[CAT_MAX];
+	uint64_t	 sessions[CAT_MAX];	/* exact, or the estimate */
 	uint64_t	 octets[CAT_MAX];
+	double		 var[CAT_MAX];	/* variance of sessions (0 exact) */
+	uint64_t	 unk[CAT_MAX];	/* > 0: no estimate (null) */
+	uint64_t	 sampled;	/* sampled records in the range */
 	double		 direct_share;	/* NAN when direct + relay is 0 */
+	double		 direct_share_var;
 	uint64_t	 direct_hosts_max;
 	uint64_t	 late;
 	uint64_t	 lost;
@@ -42,5 +47,7 @@ struct json;
 /* The same object as a value inside a document being written. */
 void	summary_json_value(struct json *, const struct summary *);
 void	summary_text(const struct summary *, struct buf *);
+/* 1 if category i has an estimate (or an exact count). */
+int	summary_known(const struct summary *, int);
 
 #endif

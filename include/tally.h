@@ -5,7 +5,7 @@
  * direct hosts of each bin.  Live mode holds a bin until end + grace,
  * then hands it out once; offline mode holds every bin until the end.
  * Records older than the oldest open bin land in it and count as late.
- * Memory: open bins x (npools + 1) x 136 B plus 40 B a distinct host;
+ * Memory: open bins x (npools + 1) x 256 B plus 40 B a distinct host;
  * both are capped (max_bins, max_hosts).  Never touches files.
  */
 #ifndef OP25B_TALLY_H
@@ -62,6 +62,11 @@ void		 tally_start(struct tally *, int64_t);
 /* 0 if added, -1 if refused (bin cap; see tally_full). */
 int		 tally_add(struct tally *, const struct flow *,
 		    const struct classify_result *);
+/*
+ * Mark categories (1 << cat) of a pool (-1: site only) as shown but not
+ * countable at time t (s), for evidence judged after it was added.
+ */
+void		 tally_add_unk(struct tally *, int64_t, unsigned, int);
 /* Records estimated lost, at time t (s); lands like a record would. */
 void		 tally_add_lost(struct tally *, int64_t, uint64_t);
 /* 1 if a record for a new bin would be refused now. */

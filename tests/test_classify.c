@@ -1,6 +1,8 @@
 /*
  * Unit tests for classify: a table of flows with the category, pool and
- * session count that DESIGN.md's table gives for each, edges included.
+ * session count that DESIGN.md's table gives for each, edges included;
+ * and a table of sampled records with the evidence doc/sampling.md
+ * gives for each (estimate, variance, octets, unattributed categories).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -70,12 +72,6 @@ static const struct row rows[] = {
 	    A|F, U, 0, 0, 1, CAT_DIRECT, 0, 0 },
 	{ "no flags exported: counted", "198.51.100.5", "192.0.2.40", 25, 6,
 	    0, U, 0, 1, 1, CAT_DIRECT, 0, 1 },
-	{ "sampled 1:100", "198.51.100.5", "192.0.2.40", 25, 6, S|A, U, 0, 0,
-	    100, CAT_DIRECT, 0, 100 },
-	{ "sampled lone SYN: blocked, an estimate", "198.51.100.5",
-	    "192.0.2.40", 25, 6, S, U, 0, 0, 100, CAT_BLOCKED, 0, 100 },
-	{ "sampled but dropped: blocked", "198.51.100.5", "192.0.2.40", 25, 6,
-	    S, U, FLOW_FWD_DROPPED, 0, 100, CAT_BLOCKED, 0, 100 },
 	{ "roaming-service pool, direct", "203.0.113.130", "192.0.2.40", 25,
 	    6, S|A, U, 0, 0, 1, CAT_DIRECT, 1, 1 },
 	{ "submit 587", "198.51.100.5", "192.0.2.27", 587, 6, S|A, U, 0, 0, 1,
@@ -172,11 +168,128 @@ test_table(void **state)
 	conf_free(c);
 }
 
+struct srow {
+	const char	*what;
+	const char	*src;
+	const char	*dst;
+	uint16_t	 sport;
+	uint16_t	 dport;
+	uint8_t		 tcpflags;
+	uint8_t		 fwd;
+	uint8_t		 flags;		/* FLOW_F_SAMPLED, FLOW_F_PACKET */
+	uint32_t	 sampling;
+	int		 cat;
+	int		 pool;
+	int		 kind;
+	uint64_t	 sessions;
+	uint64_t	 var;
+	uint64_t	 octets;
+	unsigned	 unk;
+};
+
+#define SM	FLOW_F_SAMPLED
+#define PK	FLOW_F_PACKET
+#define FW	CLASSIFY_FORWARD
+#define RP	CLASSIFY_REPLY
+#define UB	(1u << CAT_BLOCKED)
+
+static const struct srow srows[] = {
+	{ "client SYN 1:100: octets, blocked not countable", "198.51.100.5",
+	    "192.0.2.40", 40000, 25, S, 0, SM, 100, CAT_DIRECT, 0, FW, 0, 0,
+	    1000, UB },
+	{ "client data 1:100", "198.51.100.5", "192.0.2.40", 40000, 25, A|P,
+	    0, SM, 100, CAT_DIRECT, 0, FW, 0, 0, 1000, UB },
+	{ "client SYN dropped: blocked octets", "198.51.100.5", "192.0.2.40",
+	    40000, 25, S, FLOW_FWD_DROPPED, SM, 100, CAT_BLOCKED, 0, FW, 0, 0,
+	    1000, UB },
+	{ "server SYN-ACK 1:100: one session, N(N-1)", "192.0.2.40",
+	    "198.51.100.5", 25, 40000, S|A, 0, SM, 100, CAT_DIRECT, 0, RP,
+	    100, 9900, 0, 0 },
+	{ "server data: no session", "192.0.2.40", "198.51.100.5", 25, 40000,
+	    A|P, 0, SM, 100, CAT_DIRECT, 0, RP, 0, 0, 0, 0 },
+	{ "server SYN-ACK to a relay", "192.0.2.40", "192.0.2.25", 25, 40000,
+	    S|A, 0, SM, 10, CAT_RELAY, -1, RP, 10, 90, 0, 0 },
+	{ "MSA SYN-ACK to a pool host: submit", "192.0.2.27", "198.51.100.5",
+	    587, 40000, S|A, 0, SM, 10, CAT_SUBMIT, 0, RP, 10, 90, 0, 0 },
+	{ "outside 465 SYN-ACK: submit_ext", "192.0.2.40", "198.51.100.5",
+	    465, 40000, S|A, 0, SM, 10, CAT_SUBMIT_EXT, 0, RP, 10, 90, 0, 0 },
+	{ "MSA SYN-ACK to a roaming user", "192.0.2.27", "192.0.2.70", 587,
+	    40000, S|A, 0, SM, 10, CAT_ROAMING, -1, RP, 10, 90, 0, 0 },
+	{ "SYN-ACK to a static pool host: other", "192.0.2.40",
+	    "192.0.2.140", 25, 40000, S|A, 0, SM, 10, CAT_OTHER, 2, RP, 10, 90,
+	    0, 0 },
+	{ "reply dropped on the way back: still answered", "192.0.2.40",
+	    "198.51.100.5", 25, 40000, S|A, FLOW_FWD_DROPPED, SM, 10,
+	    CAT_DIRECT, 0, RP, 10, 90, 0, 0 },
+	{ "a pool host's own server replying: none", "198.51.100.5",
+	    "192.0.2.40", 25, 40000, S|A, 0, SM, 10, CAT_NONE, -1, 0, 0, 0, 0,
+	    0 },
+	{ "unsampled SYN-ACK: not counted", "192.0.2.40", "198.51.100.5", 25,
+	    40000, S|A, 0, 0, 1, CAT_NONE, -1, 0, 0, 0, 0, 0 },
+	{ "sFlow packet at 1:1: exact", "192.0.2.40", "198.51.100.5", 25,
+	    40000, S|A, 0, PK, 1, CAT_DIRECT, 0, RP, 1, 0, 0, 0 },
+	{ "sFlow packet 1:2048", "192.0.2.40", "198.51.100.5", 25, 40000,
+	    S|A, 0, PK|SM, 2048, CAT_DIRECT, 0, RP, 2048, 2048ull * 2047, 0,
+	    0 },
+	{ "port 25 to port 25: a client record", "192.0.2.25", "192.0.2.40",
+	    25, 25, S, 0, SM, 10, CAT_RELAY, -1, FW, 0, 0, 1000, 0 },
+	{ "client submit record: no blocked mark", "198.51.100.5",
+	    "192.0.2.27", 40000, 587, S, 0, SM, 10, CAT_SUBMIT, 0, FW, 0, 0,
+	    1000, 0 },
+	{ "the largest interval: N(N-1) still fits", "192.0.2.40", "198.51.100.5",
+	    25, 40000, S|A, 0, SM, 0xffffffffu, CAT_DIRECT, 0, RP, 0xffffffffu,
+	    0xffffffffull * 0xfffffffeull, 0, 0 },
+};
+
+static void
+test_sampled(void **state)
+{
+	struct conf		*c;
+	struct flow		 f;
+	struct classify_result	 r;
+	char			 err[CONF_ERRLEN];
+	size_t			 i;
+
+	(void)state;
+	c = conf_parse("t.conf", conf_text, strlen(conf_text), err,
+	    sizeof err);
+	if (c == NULL)
+		fail_msg("%s", err);
+	for (i = 0; i < sizeof srows / sizeof srows[0]; i++) {
+		const struct srow *w = &srows[i];
+
+		memset(&f, 0, sizeof f);
+		assert_int_equal(addr_parse(w->src, f.src), 0);
+		assert_int_equal(addr_parse(w->dst, f.dst), 0);
+		f.sport = w->sport;
+		f.dport = w->dport;
+		f.proto = 6;
+		f.tcp_flags = w->tcpflags;
+		f.fwd = w->fwd;
+		f.flags = w->flags;
+		f.sampling = w->sampling;
+		f.octets = 1000;
+		f.packets = 5;
+		if (classify_flow(c, &f, &r) != w->cat || r.cat != w->cat ||
+		    r.pool != w->pool || (w->cat != CAT_NONE &&
+		    (r.kind != w->kind || r.sessions != w->sessions ||
+		    r.var != w->var || r.octets != w->octets ||
+		    r.unk != w->unk)))
+			fail_msg("%s: got cat %d pool %d kind %d sessions %llu "
+			    "var %llu octets %llu unk %#x", w->what, r.cat,
+			    r.pool, r.kind, (unsigned long long)r.sessions,
+			    (unsigned long long)r.var,
+			    (unsigned long long)r.octets, r.unk);
+	}
+	conf_free(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_sampled),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

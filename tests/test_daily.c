@@ -40,10 +40,12 @@ add(struct daily *d, int64_t t, const char *src, const char *dst, int cat,
 	struct classify_result	 r;
 
 	memset(&f, 0, sizeof f);
+	memset(&r, 0, sizeof r);
 	assert_int_equal(addr_parse(src, f.src), 0);
 	assert_int_equal(addr_parse(dst, f.dst), 0);
 	f.start_ms = t * 1000;
 	f.octets = octets;
+	r.octets = octets;
 	r.cat = cat;
 	r.pool = pool;
 	r.sessions = sessions;

@@ -537,6 +537,82 @@ test_append(void **state)
 	store_rrd_close(s);
 }
 
+/*
+ * A file made before sampling (the first SERIES_V1_MAX data sources,
+ * made here with the rrdtool binary) takes the sampling series at the
+ * first write: its old bins read them as unknown, the new bins exactly.
+ * A file with data sources of its own is refused, untouched.
+ */
+static void
+test_upgrade(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_fetch	 out;
+	char			 cmd[4096], err[512], val[64];
+	size_t			 o;
+	int64_t			 last;
+	int			 j;
+
+	assert_int_equal(mkdir(f->tmp, 0755) == 0 || errno == EEXIST, 1);
+	snprintf(cmd, sizeof cmd, "mkdir -p %s", f->dir);
+	assert_int_equal(system(cmd), 0);
+	o = (size_t)snprintf(cmd, sizeof cmd, "%s create %s --start %" PRId64
+	    " --step %d", rrdtool(), f->path, S, STEP);
+	for (j = 0; j < SERIES_V1_MAX; j++)
+		o += (size_t)snprintf(cmd + o, sizeof cmd - o, " DS:%s:%s:%d:0:U",
+		    series_name(j), series_is_gauge(j) ? "GAUGE" : "ABSOLUTE",
+		    STEP);
+	o += (size_t)snprintf(cmd + o, sizeof cmd - o,
+	    " RRA:AVERAGE:0.5:1:17280 RRA:AVERAGE:0.5:12:9600");
+	assert_int_equal(system(cmd), 0);
+	/* Bin 0 the old way: 17 values. */
+	o = (size_t)snprintf(cmd, sizeof cmd, "%s update %s %" PRId64,
+	    rrdtool(), f->path, S + STEP);
+	for (j = 0; j < SERIES_V1_MAX; j++)
+		o += (size_t)snprintf(cmd + o, sizeof cmd - o, ":%" PRIu64,
+		    count_of(0, j));
+	assert_int_equal(system(cmd), 0);
+
+	s = store_rrd_open(f->dir, STEP, NULL, err, sizeof err);
+	assert_non_null(s);
+	assert_int_equal(write_bins(s, "site", 1, 3, err, sizeof err), 0);
+	assert_info(f->path, "ds[sampled].type", "\"ABSOLUTE\"");
+	assert_info(f->path, "ds[other_unk].index", "30");
+	assert_info(f->path, "ds[sampled].index", "31");
+	assert_int_equal(store_rrd_layout_ok(f->path, STEP, err, sizeof err),
+	    0);
+	assert_int_equal(store_rrd_fetch(s, "site", S, S + 4 * STEP, 0, &out,
+	    err, sizeof err), 0);
+	assert_int_equal(out.rows, 4);
+	for (j = 0; j < SERIES_MAX; j++) {
+		if (j < SERIES_V1_MAX)
+			assert_int_equal(llround(out.v[j]), count_of(0, j));
+		else
+			assert_true(isnan(out.v[j]));
+	}
+	assert_bin_exact(out.v + 1 * SERIES_MAX, 1);
+	assert_bin_exact(out.v + 3 * SERIES_MAX, 3);
+	store_rrd_fetch_free(&out);
+	assert_int_equal(store_rrd_last(s, "site", &last, err, sizeof err), 1);
+	assert_int_equal(last, S + 4 * STEP);
+
+	/* Foreign data sources: refused, and the file stays as it was. */
+	snprintf(cmd, sizeof cmd, "%s create %s/pool-x.rrd --start %" PRId64
+	    " --step %d DS:a:ABSOLUTE:%d:0:U RRA:AVERAGE:0.5:1:10", rrdtool(),
+	    f->dir, S, STEP, STEP);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(write_bins(s, "pool-x", 0, 1, err, sizeof err), -1);
+	if (strstr(err, "data sources differ") == NULL)
+		fail_msg("message: %s", err);
+	snprintf(cmd, sizeof cmd, "%s/pool-x.rrd", f->dir);
+	cli_info(cmd, "ds[a].index", val, sizeof val);
+	assert_string_equal(val, "0");
+	cli_info(cmd, "ds[direct].index", val, sizeof val);
+	assert_string_equal(val, "");
+	store_rrd_close(s);
+}
+
 /* Range edges: partial bins, empty, past the data, coarser archives. */
 static void
 test_fetch_edges(void **state)
@@ -851,6 +927,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_gap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_append, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fetch_edges, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup,

@@ -38,13 +38,16 @@ add(struct tally *t, int64_t start_s, const char *src, int cat, int pool,
 	struct classify_result	 r;
 
 	memset(&f, 0, sizeof f);
+	memset(&r, 0, sizeof r);
 	assert_int_equal(addr_parse(src, f.src), 0);
 	f.start_ms = start_s * 1000 + 123;
 	f.end_ms = f.start_ms + 5000;
 	f.octets = octets;
 	r.cat = cat;
 	r.pool = pool;
+	r.kind = CLASSIFY_EXACT;
 	r.sessions = sessions;
+	r.octets = octets;
 	return tally_add(t, &f, &r);
 }
 
@@ -240,6 +243,103 @@ test_lost_and_growth(void **state)
 	tally_free(t);
 }
 
+/* Add a sampled result: an estimate, its variance, unattributed cats. */
+static void
+add_sampled(struct tally *t, int64_t start_s, int cat, int pool, int kind,
+    uint64_t sessions, uint64_t var, unsigned unk)
+{
+	struct flow		 f;
+	struct classify_result	 r;
+
+	memset(&f, 0, sizeof f);
+	memset(&r, 0, sizeof r);
+	assert_int_equal(addr_parse("198.51.100.9", f.src), 0);
+	assert_int_equal(addr_parse("192.0.2.40", f.dst), 0);
+	f.start_ms = start_s * 1000;
+	r.cat = cat;
+	r.pool = pool;
+	r.kind = kind;
+	r.sessions = sessions;
+	r.var = var;
+	r.unk = unk;
+	assert_int_equal(tally_add(t, &f, &r), 0);
+}
+
+/*
+ * Sampled results add up per bin: estimates, variances, the records
+ * marked unattributable and the sampled records; a checkpoint keeps
+ * them, and a checkpoint from before sampling (TLY1, 17 series a slot)
+ * still restores.
+ */
+static void
+test_sampled(void **state)
+{
+	struct tally		*t = mk(1, 100, 1000), *u;
+	const struct tally_out	*o;
+	struct buf		 b;
+	uint32_t		 hdr[4] = { 0x31594c54u, 300, 1, 1 };
+	uint64_t		 v1[2][SERIES_V1_MAX];
+	uint32_t		 nh = 0;
+	int64_t			 floor = T0 / 300, idx = T0 / 300;
+	int			 map[1] = { 0 };
+	char			 err[128];
+
+	(void)state;
+	add_sampled(t, T0 + 1, CAT_DIRECT, 0, CLASSIFY_REPLY, 100, 9900, 0);
+	add_sampled(t, T0 + 2, CAT_DIRECT, 0, CLASSIFY_REPLY, 10, 90, 0);
+	add_sampled(t, T0 + 3, CAT_DIRECT, 0, CLASSIFY_FORWARD, 0, 0,
+	    1u << CAT_BLOCKED);
+	add_sampled(t, T0 + 4, CAT_RELAY, -1, CLASSIFY_REPLY, 10, 90, 0);
+	tally_add_unk(t, T0 + 5, 1u << CAT_SUBMIT, 0);
+
+	buf_init(&b, 1 << 20);
+	assert_int_equal(tally_dump(t, &b), 0);
+	u = mk(1, 100, 1000);
+	assert_int_equal(tally_undump(u, (const uint8_t *)b.data, b.len, map,
+	    1, err, sizeof err), 0);
+	buf_free(&b);
+	o = tally_next(u, TALLY_ALL);
+	assert_non_null(o);
+	assert_int_equal(o->slots[0].v[CAT_DIRECT], 110);
+	assert_int_equal(o->slots[0].v[SERIES_VAR + CAT_DIRECT], 9990);
+	assert_int_equal(o->slots[0].v[CAT_RELAY], 10);
+	assert_int_equal(o->slots[0].v[SERIES_VAR + CAT_RELAY], 90);
+	assert_int_equal(o->slots[0].v[SERIES_UNK + CAT_BLOCKED], 1);
+	assert_int_equal(o->slots[0].v[SERIES_UNK + CAT_SUBMIT], 1);
+	assert_int_equal(o->slots[0].v[SERIES_SAMPLED], 4);
+	assert_int_equal(o->slots[1].v[CAT_DIRECT], 110);
+	assert_int_equal(o->slots[1].v[SERIES_UNK + CAT_BLOCKED], 1);
+	assert_int_equal(o->slots[1].v[SERIES_UNK + CAT_SUBMIT], 1);
+	assert_int_equal(o->slots[1].v[SERIES_SAMPLED], 3);
+	assert_int_equal(o->slots[1].v[CAT_RELAY], 0);
+	tally_free(u);
+	tally_free(t);
+
+	/* A checkpoint written before sampling. */
+	memset(v1, 0, sizeof v1);
+	v1[0][CAT_DIRECT] = 7;
+	v1[0][SERIES_LOST] = 3;
+	v1[1][CAT_DIRECT] = 7;
+	buf_init(&b, 1 << 20);
+	buf_add(&b, hdr, sizeof hdr);
+	buf_add(&b, &floor, sizeof floor);
+	buf_add(&b, &idx, sizeof idx);
+	buf_add(&b, v1, sizeof v1);
+	buf_add(&b, &nh, sizeof nh);
+	u = mk(1, 100, 1000);
+	assert_int_equal(tally_undump(u, (const uint8_t *)b.data, b.len, map,
+	    1, err, sizeof err), 0);
+	buf_free(&b);
+	o = tally_next(u, TALLY_ALL);
+	assert_non_null(o);
+	assert_int_equal(o->start, T0);
+	assert_int_equal(o->slots[0].v[CAT_DIRECT], 7);
+	assert_int_equal(o->slots[0].v[SERIES_LOST], 3);
+	assert_int_equal(o->slots[0].v[SERIES_SAMPLED], 0);
+	assert_int_equal(o->slots[1].v[CAT_DIRECT], 7);
+	tally_free(u);
+}
+
 int
 main(void)
 {
@@ -249,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_lost_and_growth),
+		cmocka_unit_test(test_sampled),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

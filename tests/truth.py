@@ -64,7 +64,8 @@ import time
 
 CATS = ["direct", "blocked", "submit", "submit_ext", "relay", "roaming",
         "other"]
-DS = CATS + [c + "_oct" for c in CATS] + ["direct_hosts", "late", "lost"]
+DS = (CATS + [c + "_oct" for c in CATS] + ["direct_hosts", "late", "lost"] +
+      [c + "_var" for c in CATS] + [c + "_unk" for c in CATS] + ["sampled"])
 SKIPS = ["truncated", "bad_ip", "bad_tcp", "fragment"]
 STEP = 300
 MAX_LISTED = 5
