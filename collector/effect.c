@@ -15,6 +15,7 @@
 
 #include "dayfile.h"
 #include "effect.h"
+#include "estimate.h"
 #include "json.h"
 #include "store_rrd.h"
 #include "utc.h"
@@ -47,25 +48,81 @@ effect_div(double a, double b)
 	return b != 0 ? a / b : NAN;
 }
 
+/* The figures of enum effect_fig from D_B R_B S_B D_A R_A S_A, unclamped. */
+static void
+effect_raw(const double x[6], double f[EFFECT_FIG_MAX])
+{
+	double	 db = x[0], rb = x[1], sb = x[2], da = x[3], ra = x[4];
+	double	 sa = x[5], strict;
+
+	f[EFFECT_DIRECT_SHARE] = effect_div(db, db + rb);
+	f[EFFECT_DELTA_RELAY] = ra - rb;
+	f[EFFECT_DELTA_SUBMIT] = sa - sb;
+	f[EFFECT_SPAM_SHARE] = effect_div(db - (ra - rb), db + rb);
+	strict = db - (ra - rb) - (sa - sb) - da;
+	f[EFFECT_SPAM_SHARE_STRICT] = effect_div(strict, db + rb);
+	f[EFFECT_SPAM_OF_DIRECT] = effect_div(db - (ra - rb), db);
+	f[EFFECT_SPAM_OF_DIRECT_STRICT] = effect_div(strict, db);
+}
+
 void
 effect_estimate(double db, double rb, double sb, double da, double ra,
     double sa, struct effect_figures *f)
 {
-	double	 strict;
+	double	 x[6] = { db, rb, sb, da, ra, sa }, v[EFFECT_FIG_MAX];
 
 	memset(f, 0, sizeof *f);
-	f->direct_share_before = effect_div(db, db + rb);
-	f->delta_relay = ra - rb;
-	f->delta_submit = sa - sb;
-	f->spam_share = effect_div(db - f->delta_relay, db + rb);
-	strict = db - f->delta_relay - f->delta_submit - da;
-	if (strict < 0) {
-		strict = 0;
+	effect_raw(x, v);
+	f->direct_share_before = v[EFFECT_DIRECT_SHARE];
+	f->delta_relay = v[EFFECT_DELTA_RELAY];
+	f->delta_submit = v[EFFECT_DELTA_SUBMIT];
+	f->spam_share = v[EFFECT_SPAM_SHARE];
+	f->spam_share_strict = v[EFFECT_SPAM_SHARE_STRICT];
+	f->spam_of_direct_strict = v[EFFECT_SPAM_OF_DIRECT_STRICT];
+	if (db - f->delta_relay - f->delta_submit - da < 0) {
 		f->strict_clamped = 1;
+		f->spam_share_strict = effect_div(0, db + rb);
+		f->spam_of_direct_strict = effect_div(0, db);
 	}
-	f->spam_share_strict = effect_div(strict, db + rb);
-	f->spam_of_direct = effect_div(db - f->delta_relay, db);
-	f->spam_of_direct_strict = effect_div(strict, db);
+	f->spam_of_direct = v[EFFECT_SPAM_OF_DIRECT];
+}
+
+/*
+ * The delta method: Var f(x) = sum of (df/dx_i)^2 Var x_i for the six
+ * independent daily averages D_B, R_B, S_B, D_A, R_A, S_A, with each
+ * derivative taken numerically (central difference) through the same
+ * formulas, so the variances follow them by construction.  The strict
+ * figures' clamp at 0 is not smooth: their variance is that of the
+ * unclamped value.
+ */
+void
+effect_figures_var(const double x[6], const double vx[6],
+    double out[EFFECT_FIG_MAX])
+{
+	double	 y[6], hi[EFFECT_FIG_MAX], lo[EFFECT_FIG_MAX], h, d;
+	int	 i, k;
+
+	for (k = 0; k < EFFECT_FIG_MAX; k++)
+		out[k] = 0;
+	for (i = 0; i < 6; i++) {
+		if (isnan(x[i]) || isnan(vx[i])) {
+			for (k = 0; k < EFFECT_FIG_MAX; k++)
+				out[k] = NAN;
+			return;
+		}
+		if (!(vx[i] > 0))
+			continue;
+		h = fabs(x[i]) * 1e-6 + 1e-6;
+		memcpy(y, x, sizeof y);
+		y[i] = x[i] + h;
+		effect_raw(y, hi);
+		y[i] = x[i] - h;
+		effect_raw(y, lo);
+		for (k = 0; k < EFFECT_FIG_MAX; k++) {
+			d = (hi[k] - lo[k]) / (2 * h);
+			out[k] += d * d * vx[i];
+		}
+	}
 }
 
 /* The files a scope reads: for categories kept per pool, and relay. */
@@ -127,6 +184,23 @@ effect_scope(const struct conf *c, const char *pool, const char *service,
 	return 0;
 }
 
+/* A series added for sampling reads unknown in older rows: 0 there. */
+static uint64_t
+effect_count(double v)
+{
+	return isnan(v) ? 0 : (uint64_t)llround(v);
+}
+
+/* Add one file's row of a category to a window. */
+static void
+effect_add(struct effect_window *w, int cat, const double *row)
+{
+	w->total[cat] += (uint64_t)llround(row[cat]);
+	if (!isnan(row[SERIES_VAR + cat]))
+		w->total_var[cat] += row[SERIES_VAR + cat];
+	w->unk[cat] += effect_count(row[SERIES_UNK + cat]);
+}
+
 /*
  * Read one window: per bin, the pool-level categories from the scope's
  * files and relay, roaming and lost from the site file.  A bin counts
@@ -142,7 +216,7 @@ effect_read(const struct conf *c, struct store *st,
 	size_t			 i, r, k, nh, nfetched = 0, rows = 0, known = 0;
 	int64_t			 last, t, prevday = INT64_MIN;
 	uint64_t		 sessions = 0, dayhosts;
-	double			 v, hsum = 0;
+	double			 per, hsum = 0;
 	int			 cat, ok, rc = -1;
 	unsigned		 step, ndays;
 	static __thread uint8_t	 dayseen[EFFECT_MAX_DAYS];
@@ -212,21 +286,26 @@ effect_read(const struct conf *c, struct store *st,
 			dayseen[(t - from) / 86400] = 1;
 		for (cat = 0; cat < CAT_MAX; cat++) {
 			if (sc->site || cat == CAT_RELAY || cat == CAT_ROAMING)
-				v = s[cat];
+				effect_add(w, cat, s);
 			else
-				for (v = 0, i = 0; i < nfetched; i++)
-					v += f[i].v[r * SERIES_MAX + cat];
-			w->total[cat] += (uint64_t)llround(v);
+				for (i = 0; i < nfetched; i++)
+					effect_add(w, cat,
+					    &f[i].v[r * SERIES_MAX]);
 			sessions += (uint64_t)llround(s[cat]);
 		}
 		w->lost += (uint64_t)llround(s[SERIES_LOST]);
+		w->sampled += effect_count(s[SERIES_SAMPLED]);
 	}
 	w->coverage = rows > 0 ? (double)known / (double)rows : 0;
 	w->lost_share = sessions + w->lost > 0 ? (double)w->lost /
 	    (double)(sessions + w->lost) : 0;
-	for (cat = 0; cat < CAT_MAX; cat++)
-		w->daily[cat] = known > 0 ? (double)w->total[cat] * 86400 /
-		    ((double)known * step) : NAN;
+	for (cat = 0; cat < CAT_MAX; cat++) {
+		per = known > 0 ? 86400 / ((double)known * step) : NAN;
+		w->daily[cat] = w->unk[cat] > 0 ? NAN :
+		    (double)w->total[cat] * per;
+		w->daily_var[cat] = w->unk[cat] > 0 ? NAN :
+		    w->total_var[cat] * per * per;
+	}
 
 	/* Distinct hosts per day: the scope's pools summed by day. */
 	for (i = 0; i < sc->nhosts; i++) {
@@ -246,7 +325,8 @@ effect_read(const struct conf *c, struct store *st,
 	 */
 	for (k = 0, ndays = 0; k < EFFECT_MAX_DAYS; k++)
 		ndays += dayseen[k];
-	if (ndays > 0)
+	/* Sources seen in samples are fewer than the sources. */
+	if (ndays > 0 && w->sampled == 0)
 		w->hosts_per_day = hsum / ndays;
 	rc = known > 0 ? 0 : EFFECT_NODATA;
 	if (rc == EFFECT_NODATA) {
@@ -362,6 +442,27 @@ effect_costs(const struct conf *c, struct effect *e)
 	costs_free(&k);
 }
 
+/* The figures' sampling variances from the windows' daily averages. */
+static void
+effect_vars(struct effect *e, double sb, double sa)
+{
+	const struct effect_window	*b = &e->before, *a = &e->after;
+	double				 x[6] = { b->daily[CAT_DIRECT],
+					    b->daily[CAT_RELAY], sb,
+					    a->daily[CAT_DIRECT],
+					    a->daily[CAT_RELAY], sa };
+	double				 vx[6] = { b->daily_var[CAT_DIRECT],
+					    b->daily_var[CAT_RELAY],
+					    b->daily_var[CAT_SUBMIT] +
+					    b->daily_var[CAT_SUBMIT_EXT],
+					    a->daily_var[CAT_DIRECT],
+					    a->daily_var[CAT_RELAY],
+					    a->daily_var[CAT_SUBMIT] +
+					    a->daily_var[CAT_SUBMIT_EXT] };
+
+	effect_figures_var(x, vx, e->fig_var);
+}
+
 int
 effect_compute(const struct conf *c, const struct effect_params *p,
     struct effect *e, char *err, size_t errlen)
@@ -453,6 +554,7 @@ effect_compute(const struct conf *c, const struct effect_params *p,
 	effect_estimate(e->before.daily[CAT_DIRECT], e->before.daily[CAT_RELAY],
 	    sb, e->after.daily[CAT_DIRECT], e->after.daily[CAT_RELAY], sa,
 	    &e->fig);
+	effect_vars(e, sb, sa);
 	if (p->pool == NULL && p->service == NULL)
 		effect_pools(c, p, st, e);
 	effect_costs(c, e);
@@ -486,6 +588,36 @@ effect_free(struct effect *e)
 	e->ncost = 0;
 }
 
+static const char *const effect_fig_names[EFFECT_FIG_MAX] = {
+	"direct_share_before", "delta_relay", "delta_submit", "spam_share",
+	"spam_share_strict", "spam_of_direct", "spam_of_direct_strict"
+};
+
+static const char *const effect_fig_ci_names[EFFECT_FIG_MAX] = {
+	"direct_share_before_ci95", "delta_relay_ci95", "delta_submit_ci95",
+	"spam_share_ci95", "spam_share_strict_ci95", "spam_of_direct_ci95",
+	"spam_of_direct_strict_ci95"
+};
+
+/* A figure by its enum effect_fig. */
+static double
+effect_fig_value(const struct effect_figures *f, int k)
+{
+	const double	 v[EFFECT_FIG_MAX] = { f->direct_share_before,
+			    f->delta_relay, f->delta_submit, f->spam_share,
+			    f->spam_share_strict, f->spam_of_direct,
+			    f->spam_of_direct_strict };
+
+	return v[k];
+}
+
+/* 1 for the figures that are shares (their intervals stay in [0, 1]). */
+static int
+effect_fig_share(int k)
+{
+	return k != EFFECT_DELTA_RELAY && k != EFFECT_DELTA_SUBMIT;
+}
+
 static const char *const effect_assumptions[] = {
 	"Mail that was legitimate did not stop when port 25 was blocked: "
 	    "it moved to the ISP's relays (dR) or to submission on 587/465 "
@@ -500,6 +632,9 @@ static const char *const effect_assumptions[] = {
 	    "bins that have data.",
 	"Relay and roaming are site-wide series: a pool or service report "
 	    "uses the site's relay mail.",
+	"With sampled input, the 95% intervals cover the sampling error of "
+	    "the estimates only (delta method over the daily averages), not "
+	    "the day-to-day variation of the traffic.",
 };
 
 static void
@@ -519,6 +654,38 @@ effect_num(struct json *j, const char *k, double v)
 {
 	json_key(j, k);
 	json_double(j, v, 6);
+}
+
+/* [lo, hi] of a figure: shares clipped to [0, 1]; null if undefined. */
+static void
+effect_ci(double v, double var, int share, double *lo, double *hi)
+{
+	double	 h = var > 0 ? ESTIMATE_Z95 * sqrt(var) : 0;
+
+	if (share) {
+		estimate_share_ci95(v, var, lo, hi);
+		return;
+	}
+	*lo = v - h;
+	*hi = v + h;
+}
+
+static void
+effect_json_ci(struct json *j, const char *k, double v, double var,
+    int share)
+{
+	double	 lo, hi;
+
+	json_key(j, k);
+	if (isnan(v) || isnan(var)) {
+		json_null(j);
+		return;
+	}
+	effect_ci(v, var, share, &lo, &hi);
+	json_array(j);
+	json_double(j, lo, 6);
+	json_double(j, hi, 6);
+	json_end_array(j);
 }
 
 /* Contacts per day over the days that have a line; NAN: none. */
@@ -593,6 +760,37 @@ effect_json_window(struct json *j, const struct effect_window *w)
 	for (c = 0; c < CAT_MAX; c++)
 		effect_num(j, series_cat_name(c), w->daily[c]);
 	json_end_object(j);
+	json_key(j, "daily_ci95");
+	json_object(j);
+	for (c = 0; c < CAT_MAX; c++) {
+		double	 lo, hi;
+
+		json_key(j, series_cat_name(c));
+		if (isnan(w->daily[c])) {
+			json_null(j);
+			continue;
+		}
+		estimate_ci95(w->daily[c], w->daily_var[c], &lo, &hi);
+		json_array(j);
+		json_double(j, lo, 6);
+		json_double(j, hi, 6);
+		json_end_array(j);
+	}
+	json_end_object(j);
+	json_key(j, "sampled");
+	json_bool(j, w->sampled > 0);
+	json_key(j, "null_reason");
+	json_object(j);
+	for (c = 0; c < CAT_MAX; c++)
+		if (w->unk[c] > 0) {
+			json_key(j, series_cat_name(c));
+			json_string(j, estimate_null_reason(c));
+		}
+	if (w->sampled > 0) {
+		json_key(j, "direct_hosts");
+		json_string(j, estimate_hosts_reason);
+	}
+	json_end_object(j);
 	json_key(j, "total");
 	json_object(j);
 	for (c = 0; c < CAT_MAX; c++) {
@@ -651,6 +849,12 @@ effect_json(const struct effect *e, struct buf *b)
 	json_bool(&j, f->strict_clamped);
 	effect_num(&j, "spam_of_direct", f->spam_of_direct);
 	effect_num(&j, "spam_of_direct_strict", f->spam_of_direct_strict);
+	json_key(&j, "sampled");
+	json_bool(&j, e->before.sampled + e->after.sampled > 0);
+	for (i = 0; i < EFFECT_FIG_MAX; i++)
+		effect_json_ci(&j, effect_fig_ci_names[i],
+		    effect_fig_value(f, (int)i), e->fig_var[i],
+		    effect_fig_share((int)i));
 	effect_num(&j, "blocked_per_day_after", e->after.daily[CAT_BLOCKED]);
 	effect_num(&j, "direct_hosts_per_day_before", e->before.hosts_per_day);
 	effect_num(&j, "direct_hosts_per_day_after", e->after.hosts_per_day);
@@ -694,12 +898,35 @@ effect_json(const struct effect *e, struct buf *b)
 }
 
 static void
-effect_pct(struct buf *b, const char *label, double v)
+effect_pct(struct buf *b, const char *label, double v, double var)
 {
-	if (isnan(v))
+	double	 lo, hi;
+
+	if (isnan(v)) {
 		buf_printf(b, "%-46s n/a\n", label);
-	else
-		buf_printf(b, "%-46s %.1f%%\n", label, 100 * v);
+		return;
+	}
+	buf_printf(b, "%-46s %.1f%%", label, 100 * v);
+	if (var > 0) {
+		estimate_share_ci95(v, var, &lo, &hi);
+		buf_printf(b, "  (95%%: %.1f-%.1f%%)", 100 * lo, 100 * hi);
+	}
+	buf_puts(b, "\n");
+}
+
+/* A count per day, "n/a" when it has no estimate, "+-" when sampled. */
+static void
+effect_per_day(struct buf *b, const char *label, double v, double var,
+    const char *unit)
+{
+	if (isnan(v)) {
+		buf_printf(b, "%-46s n/a\n", label);
+		return;
+	}
+	buf_printf(b, "%-46s %+.1f%s", label, v, unit);
+	if (var > 0)
+		buf_printf(b, "  (95%%: +-%.1f)", ESTIMATE_Z95 * sqrt(var));
+	buf_puts(b, "\n");
 }
 
 static void
@@ -736,6 +963,22 @@ effect_text_costs(const struct effect *e, struct buf *b)
 	}
 }
 
+/* One per-day cell of the table: "1234.5" or "1234.5+-56.7". */
+static void
+effect_text_daily(struct buf *b, double v, double var)
+{
+	char	 cell[48];
+
+	if (isnan(v))
+		snprintf(cell, sizeof cell, "n/a");
+	else if (var > 0)
+		snprintf(cell, sizeof cell, "%.1f+-%.1f", v,
+		    estimate_halfwidth(v, var));
+	else
+		snprintf(cell, sizeof cell, "%.1f", v);
+	buf_printf(b, " %16s", cell);
+}
+
 void
 effect_text(const struct effect *e, struct buf *b)
 {
@@ -762,26 +1005,41 @@ effect_text(const struct effect *e, struct buf *b)
 		buf_printf(b, "left out: %u days on each side of the cut-over\n",
 		    e->exclude);
 	buf_printf(b, "\n%-12s %16s %16s\n", "per day", "before", "after");
-	for (k = 0; k < CAT_MAX; k++)
-		buf_printf(b, "%-12s %16.1f %16.1f\n", series_cat_name(k),
-		    e->before.daily[k], e->after.daily[k]);
+	for (k = 0; k < CAT_MAX; k++) {
+		buf_printf(b, "%-12s", series_cat_name(k));
+		effect_text_daily(b, e->before.daily[k], e->before.daily_var[k]);
+		effect_text_daily(b, e->after.daily[k], e->after.daily_var[k]);
+		buf_puts(b, "\n");
+	}
 	if (!isnan(e->before.hosts_per_day) || !isnan(e->after.hosts_per_day))
 		buf_printf(b, "%-12s %16.1f %16.1f   (distinct direct hosts)\n",
 		    "hosts", e->before.hosts_per_day, e->after.hosts_per_day);
+	if (e->before.sampled + e->after.sampled > 0)
+		buf_puts(b, "sampled input: per-day figures are estimates, "
+		    "\"+-\" gives the half-width of their 95% interval "
+		    "(doc/sampling.md)\n");
+	for (k = 0; k < CAT_MAX; k++)
+		if (e->before.unk[k] + e->after.unk[k] > 0)
+			buf_printf(b, "%s n/a: %s\n", series_cat_name(k),
+			    estimate_null_reason(k));
 	buf_puts(b, "\n");
 	effect_pct(b, "direct share before (D_B / (D_B + R_B))",
-	    f->direct_share_before);
-	buf_printf(b, "%-46s %+.1f per day\n", "relay growth dR = R_A - R_B",
-	    f->delta_relay);
-	buf_printf(b, "%-46s %+.1f per day\n", "submission growth dS (587/465)",
-	    f->delta_submit);
-	effect_pct(b, "spam share (D_B - dR) / (D_B + R_B)", f->spam_share);
+	    f->direct_share_before, e->fig_var[EFFECT_DIRECT_SHARE]);
+	effect_per_day(b, "relay growth dR = R_A - R_B", f->delta_relay,
+	    e->fig_var[EFFECT_DELTA_RELAY], " per day");
+	effect_per_day(b, "submission growth dS (587/465)", f->delta_submit,
+	    e->fig_var[EFFECT_DELTA_SUBMIT], " per day");
+	effect_pct(b, "spam share (D_B - dR) / (D_B + R_B)", f->spam_share,
+	    e->fig_var[EFFECT_SPAM_SHARE]);
 	effect_pct(b, "stricter: (D_B - dR - dS - D_A) / (D_B + R_B)",
-	    f->spam_share_strict);
+	    f->spam_share_strict, e->fig_var[EFFECT_SPAM_SHARE_STRICT]);
 	effect_pct(b, "spam as a share of direct (D_B - dR) / D_B",
-	    f->spam_of_direct);
-	buf_printf(b, "%-46s %.1f\n", "blocked attempts per day after",
-	    e->after.daily[CAT_BLOCKED]);
+	    f->spam_of_direct, e->fig_var[EFFECT_SPAM_OF_DIRECT]);
+	if (isnan(e->after.daily[CAT_BLOCKED]))
+		buf_printf(b, "%-46s n/a\n", "blocked attempts per day after");
+	else
+		buf_printf(b, "%-46s %.1f\n", "blocked attempts per day after",
+		    e->after.daily[CAT_BLOCKED]);
 	buf_puts(b, "\nassumptions:\n");
 	for (i = 0; i < sizeof effect_assumptions / sizeof
 	    effect_assumptions[0]; i++)
@@ -812,24 +1070,35 @@ effect_csv(const struct effect *e, struct buf *b)
 {
 	const struct effect_figures	*f = &e->fig;
 	char				 c[16];
+	double				 v, blo, bhi, alo, ahi;
 	int				 k;
 
 	utc_format_date(e->cutover, c, sizeof c);
 	buf_printf(b, "site,%s\npool,%s\nservice,%s\ncutover,%s\n", e->site,
 	    e->pool, e->service, c);
-	buf_puts(b, "category,before_per_day,after_per_day\n");
-	for (k = 0; k < CAT_MAX; k++)
-		buf_printf(b, "%s,%.3f,%.3f\n", series_cat_name(k),
-		    e->before.daily[k], e->after.daily[k]);
+	buf_puts(b, "category,before_per_day,after_per_day,before_ci95_lo,"
+	    "before_ci95_hi,after_ci95_lo,after_ci95_hi\n");
+	for (k = 0; k < CAT_MAX; k++) {
+		estimate_ci95(e->before.daily[k], e->before.daily_var[k], &blo,
+		    &bhi);
+		estimate_ci95(e->after.daily[k], e->after.daily_var[k], &alo,
+		    &ahi);
+		buf_printf(b, "%s,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n",
+		    series_cat_name(k), e->before.daily[k], e->after.daily[k],
+		    blo, bhi, alo, ahi);
+	}
 	buf_printf(b, "direct_hosts,%.3f,%.3f\n", e->before.hosts_per_day,
 	    e->after.hosts_per_day);
-	buf_puts(b, "figure,value\n");
-	buf_printf(b, "direct_share_before,%.6f\ndelta_relay,%.3f\n"
-	    "delta_submit,%.3f\nspam_share,%.6f\nspam_share_strict,%.6f\n"
-	    "spam_of_direct,%.6f\nspam_of_direct_strict,%.6f\n"
-	    "blocked_per_day_after,%.3f\n", f->direct_share_before,
-	    f->delta_relay, f->delta_submit, f->spam_share,
-	    f->spam_share_strict, f->spam_of_direct, f->spam_of_direct_strict,
+	buf_puts(b, "figure,value,ci95_lo,ci95_hi\n");
+	for (k = 0; k < EFFECT_FIG_MAX; k++) {
+		v = effect_fig_value(f, k);
+		effect_ci(v, e->fig_var[k], effect_fig_share(k), &blo, &bhi);
+		if (isnan(e->fig_var[k]))
+			blo = bhi = NAN;
+		buf_printf(b, effect_fig_share(k) ? "%s,%.6f,%.6f,%.6f\n" :
+		    "%s,%.3f,%.3f,%.3f\n", effect_fig_names[k], v, blo, bhi);
+	}
+	buf_printf(b, "blocked_per_day_after,%.3f\n",
 	    e->after.daily[CAT_BLOCKED]);
 	if (!e->costs || e->costs_error[0] != '\0')
 		return;

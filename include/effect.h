@@ -39,8 +39,12 @@ struct effect_window {
 	double		 coverage;	/* known bins / bins */
 	double		 lost_share;	/* lost / (sessions + lost) */
 	uint64_t	 total[CAT_MAX];	/* sessions in the known bins */
+	double		 total_var[CAT_MAX];	/* their variance (sampled) */
+	uint64_t	 unk[CAT_MAX];	/* > 0: no estimate (NAN daily) */
+	uint64_t	 sampled;	/* sampled records in the window */
 	uint64_t	 lost;
 	double		 daily[CAT_MAX];	/* per day of coverage */
+	double		 daily_var[CAT_MAX];
 	double		 hosts_per_day;	/* NAN: no daily host counts */
 	unsigned	 host_days;
 	int64_t		*incomplete;	/* days with missing bins */
@@ -57,6 +61,18 @@ struct effect_figures {
 	double		 spam_of_direct;	/* (D_B - dR) / D_B */
 	double		 spam_of_direct_strict;
 	int		 strict_clamped;	/* the strict one was < 0 */
+};
+
+/* The order of the figures in effect_figures_var (and the JSON). */
+enum effect_fig {
+	EFFECT_DIRECT_SHARE = 0,
+	EFFECT_DELTA_RELAY,
+	EFFECT_DELTA_SUBMIT,
+	EFFECT_SPAM_SHARE,
+	EFFECT_SPAM_SHARE_STRICT,
+	EFFECT_SPAM_OF_DIRECT,
+	EFFECT_SPAM_OF_DIRECT_STRICT,
+	EFFECT_FIG_MAX
 };
 
 struct effect_pool {
@@ -86,6 +102,7 @@ struct effect {
 	struct effect_window	 before;
 	struct effect_window	 after;
 	struct effect_figures	 fig;
+	double			 fig_var[EFFECT_FIG_MAX];	/* sampling */
 	struct effect_pool	*pools;		/* dynamic pools, own cut-overs */
 	size_t			 npools;
 	int			 costs;		/* [costs] costs_file is set */
@@ -100,6 +117,13 @@ int	effect_windows(int64_t, unsigned, unsigned, unsigned, int64_t *,
 /* Figures from daily averages D, R, S before and after. */
 void	effect_estimate(double, double, double, double, double, double,
 	    struct effect_figures *);
+/*
+ * The sampling variance of each figure (enum effect_fig) from the six
+ * daily averages and their variances, by the delta method (doc/
+ * sampling.md); NAN where a figure is undefined.
+ */
+void	effect_figures_var(const double [6], const double [6],
+	    double [EFFECT_FIG_MAX]);
 /* Read and compute; 0, -1 (message), or EFFECT_NODATA. */
 int	effect_compute(const struct conf *, const struct effect_params *,
 	    struct effect *, char *, size_t);

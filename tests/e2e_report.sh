@@ -543,9 +543,9 @@ def check_csv(t, label, path, argv):
     rows = [l.rstrip("\n").split(",") for l in open(path)]
     kv = {}
     for r in rows:
-        if len(r) == 3 and r[0] in CATS + ["direct_hosts"]:
+        if len(r) in (3, 7) and r[0] in CATS + ["direct_hosts"]:
             kv[r[0]] = (r[1], r[2])
-        elif len(r) == 2:
+        elif len(r) in (2, 4):
             kv[r[0]] = r[1]
     bad = []
 
