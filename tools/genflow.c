@@ -924,7 +924,7 @@ sess_smtp(struct gen *g, struct rec *r, int64_t t, int accept_pct)
 	struct rng	*rn = &g->rng;
 	uint32_t	 hdr = r->family == 6 ? 60 : 40;
 	uint32_t	 mss = r->family == 6 ? 1440 : 1460;
-	uint32_t	 nretx = 0, body = 0, nseg = 0, pkts, oct;
+	uint32_t	 nretx = 0, body = 0, nseg = 0, pkts, oct, ehlo, env;
 	int64_t		 dur;
 	uint64_t	 u;
 
@@ -945,8 +945,9 @@ sess_smtp(struct gen *g, struct rec *r, int64_t t, int accept_pct)
 		dur += rng_range(rn, 30000, 100000);
 	/* SYNs, ACK, EHLO, envelope, body, QUIT+FIN, final ACK */
 	pkts = 1 + nretx + 3 + nseg + 2;
-	oct = pkts * hdr + (1 + nretx) * 8 + (uint32_t)rng_range(rn, 12,
-	    40) + (uint32_t)rng_range(rn, 40, 220) + body + 6;
+	ehlo = (uint32_t)rng_range(rn, 12, 40);
+	env = (uint32_t)rng_range(rn, 40, 220);
+	oct = pkts * hdr + (1 + nretx) * 8 + ehlo + env + body + 6;
 	sess_answered(g, r, t, dur, pkts, oct);
 }
 
