@@ -32,7 +32,11 @@
  * them (active and inactive timeout); server records carry the
  * SYN-ACK.  The model's stream is drawn exactly as without -m, so the
  * sessions are those of the unsampled run, whose records are kept
- * aside (struct ghost) to give the truth's true counts.
+ * aside (struct ghost) to give the truth's true counts.  -M N2 changes
+ * the interval half way: packets from then on are sampled at N2,
+ * every open record is closed and due at once, and each exporter
+ * announces N2 (v5: in every later header; v9 and IPFIX: an options
+ * record) before any record sampled at N2.
  *
  * Sending.  All messages are built once into memory.  A plan walks
  * them in order, repeated with times shifted by the traffic duration
@@ -258,6 +262,7 @@ struct rec {
 	uint8_t		 cat;		/* C_*, C_UNCOUNTED for the rest */
 	uint8_t		 pool;
 	uint8_t		 exp;		/* exporter */
+	uint8_t		 phase;		/* -M: 0 sampled at -m, 1 at -M */
 	uint8_t		 synack;	/* -m: holds the server's SYN-ACK */
 };
 
@@ -318,7 +323,8 @@ struct msg {
 	uint64_t	 rec0;		/* its first struct rmeta */
 	int64_t		 export_s;
 	uint32_t	 uptime;	/* v5/v9 header sysUptime (ms) */
-	uint32_t	 smp;		/* sampling interval (-m) */
+	uint32_t	 smp;		/* data: interval its records were
+					   sampled at; options: announced */
 	uint16_t	 len;
 	uint16_t	 nflow;		/* flow records */
 	uint16_t	 nopt;		/* options data records */
@@ -369,6 +375,7 @@ struct opts {
 	uint32_t	 mass;		/* -S */
 	uint32_t	 lossn;		/* -L */
 	uint32_t	 sampling;	/* -m */
+	uint32_t	 sampling2;	/* -M */
 	int		 uptime;	/* -U */
 	int		 biflow;	/* -B */
 	int		 fwd;		/* -F */
@@ -383,6 +390,7 @@ struct bexp {
 	int		 restarted;
 	int		 pending_restart;
 	int		 built;		/* a message was built */
+	int		 phase;		/* interval announced: 0 -m, 1 -M */
 };
 
 /* One bin of the truth. */
@@ -408,6 +416,10 @@ struct gen {
 	struct rng	 lrng;		/* -m: packet layout */
 	struct rng	 srng;		/* -m: packet sampling */
 	int		 sampled;	/* -m N, N >= 2 */
+	uint32_t	 rate[2];	/* interval before and after the switch */
+	int64_t		 sw_ms;		/* -M: switch, packet time (ms) */
+	int64_t		 sw_tick;	/* -M: switch, export second */
+	int		 sw_pending;	/* the switch tick is still to build */
 	struct group	 grp[NGRP];
 	uint32_t	 nkeys;
 
@@ -471,8 +483,8 @@ usage(void)
 	    "               [-s SEED] [-t START] [-d SECONDS] "
 	    "[-r PER_MINUTE] [-R RECORDS_PER_SEC]\n"
 	    "               [-D SECONDS] [-x EXPORTERS] [-S HOSTS] "
-	    "[-L N] [-m SAMPLING] [-e LAG]\n"
-	    "               [-U] [-B] [-F] [-E] [-b SOURCE] "
+	    "[-L N] [-m SAMPLING] [-M SAMPLING2]\n"
+	    "               [-e LAG] [-U] [-B] [-F] [-E] [-b SOURCE] "
 	    "[-c CONFIG -C DATADIR]\n");
 	exit(2);
 }
@@ -1074,14 +1086,16 @@ pk_web(struct gen *g, const struct rec *r, int64_t t, int64_t dur,
 	ev_time(g, first, a, t + dur);
 }
 
-/* A sampled record's expiry: active and inactive timeout. */
+/* A sampled record's expiry: active and inactive timeout, the switch. */
 static int64_t
-pk_expiry(const struct rec *c)
+pk_expiry(const struct gen *g, const struct rec *c)
 {
 	int64_t	 e = c->start + ACTIVE_MS;
 
 	if (c->end + INACTIVE_MS < e)
 		e = c->end + INACTIVE_MS;
+	if (c->phase == 0 && g->sw_ms < e)
+		e = g->sw_ms;
 	return (e);
 }
 
@@ -1096,10 +1110,10 @@ pk_close(struct gen *g, struct rec *c, int64_t due)
 /*
  * The sampled packets of one direction as an exporter's cache would
  * make them into records: a record ends at the active timeout (60 s
- * from its first packet) or after 15 s without a packet, and then due
- * at once; otherwise 0-15 s
- * after its last packet if that packet set FIN, 15 s if not.  Server
- * records go from the server's port to the client's.
+ * from its first packet), after 15 s without a packet, or at the
+ * switch of the interval (-M), and is then due at once; otherwise it
+ * is due 0-15 s after its last packet if it holds a FIN, 15 s if not.
+ * Server records go from the server's port to the client's.
  */
 static void
 pk_records(struct gen *g, const struct rec *r, int rev)
@@ -1114,7 +1128,7 @@ pk_records(struct gen *g, const struct rec *r, int rev)
 		p = &g->pk[i];
 		if (p->rev != rev || !p->smp)
 			continue;
-		if (open && p->t >= (e = pk_expiry(&c))) {
+		if (open && p->t >= (e = pk_expiry(g, &c))) {
 			pk_close(g, &c, e);
 			open = 0;
 		}
@@ -1136,6 +1150,7 @@ pk_records(struct gen *g, const struct rec *r, int rev)
 			c.pkts = 0;
 			c.oct = 0;
 			c.flags = 0;
+			c.phase = p->t >= g->sw_ms;
 			c.synack = 0;
 			open = 1;
 		}
@@ -1148,7 +1163,7 @@ pk_records(struct gen *g, const struct rec *r, int rev)
 	}
 	if (!open)
 		return;
-	e = pk_expiry(&c);
+	e = pk_expiry(g, &c);
 	due = c.end + ((c.flags & TH_FIN) ? rng_range(&g->lrng, 0,
 	    INACTIVE_MS) : INACTIVE_MS);
 	pk_close(g, &c, due < e ? due : e);
@@ -1156,8 +1171,9 @@ pk_records(struct gen *g, const struct rec *r, int rev)
 
 /*
  * -m: lay out the packets of a session (or background flow) r of `dur`
- * ms from t, both ways, sample each one (one draw of the sampling
- * stream per packet) and queue the records of the sampled ones.
+ * ms from t, both ways, sample each one at the interval in force at its
+ * time (one draw of the sampling stream per packet) and queue the
+ * records of the sampled ones.
  */
 static void
 pk_export(struct gen *g, const struct rec *r, int64_t t, int64_t dur,
@@ -1165,7 +1181,7 @@ pk_export(struct gen *g, const struct rec *r, int64_t t, int64_t dur,
 {
 	static const int64_t	 backoff[] = { 0, 1000, 3000, 7000, 15000 };
 	struct pkt		*p;
-	uint32_t		 k;
+	uint32_t		 k, rate;
 	size_t			 i;
 
 	g->npk = 0;
@@ -1190,7 +1206,8 @@ pk_export(struct gen *g, const struct rec *r, int64_t t, int64_t dur,
 	}
 	for (i = 0; i < g->npk; i++) {
 		p = &g->pk[i];
-		p->smp = rng_below(&g->srng, g->o.sampling) == 0;
+		rate = g->rate[p->t >= g->sw_ms];
+		p->smp = rng_below(&g->srng, rate) == 0;
 		g->pk_smp += p->smp;
 	}
 	g->pk_all += g->npk;
@@ -1643,7 +1660,6 @@ mb_begin(struct gen *g, struct mbuild *mb, int exp, int kind, int64_t T)
 	mb->m.uptime = (uint32_t)(T * 1000 - x->boot_ms);
 	mb->m.exp = (uint8_t)exp;
 	mb->m.kind = (uint8_t)kind;
-	mb->m.smp = g->o.sampling;
 	if (x->pending_restart) {
 		mb->m.restart = 1;
 		mb->m.nodrop = 1;
@@ -1794,9 +1810,12 @@ build_templates(struct gen *g, int exp, int64_t T)
 	mb_end(g, &mb);
 }
 
-/* The options data record (one message), if options are used. */
+/*
+ * The options data record (one message), if options are used, with the
+ * sampling interval `smp`.
+ */
 static void
-build_options(struct gen *g, int exp, int64_t T)
+build_options(struct gen *g, int exp, int64_t T, uint32_t smp)
 {
 	struct mbuild	 mb;
 	uint8_t		*b;
@@ -1805,6 +1824,7 @@ build_options(struct gen *g, int exp, int64_t T)
 	    !(g->o.fmt == V9 && g->o.sampling > 1))
 		return;
 	mb_begin(g, &mb, exp, M_OPT, T);
+	mb.m.smp = smp;
 	mb_set_open(g, &mb, TID_OPT);
 	b = mb.b + mb.len;
 	putn(b, (uint64_t)exp + 1, 4);		/* scope: domain / system */
@@ -1814,7 +1834,7 @@ build_options(struct gen *g, int exp, int64_t T)
 		b += 8;
 	}
 	if (g->o.sampling > 1) {
-		putn(b, g->o.sampling, 4);
+		putn(b, smp, 4);
 		b[4] = 2;			/* random */
 		b += 5;
 	}
@@ -1969,10 +1989,13 @@ mb_record5(struct gen *g, struct mbuild *mb, const struct rec *r)
 		g->min_start = r->start;
 }
 
-/* Pack the due records of one exporter into data messages. */
+/*
+ * Pack the due records of one exporter, sampled at interval `smp`,
+ * into data messages.
+ */
 static void
 build_data(struct gen *g, int exp, int64_t T, const struct rec *rs,
-    size_t n)
+    size_t n, uint32_t smp)
 {
 	struct mbuild		 mb;
 	const struct tmpl	*t;
@@ -1987,6 +2010,7 @@ build_data(struct gen *g, int exp, int64_t T, const struct rec *rs,
 			}
 			if (!open) {
 				mb_begin(g, &mb, exp, M_DATA, T);
+				mb.m.smp = smp;
 				open = 1;
 			}
 			mb_record5(g, &mb, &rs[i]);
@@ -2003,6 +2027,7 @@ build_data(struct gen *g, int exp, int64_t T, const struct rec *rs,
 		}
 		if (!open) {
 			mb_begin(g, &mb, exp, M_DATA, T);
+			mb.m.smp = smp;
 			open = 1;
 		}
 		if (mb.setoff == 0 || mb.setid != tid)
@@ -2016,14 +2041,24 @@ build_data(struct gen *g, int exp, int64_t T, const struct rec *rs,
 /*
  * Export tick T of one exporter: its first export fixes the boot time
  * (BOOT_BEFORE s earlier), a restart (-E) resets it; templates and
- * options go first when due, then the data.
+ * options go first when due, then the data.  The records come sorted
+ * by phase: those sampled at -m first, then (from the switch tick on,
+ * -M) a new options record with the -M interval and those sampled at
+ * it.  With v5 the two phases go in datagrams of their own.
  */
 static void
 build_exporter(struct gen *g, int exp, int64_t T, const struct rec *rs,
     size_t n)
 {
 	struct bexp	*x = &g->bx[exp];
+	size_t		 n0;
 	int		 tmpl = 0;
+
+	for (n0 = 0; n0 < n && rs[n0].phase == 0; n0++)
+		;
+	if ((n0 > 0 && T > g->sw_tick) || (n0 < n && T < g->sw_tick))
+		die("internal: a record sampled at one interval is due "
+		    "under the other");
 
 	if (x->boot_ms < 0) {
 		x->boot_ms = (T - BOOT_BEFORE) * 1000;
@@ -2038,11 +2073,17 @@ build_exporter(struct gen *g, int exp, int64_t T, const struct rec *rs,
 	if (g->o.tcp == NULL && T - x->last_tmpl >= TMPL_EVERY)
 		tmpl = 1;
 	if (tmpl && g->o.fmt != V5) {
+		x->phase = n0 == 0 && T >= g->sw_tick;
 		build_templates(g, exp, T);
-		build_options(g, exp, T);
+		build_options(g, exp, T, g->rate[x->phase]);
 		x->last_tmpl = T;
 	}
-	build_data(g, exp, T, rs, n);
+	build_data(g, exp, T, rs, n0, g->rate[0]);
+	if (T >= g->sw_tick && x->phase == 0 && g->o.fmt != V5) {
+		build_options(g, exp, T, g->rate[1]);
+		x->phase = 1;
+	}
+	build_data(g, exp, T, rs + n0, n - n0, g->rate[1]);
 }
 
 static int
@@ -2052,19 +2093,48 @@ rec_by_exp(const void *a, const void *b)
 
 	if (x->exp != y->exp)
 		return (x->exp < y->exp ? -1 : 1);
+	if (x->phase != y->phase)
+		return (x->phase < y->phase ? -1 : 1);
 	return (x->serial < y->serial ? -1 : x->serial > y->serial);
 }
 
-/* Build every export tick whose records are all known (tick < limit). */
+/*
+ * -M: at the switch tick every exporter that has sent its options and
+ * has not yet announced the new interval does so.
+ */
+static void
+switch_announce(struct gen *g, int64_t T)
+{
+	int	 k;
+
+	for (k = 0; k < g->o.nexp; k++) {
+		if (g->bx[k].boot_ms < 0 || g->bx[k].phase == 1)
+			continue;
+		if (g->o.fmt != V5)
+			build_options(g, k, T, g->rate[1]);
+		g->bx[k].phase = 1;
+	}
+}
+
+/*
+ * Build every export tick whose records are all known (tick < limit),
+ * and the switch tick (-M) even if no record is due then.
+ */
 static void
 flush_ticks(struct gen *g, int64_t limit_ms)
 {
 	struct rec	 r;
 	int64_t		 T;
 	size_t		 i, j;
+	int		 sw;
 
-	while (g->nheap > 0 && g->heap[0].tick * 1000 < limit_ms) {
-		T = g->heap[0].tick;
+	for (;;) {
+		T = g->nheap > 0 ? g->heap[0].tick : INT64_MAX;
+		if (g->sw_pending && g->sw_tick < T)
+			T = g->sw_tick;
+		if (T == INT64_MAX || T * 1000 >= limit_ms)
+			break;
+		sw = g->sw_pending && T == g->sw_tick;
 		g->ndue = 0;
 		while (g->nheap > 0 && g->heap[0].tick == T) {
 			heap_pop(g, &r);
@@ -2081,6 +2151,10 @@ flush_ticks(struct gen *g, int64_t limit_ms)
 				;
 			build_exporter(g, g->due[i].exp, T, g->due + i,
 			    j - i);
+		}
+		if (sw) {
+			switch_announce(g, T);
+			g->sw_pending = 0;
 		}
 		g->base_recs += g->ndue;
 	}
@@ -2382,6 +2456,11 @@ truth_write(struct gen *g, uint64_t budget)
 	fprintf(f, "meta\tdropped\t%" PRIu64 "\n", g->drop_recs);
 	fprintf(f, "meta\tsampling\t%u\n", g->o.sampling > 1 ?
 	    g->o.sampling : 1);
+	if (g->o.sampling2 > 0) {
+		fprintf(f, "meta\tsampling_after\t%u\n", g->o.sampling2);
+		fprintf(f, "meta\tsampling_switch\t%" PRId64 "\n",
+		    g->sw_ms / 1000);
+	}
 	if (g->sampled)
 		fprintf(f, "meta\tsampled_synack\t%" PRIu64 "\n", g->synacks);
 	if (ferror(f) || fclose(f) != 0)
@@ -2851,8 +2930,8 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->rate = 20;
 	o->nexp = 1;
 	o->pace = -1;
-	while ((ch = getopt(argc, argv, "Bb:C:c:D:d:Ee:Fg:L:m:o:R:r:S:s:T:t:"
-	    "u:UV:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "Bb:C:c:D:d:Ee:Fg:L:M:m:o:R:r:S:s:"
+	    "T:t:u:UV:x:")) != -1) {
 		switch (ch) {
 		case 'B':
 			o->biflow = 1;
@@ -2889,6 +2968,10 @@ parse_opts(struct opts *o, int argc, char **argv)
 		case 'L':
 			o->lossn = (uint32_t)num_arg(optarg, 2, 1000000000,
 			    "loss interval");
+			break;
+		case 'M':
+			o->sampling2 = (uint32_t)num_arg(optarg, 2,
+			    0xffffffffLL, "sampling interval");
 			break;
 		case 'm':
 			o->sampling = (uint32_t)num_arg(optarg, 1, 0xffffffffLL,
@@ -2949,8 +3032,12 @@ parse_opts(struct opts *o, int argc, char **argv)
 		die("-B needs IPFIX (-V 10)");
 	if (o->fwd && o->fmt == V5)
 		die("-F needs NetFlow v9 or IPFIX");
-	if (o->fmt == V5 && o->sampling > 0x3fff)
+	if (o->fmt == V5 && (o->sampling > 0x3fff || o->sampling2 > 0x3fff))
 		die("v5 sampling interval is at most 16383");
+	if (o->sampling2 > 0 && o->sampling < 2)
+		die("-M changes the interval of -m N (N >= 2)");
+	if (o->sampling2 > 0 && o->sampling2 == o->sampling)
+		die("-M must differ from -m");
 	if (o->biflow && o->sampling > 1)
 		die("-B with -m: sampled biflows are not modelled");
 	if (o->out != NULL && (o->pace >= 0 || o->send_secs > 0))
@@ -2978,6 +3065,18 @@ main(int argc, char **argv)
 	rng_fork(&g.lrng, g.o.seed, 0x6c61796f7574ULL);	/* "layout" */
 	rng_fork(&g.srng, g.o.seed, 0x73616d706c65ULL);	/* "sample" */
 	g.sampled = g.o.sampling > 1;
+	g.rate[0] = g.rate[1] = g.o.sampling;
+	g.sw_ms = g.sw_tick = INT64_MAX;
+	if (g.o.sampling2 > 0) {
+		/* half way, but never on a bin boundary */
+		t = g.o.start + g.o.duration / 2;
+		if (t % STEP == 0)
+			t += STEP / 2;
+		g.sw_ms = t * 1000;
+		g.sw_tick = t + g.o.lag;
+		g.sw_pending = 1;
+		g.rate[1] = g.o.sampling2;
+	}
 	groups_build(&g);
 	if (g.o.conf != NULL)
 		write_conf(&g.o);
