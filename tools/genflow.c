@@ -1112,11 +1112,12 @@ pk_close(struct gen *g, struct rec *c, int64_t due)
  * make them into records: a record ends at the active timeout (60 s
  * from its first packet), after 15 s without a packet, or at the
  * switch of the interval (-M), and is then due at once; otherwise it
- * is due 0-15 s after its last packet if it holds a FIN, 15 s if not.
- * Server records go from the server's port to the client's.
+ * is due `fin` ms (0-15 s) after its last packet if it holds a FIN,
+ * 15 s if not.  Server records go from the server's port to the
+ * client's.
  */
 static void
-pk_records(struct gen *g, const struct rec *r, int rev)
+pk_records(struct gen *g, const struct rec *r, int rev, int64_t fin)
 {
 	const struct pkt	*p;
 	struct rec		 c;
@@ -1164,8 +1165,7 @@ pk_records(struct gen *g, const struct rec *r, int rev)
 	if (!open)
 		return;
 	e = pk_expiry(g, &c);
-	due = c.end + ((c.flags & TH_FIN) ? rng_range(&g->lrng, 0,
-	    INACTIVE_MS) : INACTIVE_MS);
+	due = c.end + ((c.flags & TH_FIN) ? fin : INACTIVE_MS);
 	pk_close(g, &c, due < e ? due : e);
 }
 
@@ -1173,7 +1173,8 @@ pk_records(struct gen *g, const struct rec *r, int rev)
  * -m: lay out the packets of a session (or background flow) r of `dur`
  * ms from t, both ways, sample each one at the interval in force at its
  * time (one draw of the sampling stream per packet) and queue the
- * records of the sampled ones.
+ * records of the sampled ones.  The layout stream is drawn the same
+ * whatever is sampled, so -M changes no packet.
  */
 static void
 pk_export(struct gen *g, const struct rec *r, int64_t t, int64_t dur,
@@ -1182,6 +1183,7 @@ pk_export(struct gen *g, const struct rec *r, int64_t t, int64_t dur,
 	static const int64_t	 backoff[] = { 0, 1000, 3000, 7000, 15000 };
 	struct pkt		*p;
 	uint32_t		 k, rate;
+	int64_t			 fin[2];
 	size_t			 i;
 
 	g->npk = 0;
@@ -1204,6 +1206,8 @@ pk_export(struct gen *g, const struct rec *r, int64_t t, int64_t dur,
 		    200) : 0));
 		break;
 	}
+	fin[0] = rng_range(&g->lrng, 0, INACTIVE_MS);
+	fin[1] = rng_range(&g->lrng, 0, INACTIVE_MS);
 	for (i = 0; i < g->npk; i++) {
 		p = &g->pk[i];
 		rate = g->rate[p->t >= g->sw_ms];
@@ -1211,8 +1215,8 @@ pk_export(struct gen *g, const struct rec *r, int64_t t, int64_t dur,
 		g->pk_smp += p->smp;
 	}
 	g->pk_all += g->npk;
-	pk_records(g, r, 0);
-	pk_records(g, r, 1);
+	pk_records(g, r, 0, fin[0]);
+	pk_records(g, r, 1, fin[1]);
 }
 
 /* A record skeleton from client to server. */
