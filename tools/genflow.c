@@ -2148,7 +2148,8 @@ flush_ticks(struct gen *g, int64_t limit_ms)
 			    sizeof(*g->due));
 			g->due[g->ndue++] = r;
 		}
-		qsort(g->due, g->ndue, sizeof(*g->due), rec_by_exp);
+		if (g->ndue > 0)	/* none at a bare switch tick */
+			qsort(g->due, g->ndue, sizeof(*g->due), rec_by_exp);
 		for (i = 0; i < g->ndue; i = j) {
 			for (j = i; j < g->ndue && g->due[j].exp ==
 			    g->due[i].exp; j++)
@@ -2329,9 +2330,11 @@ truth_line(FILE *f, int64_t bin, int scope, int ser, uint64_t v)
 
 	if (v == 0)
 		return;
-	name = cat_names[ser < S_HOSTS ? ser % NCAT : (ser - S_EST) % NCAT];
 	if (ser == S_HOSTS)
 		name = "direct_hosts";
+	else
+		name = cat_names[ser < S_HOSTS ? ser % NCAT : (ser - S_EST) %
+		    NCAT];
 	suffix = ser < S_OCT || ser == S_HOSTS ? "" : ser < S_HOSTS ? "_oct" :
 	    ser < S_VAR ? "_est" : "_var";
 	fprintf(f, "bin\t%" PRId64 "\t%s\t%s%s\t%" PRIu64 "\n", bin,
