@@ -24,6 +24,20 @@
  * samplingInterval), are sent at the start, every 60 s of export time
  * (not over TCP) and after a restart.
  *
+ * Sampling (-m N).  Each session and background flow is laid out as
+ * its packets, both ways (traffic-model.md; the client's packets add
+ * up to the unsampled record), from a stream of its own; each packet
+ * is kept with probability 1/N by a third stream, and the kept packets
+ * of one direction become records as an exporter's cache would make
+ * them (active and inactive timeout); server records carry the
+ * SYN-ACK.  The model's stream is drawn exactly as without -m, so the
+ * sessions are those of the unsampled run, whose records are kept
+ * aside (struct ghost) to give the truth's true counts.  -M N2 changes
+ * the interval half way: packets from then on are sampled at N2,
+ * every open record is closed and due at once, and each exporter
+ * announces N2 (v5: in every later header; v9 and IPFIX: an options
+ * record) before any record sampled at N2.
+ *
  * Sending.  All messages are built once into memory.  A plan walks
  * them in order, repeated with times shifted by the traffic duration
  * until -D * -R records are sent (-D), and skips every Nth data message
@@ -35,7 +49,9 @@
  * holds exactly what was sent: sessions (records with SYN) in the
  * 300 s bin of their start, each record's octets in the bin of that
  * record's start, distinct direct/blocked sources per bin (IPv6 per
- * /64); sampled data (-m) scales sessions and octets by the interval.
+ * /64).  With -m these come from the unsampled records, and the sent
+ * records with a SYN-ACK give what an ideal estimator must find: the
+ * sum of the intervals applied and of N (N - 1), per category.
  * UDP goes out with sendmmsg in batches of one exporter's messages,
  * paced in 1 ms slices.
  */
@@ -174,10 +190,15 @@ static const struct gspec {
 #define MASS_PREFIX4	"100.64.0.0"	/* /10: 2^22 addresses */
 #define MASS_PREFIX6	"2001:db8:1000::"	/* /36: 2^28 /64s */
 
-/* Series of the truth: sessions, octets, hosts. */
+/*
+ * Series of the truth: sessions, octets, hosts; with -m the ideal
+ * SYN-ACK estimate and its variance.
+ */
 #define S_OCT		NCAT
 #define S_HOSTS		(2 * NCAT)
-#define NSER		(2 * NCAT + 1)
+#define S_EST		(2 * NCAT + 1)
+#define S_VAR		(3 * NCAT + 1)
+#define NSER		(4 * NCAT + 1)
 #define NSCOPE		(1 + NPOOL)
 
 enum fmt {
@@ -241,6 +262,8 @@ struct rec {
 	uint8_t		 cat;		/* C_*, C_UNCOUNTED for the rest */
 	uint8_t		 pool;
 	uint8_t		 exp;		/* exporter */
+	uint8_t		 phase;		/* -M: 0 sampled at -m, 1 at -M */
+	uint8_t		 synack;	/* -m: holds the server's SYN-ACK */
 };
 
 /* What the truth and the time patching need of a built record. */
@@ -252,6 +275,46 @@ struct rmeta {
 	uint8_t		 cat;
 	uint8_t		 pool;
 	uint8_t		 syn;
+	uint8_t		 synack;
+};
+
+/* An unsampled record that -m does not export: the truth's counts. */
+struct ghost {
+	int64_t		 tick;		/* when it would have been exported */
+	struct rmeta	 m;
+};
+
+/*
+ * What a session's packets are made of (-m): the model's own draws, so
+ * that the client's packets add up to the unsampled record's counts.
+ */
+enum shkind {
+	SH_SMTP,		/* answered mail-port session */
+	SH_WEB,			/* answered web session */
+	SH_BLOCKED,		/* SYN and retransmissions, no answer */
+	SH_ONE			/* one packet each way: DNS, ping */
+};
+
+struct shape {
+	int		 kind;
+	uint32_t	 nretx;		/* SYN retransmissions */
+	uint32_t	 nseg;		/* body segments */
+	uint32_t	 body;		/* body bytes */
+	uint32_t	 ehlo;		/* EHLO line bytes */
+	uint32_t	 env;		/* pipelined envelope bytes */
+	int64_t		 tarpit;	/* ms before the banner */
+	int64_t		 slow;		/* ms spread over the body */
+};
+
+/* One packet of a session (-m). */
+struct pkt {
+	int64_t		 t;		/* ms */
+	int64_t		 fix;		/* layout: fixed gap before it */
+	uint32_t	 w;		/* layout: weight of its free gap */
+	uint32_t	 len;		/* IP bytes */
+	uint8_t		 rev;		/* server to client */
+	uint8_t		 flags;
+	uint8_t		 smp;		/* sampled */
 };
 
 /* One built message (datagram). */
@@ -260,6 +323,8 @@ struct msg {
 	uint64_t	 rec0;		/* its first struct rmeta */
 	int64_t		 export_s;
 	uint32_t	 uptime;	/* v5/v9 header sysUptime (ms) */
+	uint32_t	 smp;		/* data: interval its records were
+					   sampled at; options: announced */
 	uint16_t	 len;
 	uint16_t	 nflow;		/* flow records */
 	uint16_t	 nopt;		/* options data records */
@@ -310,6 +375,7 @@ struct opts {
 	uint32_t	 mass;		/* -S */
 	uint32_t	 lossn;		/* -L */
 	uint32_t	 sampling;	/* -m */
+	uint32_t	 sampling2;	/* -M */
 	int		 uptime;	/* -U */
 	int		 biflow;	/* -B */
 	int		 fwd;		/* -F */
@@ -324,6 +390,7 @@ struct bexp {
 	int		 restarted;
 	int		 pending_restart;
 	int		 built;		/* a message was built */
+	int		 phase;		/* interval announced: 0 -m, 1 -M */
 };
 
 /* One bin of the truth. */
@@ -345,7 +412,14 @@ struct plan {
 
 struct gen {
 	struct opts	 o;
-	struct rng	 rng;
+	struct rng	 rng;		/* the model */
+	struct rng	 lrng;		/* -m: packet layout */
+	struct rng	 srng;		/* -m: packet sampling */
+	int		 sampled;	/* -m N, N >= 2 */
+	uint32_t	 rate[2];	/* interval before and after the switch */
+	int64_t		 sw_ms;		/* -M: switch, packet time (ms) */
+	int64_t		 sw_tick;	/* -M: switch, export second */
+	int		 sw_pending;	/* the switch tick is still to build */
 	struct group	 grp[NGRP];
 	uint32_t	 nkeys;
 
@@ -358,6 +432,14 @@ struct gen {
 	size_t		 duecap;
 	int64_t		 tick_done;	/* ticks below this are built */
 	int64_t		 restart_tick;
+	struct pkt	*pk;		/* -m: the packets of one session */
+	size_t		 npk;
+	size_t		 pkcap;
+	uint64_t	 pk_all;	/* -m: packets made, sampled */
+	uint64_t	 pk_smp;
+	struct ghost	*ghost;		/* -m: the unsampled records */
+	size_t		 nghost;
+	size_t		 ghostcap;
 
 	struct tmpl	 t4;
 	struct tmpl	 t6;
@@ -380,6 +462,7 @@ struct gen {
 	int64_t		 bin0;
 	size_t		 nbins;
 	uint64_t	 sessions;
+	uint64_t	 synacks;	/* sent records with a sampled SYN-ACK */
 	uint64_t	 lost_recs;	/* dropped, a later message shows it */
 	uint64_t	 drop_recs;
 	uint64_t	 drop_msgs;
@@ -400,8 +483,8 @@ usage(void)
 	    "               [-s SEED] [-t START] [-d SECONDS] "
 	    "[-r PER_MINUTE] [-R RECORDS_PER_SEC]\n"
 	    "               [-D SECONDS] [-x EXPORTERS] [-S HOSTS] "
-	    "[-L N] [-m SAMPLING] [-e LAG]\n"
-	    "               [-U] [-B] [-F] [-E] [-b SOURCE] "
+	    "[-L N] [-m SAMPLING] [-M SAMPLING2]\n"
+	    "               [-e LAG] [-U] [-B] [-F] [-E] [-b SOURCE] "
 	    "[-c CONFIG -C DATADIR]\n");
 	exit(2);
 }
@@ -472,6 +555,16 @@ static int64_t
 rng_range(struct rng *r, int64_t lo, int64_t hi)
 {
 	return (lo + (int64_t)rng_below(r, (uint64_t)(hi - lo) + 1));
+}
+
+/* A stream of its own for a purpose: the seed mixed with a salt. */
+static void
+rng_fork(struct rng *dst, uint64_t seed, uint64_t salt)
+{
+	struct rng	 t;
+
+	t.s = seed ^ salt;
+	dst->s = rng_next(&t);
 }
 
 static double
@@ -804,14 +897,326 @@ heap_pop(struct gen *g, struct rec *out)
 	}
 }
 
-/* Queue a record: due `delay` ms after its end, at a whole second. */
+/* Keep what the truth needs of an unsampled record (-m). */
+static void
+ghost_add(struct gen *g, const struct rec *r)
+{
+	struct ghost	*gh;
+
+	if (r->cat == C_UNCOUNTED || (g->o.fmt == V5 && r->family == 6))
+		return;
+	g->ghost = gf_grow(g->ghost, &g->ghostcap, g->nghost + 1,
+	    sizeof(*g->ghost));
+	gh = &g->ghost[g->nghost++];
+	memset(gh, 0, sizeof(*gh));
+	gh->tick = r->tick;
+	gh->m.start = r->start;
+	gh->m.oct = r->oct;
+	gh->m.key = r->key;
+	gh->m.cat = r->cat;
+	gh->m.pool = r->pool;
+	gh->m.syn = (r->flags & TH_SYN) != 0;
+	if (r->start < g->min_start)
+		g->min_start = r->start;
+}
+
+/*
+ * Queue a record: due `delay` ms after its end, at a whole second.
+ * With -m the unsampled record is not exported, only kept for the
+ * truth; its packets are exported as sampled (pk_export).
+ */
 static void
 rec_queue(struct gen *g, struct rec *r, int64_t delay)
 {
 	int64_t	 due = r->end + delay;
 
 	r->tick = (due + 999) / 1000 + g->o.lag;
-	heap_push(g, r);
+	if (g->sampled)
+		ghost_add(g, r);
+	else
+		heap_push(g, r);
+}
+
+/* Append a packet at a known time to the session's list. */
+static void
+pk_add(struct gen *g, int64_t t, int rev, int flags, uint32_t len)
+{
+	struct pkt	*p;
+
+	g->pk = gf_grow(g->pk, &g->pkcap, g->npk + 1, sizeof(*g->pk));
+	p = &g->pk[g->npk++];
+	memset(p, 0, sizeof(*p));
+	p->t = t;
+	p->rev = (uint8_t)rev;
+	p->flags = (uint8_t)flags;
+	p->len = len;
+}
+
+/* Append a packet that ev_time places: `fix` ms plus a random share. */
+static void
+ev_add(struct gen *g, int rev, int flags, uint32_t len, int64_t fix)
+{
+	pk_add(g, 0, rev, flags, len);
+	g->pk[g->npk - 1].fix = fix;
+	g->pk[g->npk - 1].w = (uint32_t)rng_range(&g->lrng, 1, 100);
+}
+
+/*
+ * Times of the packets from `first` on: each one comes its fixed gap
+ * plus its weight's share of the free time after the one before, the
+ * first after `a`, so that the last one lands on `end` exactly.
+ */
+static void
+ev_time(struct gen *g, size_t first, int64_t a, int64_t end)
+{
+	int64_t		 fix = 0, fcum = 0, room;
+	uint64_t	 w = 0, wcum = 0;
+	size_t		 i;
+
+	for (i = first; i < g->npk; i++) {
+		fix += g->pk[i].fix;
+		w += g->pk[i].w;
+	}
+	room = end - a - fix;
+	if (room < 0 || w == 0)
+		die("internal: a session of %" PRId64 " ms has no room for "
+		    "its packets", end - a);
+	for (i = first; i < g->npk; i++) {
+		fcum += g->pk[i].fix;
+		wcum += g->pk[i].w;
+		g->pk[i].t = a + fcum + (int64_t)((uint64_t)room * wcum / w);
+	}
+}
+
+/*
+ * The packets of an SMTP session of `dur` ms from t (traffic-model.md):
+ * the client's SYN and retransmissions at +0, +1, +3 s, the server's
+ * SYN-ACK one RTT after the last, then the client's ACK, banner (after
+ * the tarpit), EHLO and its reply, envelope and its replies, the body
+ * in MSS segments with a server ACK after every second one (the slow
+ * transfer spread over them) and the server's 250, QUIT with FIN, 221
+ * with FIN and the client's final ACK at t + dur.  The client's packets
+ * and IP bytes are those of sess_smtp.
+ */
+static void
+pk_smtp(struct gen *g, const struct rec *r, int64_t t, int64_t dur,
+    const struct shape *sh)
+{
+	static const int64_t	 syn_at[] = { 0, 1000, 3000 };
+	struct rng		*l = &g->lrng;
+	uint32_t		 hdr = r->family == 6 ? 60 : 40;
+	uint32_t		 mss = r->family == 6 ? 1440 : 1460;
+	uint32_t		 i, seg, left = sh->body;
+	int64_t			 a, slow;
+	size_t			 first;
+
+	for (i = 0; i <= sh->nretx; i++)
+		pk_add(g, t + syn_at[i], 0, TH_SYN, hdr + 8);
+	a = t + syn_at[sh->nretx] + rng_range(l, 2, 121);
+	pk_add(g, a, 1, TH_SYN | TH_ACK, hdr + 8);
+	first = g->npk;
+	ev_add(g, 0, TH_ACK, hdr, 0);
+	ev_add(g, 1, TH_ACK | TH_PSH, hdr + (uint32_t)rng_range(l, 40, 100),
+	    sh->tarpit);				/* banner */
+	ev_add(g, 0, TH_ACK | TH_PSH, hdr + sh->ehlo, 0);
+	ev_add(g, 1, TH_ACK | TH_PSH, hdr + (uint32_t)rng_range(l, 60, 250),
+	    0);
+	ev_add(g, 0, TH_ACK | TH_PSH, hdr + sh->env, 0);
+	ev_add(g, 1, TH_ACK | TH_PSH, hdr + (uint32_t)rng_range(l, 30, 90),
+	    0);
+	for (i = 0; i < sh->nseg; i++) {
+		seg = left < mss ? left : mss;
+		left -= seg;
+		slow = sh->slow / sh->nseg + (i == 0 ? sh->slow % sh->nseg : 0);
+		ev_add(g, 0, TH_ACK | TH_PSH, hdr + seg, slow);
+		if (i % 2 == 1)
+			ev_add(g, 1, TH_ACK, hdr, 0);
+	}
+	if (sh->nseg > 0)				/* 250 */
+		ev_add(g, 1, TH_ACK | TH_PSH, hdr + (uint32_t)rng_range(l, 20,
+		    60), 0);
+	ev_add(g, 0, TH_ACK | TH_PSH | TH_FIN, hdr + 6, sh->nseg > 0 ? 0 :
+	    sh->slow);					/* QUIT */
+	ev_add(g, 1, TH_ACK | TH_PSH | TH_FIN, hdr + (uint32_t)rng_range(l, 20,
+	    40), 0);					/* 221 */
+	ev_add(g, 0, TH_ACK, hdr, 0);
+	ev_time(g, first, a, t + dur);
+}
+
+/*
+ * The packets of a web session: the client's SYN, ACK, request, ACKs
+ * and FIN exchange (`pkts` packets, `oct` bytes: 40 or 60 each as far
+ * as they go, the rest in the request), the server's SYN-ACK, a 0.3-6
+ * KB reply in MSS segments and its FIN.
+ */
+static void
+pk_web(struct gen *g, const struct rec *r, int64_t t, int64_t dur,
+    uint32_t pkts, uint32_t oct)
+{
+	struct rng	*l = &g->lrng;
+	uint32_t	 hdr = r->family == 6 ? 60 : 40;
+	uint32_t	 mss = r->family == 6 ? 1440 : 1460;
+	uint32_t	 base = hdr, reply, nrep, nack, i, seg;
+	int64_t		 a;
+	size_t		 first;
+
+	if ((uint64_t)pkts * hdr > oct)
+		base = oct / pkts;
+	reply = (uint32_t)rng_range(l, 300, 6000);
+	nrep = (reply + mss - 1) / mss;
+	nack = pkts - 5;
+	pk_add(g, t, 0, TH_SYN, base);
+	a = t + rng_range(l, 1, dur / 3 < 121 ? dur / 3 : 121);
+	pk_add(g, a, 1, TH_SYN | TH_ACK, hdr + 8);
+	first = g->npk;
+	ev_add(g, 0, TH_ACK, base, 0);
+	ev_add(g, 0, TH_ACK | TH_PSH, oct - (pkts - 1) * base, 0);
+	for (i = 0; i < nrep || i < nack; i++) {
+		if (i < nrep) {
+			seg = reply < mss ? reply : mss;
+			reply -= seg;
+			ev_add(g, 1, TH_ACK | TH_PSH, hdr + seg, 0);
+		}
+		if (i < nack)
+			ev_add(g, 0, TH_ACK, base, 0);
+	}
+	ev_add(g, 0, TH_ACK | TH_FIN, base, 0);
+	ev_add(g, 1, TH_ACK | TH_FIN, hdr, 0);
+	ev_add(g, 0, TH_ACK, base, 0);
+	ev_time(g, first, a, t + dur);
+}
+
+/* A sampled record's expiry: active and inactive timeout, the switch. */
+static int64_t
+pk_expiry(const struct gen *g, const struct rec *c)
+{
+	int64_t	 e = c->start + ACTIVE_MS;
+
+	if (c->end + INACTIVE_MS < e)
+		e = c->end + INACTIVE_MS;
+	if (c->phase == 0 && g->sw_ms < e)
+		e = g->sw_ms;
+	return (e);
+}
+
+/* Queue a sampled record due at `due` ms. */
+static void
+pk_close(struct gen *g, struct rec *c, int64_t due)
+{
+	c->tick = (due + 999) / 1000 + g->o.lag;
+	heap_push(g, c);
+}
+
+/*
+ * The sampled packets of one direction as an exporter's cache would
+ * make them into records: a record ends at the active timeout (60 s
+ * from its first packet), after 15 s without a packet, or at the
+ * switch of the interval (-M), and is then due at once; otherwise it
+ * is due `fin` ms (0-15 s) after its last packet if it holds a FIN,
+ * 15 s if not.  Server records go from the server's port to the
+ * client's.
+ */
+static void
+pk_records(struct gen *g, const struct rec *r, int rev, int64_t fin)
+{
+	const struct pkt	*p;
+	struct rec		 c;
+	int64_t			 e, due;
+	size_t			 i;
+	int			 open = 0;
+
+	for (i = 0; i < g->npk; i++) {
+		p = &g->pk[i];
+		if (p->rev != rev || !p->smp)
+			continue;
+		if (open && p->t >= (e = pk_expiry(g, &c))) {
+			pk_close(g, &c, e);
+			open = 0;
+		}
+		if (!open) {
+			c = *r;
+			if (rev) {
+				memcpy(c.src, r->dst, 16);
+				memcpy(c.dst, r->src, 16);
+				c.sport = r->dport;
+				c.dport = r->sport;
+				if (r->proto == PR_ICMP || r->proto == PR_ICMP6) {
+					c.sport = 0;		/* echo reply */
+					c.dport = r->proto == PR_ICMP ? 0 :
+					    129 << 8;
+				}
+				c.dropped = 0;
+			}
+			c.start = p->t;
+			c.pkts = 0;
+			c.oct = 0;
+			c.flags = 0;
+			c.phase = p->t >= g->sw_ms;
+			c.synack = 0;
+			open = 1;
+		}
+		c.end = p->t;
+		c.pkts++;
+		c.oct += p->len;
+		c.flags |= p->flags;
+		if (rev && (p->flags & TH_SYN))
+			c.synack = 1;
+	}
+	if (!open)
+		return;
+	e = pk_expiry(g, &c);
+	due = c.end + ((c.flags & TH_FIN) ? fin : INACTIVE_MS);
+	pk_close(g, &c, due < e ? due : e);
+}
+
+/*
+ * -m: lay out the packets of a session (or background flow) r of `dur`
+ * ms from t, both ways, sample each one at the interval in force at its
+ * time (one draw of the sampling stream per packet) and queue the
+ * records of the sampled ones.  The layout stream is drawn the same
+ * whatever is sampled, so -M changes no packet.
+ */
+static void
+pk_export(struct gen *g, const struct rec *r, int64_t t, int64_t dur,
+    uint32_t pkts, uint32_t oct, const struct shape *sh)
+{
+	static const int64_t	 backoff[] = { 0, 1000, 3000, 7000, 15000 };
+	struct pkt		*p;
+	uint32_t		 k, rate;
+	int64_t			 fin[2];
+	size_t			 i;
+
+	g->npk = 0;
+	switch (sh->kind) {
+	case SH_SMTP:
+		pk_smtp(g, r, t, dur, sh);
+		break;
+	case SH_WEB:
+		pk_web(g, r, t, dur, pkts, oct);
+		break;
+	case SH_BLOCKED:		/* the last one at t + dur */
+		for (k = 0; k <= sh->nretx; k++)
+			pk_add(g, k < sh->nretx ? t + backoff[k] : t + dur, 0,
+			    TH_SYN, oct / pkts);
+		break;
+	default:			/* the reply one RTT later */
+		pk_add(g, t, 0, 0, oct);
+		pk_add(g, t + rng_range(&g->lrng, 1, 60), 1, 0, oct +
+		    (r->proto == PR_UDP ? (uint32_t)rng_range(&g->lrng, 16,
+		    200) : 0));
+		break;
+	}
+	fin[0] = rng_range(&g->lrng, 0, INACTIVE_MS);
+	fin[1] = rng_range(&g->lrng, 0, INACTIVE_MS);
+	for (i = 0; i < g->npk; i++) {
+		p = &g->pk[i];
+		rate = g->rate[p->t >= g->sw_ms];
+		p->smp = rng_below(&g->srng, rate) == 0;
+		g->pk_smp += p->smp;
+	}
+	g->pk_all += g->npk;
+	pk_records(g, r, 0, fin[0]);
+	pk_records(g, r, 1, fin[1]);
 }
 
 /* A record skeleton from client to server. */
@@ -849,11 +1254,12 @@ body_size(struct rng *r)
 /*
  * An answered TCP session of `dur` ms from t: the client's packets and
  * IP bytes, cut into records at the active timeout.  The first record
- * carries SYN, continuations do not, the last one FIN.
+ * carries SYN, continuations do not, the last one FIN.  With -m these
+ * records only feed the truth, and the packets of `sh` are sampled.
  */
 static void
 sess_answered(struct gen *g, struct rec *r, int64_t t, int64_t dur,
-    uint32_t pkts, uint32_t oct)
+    uint32_t pkts, uint32_t oct, const struct shape *sh)
 {
 	struct rng	*rn = &g->rng;
 	struct rec	 c;
@@ -912,6 +1318,8 @@ sess_answered(struct gen *g, struct rec *r, int64_t t, int64_t dur,
 		rec_queue(g, &c, i + 1 < n ? 0 : rng_range(rn, 0,
 		    INACTIVE_MS));
 	}
+	if (g->sampled)
+		pk_export(g, r, t, dur, pkts, oct, sh);
 }
 
 /*
@@ -924,10 +1332,12 @@ sess_smtp(struct gen *g, struct rec *r, int64_t t, int accept_pct)
 	struct rng	*rn = &g->rng;
 	uint32_t	 hdr = r->family == 6 ? 60 : 40;
 	uint32_t	 mss = r->family == 6 ? 1440 : 1460;
-	uint32_t	 nretx = 0, body = 0, nseg = 0, pkts, oct;
+	uint32_t	 nretx = 0, body = 0, nseg = 0, pkts, oct, ehlo, env;
+	struct shape	 sh;
 	int64_t		 dur;
 	uint64_t	 u;
 
+	memset(&sh, 0, sizeof(sh));
 	u = rng_below(rn, 100);
 	if (u < 3)
 		nretx = 2;
@@ -940,14 +1350,22 @@ sess_smtp(struct gen *g, struct rec *r, int64_t t, int accept_pct)
 		nseg = (body + mss - 1) / mss;
 	}
 	if (rng_chance(rn, 0.03))		/* tarpit */
-		dur += rng_range(rn, 15000, 90000);
+		sh.tarpit = rng_range(rn, 15000, 90000);
 	if (rng_chance(rn, 0.08))		/* slow transfer */
-		dur += rng_range(rn, 30000, 100000);
+		sh.slow = rng_range(rn, 30000, 100000);
+	dur += sh.tarpit + sh.slow;
 	/* SYNs, ACK, EHLO, envelope, body, QUIT+FIN, final ACK */
 	pkts = 1 + nretx + 3 + nseg + 2;
-	oct = pkts * hdr + (1 + nretx) * 8 + (uint32_t)rng_range(rn, 12,
-	    40) + (uint32_t)rng_range(rn, 40, 220) + body + 6;
-	sess_answered(g, r, t, dur, pkts, oct);
+	ehlo = (uint32_t)rng_range(rn, 12, 40);
+	env = (uint32_t)rng_range(rn, 40, 220);
+	oct = pkts * hdr + (1 + nretx) * 8 + ehlo + env + body + 6;
+	sh.kind = SH_SMTP;
+	sh.nretx = nretx;
+	sh.nseg = nseg;
+	sh.body = body;
+	sh.ehlo = ehlo;
+	sh.env = env;
+	sess_answered(g, r, t, dur, pkts, oct, &sh);
 }
 
 /* A blocked attempt: a SYN and 0-4 retransmissions, never answered. */
@@ -956,6 +1374,7 @@ sess_blocked(struct gen *g, struct rec *r, int64_t t)
 {
 	static const int64_t	 backoff[] = { 0, 1000, 3000, 7000, 15000 };
 	uint32_t		 nretx = (uint32_t)rng_below(&g->rng, 5);
+	struct shape		 sh;
 
 	r->start = t;
 	r->end = t + backoff[nretx] + (nretx ? rng_range(&g->rng, 0, 999) :
@@ -965,6 +1384,12 @@ sess_blocked(struct gen *g, struct rec *r, int64_t t)
 	r->flags = TH_SYN;
 	r->dropped = 1;
 	rec_queue(g, r, INACTIVE_MS);
+	if (g->sampled) {
+		memset(&sh, 0, sizeof(sh));
+		sh.kind = SH_BLOCKED;
+		sh.nretx = nretx;
+		pk_export(g, r, t, r->end - t, r->pkts, r->oct, &sh);
+	}
 }
 
 static int
@@ -1081,6 +1506,7 @@ gen_background(struct gen *g, int64_t t)
 {
 	struct rec	 r;
 	struct host	*cli, *srv;
+	struct shape	 sh;
 	uint64_t	 u = rng_below(&g->rng, 100);
 	int		 v6 = rng_chance(&g->rng, V6_SHARE);
 	uint32_t	 hdr;
@@ -1089,13 +1515,15 @@ gen_background(struct gen *g, int64_t t)
 	v6 = cli->addr.family == 6;
 	hdr = v6 ? 40 : 20;
 	srv = pick(g, v6 ? G_WEB6 : G_OTHER4);
+	memset(&sh, 0, sizeof(sh));
 	if (u < 50) {
 		rec_init(&r, cli, &srv->addr, host_port(g, cli),
 		    rng_chance(&g->rng, 0.6) ? 443 : 80, PR_TCP, C_UNCOUNTED,
 		    pick_exp(g));
+		sh.kind = SH_WEB;
 		sess_answered(g, &r, t, rng_range(&g->rng, 50, 5000),
 		    (uint32_t)rng_range(&g->rng, 5, 12),
-		    (uint32_t)rng_range(&g->rng, 400, 1500));
+		    (uint32_t)rng_range(&g->rng, 400, 1500), &sh);
 		return;
 	}
 	if (u < 80) {
@@ -1113,6 +1541,10 @@ gen_background(struct gen *g, int64_t t)
 	r.start = t;
 	r.end = t;
 	rec_queue(g, &r, INACTIVE_MS);
+	if (g->sampled) {
+		sh.kind = SH_ONE;
+		pk_export(g, &r, t, 0, r.pkts, r.oct, &sh);
+	}
 }
 
 /* Big-endian store of the low `len` bytes of v. */
@@ -1280,8 +1712,8 @@ mb_end(struct gen *g, struct mbuild *mb)
 		putn(b + 2, mb->m.nflow, 2);
 		b[20] = 0;				/* engine_type */
 		b[21] = mb->m.exp;			/* engine_id */
-		if (g->o.sampling > 1)		/* mode 01: packet interval */
-			putn(b + 22, 0x4000 | g->o.sampling, 2);
+		if (mb->m.smp > 1)		/* mode 10: random sampling */
+			putn(b + 22, 0x8000 | mb->m.smp, 2);
 		break;
 	case V9:
 		putn(b + 2, mb->count, 2);
@@ -1326,7 +1758,8 @@ mb_tmpl(struct mbuild *mb, int tid, const struct tmpl *t)
  * observationDomainId 149, then systemInitTimeMilliseconds 160 (-U),
  * samplingInterval 34 and samplingAlgorithm 35 (-m).  v9 (RFC 3954
  * 6.1): scope System (type 1), SAMPLING_INTERVAL 34,
- * SAMPLING_ALGORITHM 35.
+ * SAMPLING_ALGORITHM 35.  The algorithm is 2, random: each packet is
+ * sampled with probability 1/N.
  */
 static void
 build_templates(struct gen *g, int exp, int64_t T)
@@ -1381,9 +1814,12 @@ build_templates(struct gen *g, int exp, int64_t T)
 	mb_end(g, &mb);
 }
 
-/* The options data record (one message), if options are used. */
+/*
+ * The options data record (one message), if options are used, with the
+ * sampling interval `smp`.
+ */
 static void
-build_options(struct gen *g, int exp, int64_t T)
+build_options(struct gen *g, int exp, int64_t T, uint32_t smp)
 {
 	struct mbuild	 mb;
 	uint8_t		*b;
@@ -1392,6 +1828,7 @@ build_options(struct gen *g, int exp, int64_t T)
 	    !(g->o.fmt == V9 && g->o.sampling > 1))
 		return;
 	mb_begin(g, &mb, exp, M_OPT, T);
+	mb.m.smp = smp;
 	mb_set_open(g, &mb, TID_OPT);
 	b = mb.b + mb.len;
 	putn(b, (uint64_t)exp + 1, 4);		/* scope: domain / system */
@@ -1401,8 +1838,8 @@ build_options(struct gen *g, int exp, int64_t T)
 		b += 8;
 	}
 	if (g->o.sampling > 1) {
-		putn(b, g->o.sampling, 4);
-		b[4] = 1;			/* deterministic */
+		putn(b, smp, 4);
+		b[4] = 2;			/* random */
 		b += 5;
 	}
 	mb.len = (size_t)(b - mb.b);
@@ -1505,6 +1942,7 @@ mb_record(struct gen *g, struct mbuild *mb, const struct tmpl *t,
 	rm->cat = r->cat;
 	rm->pool = r->pool;
 	rm->syn = (r->flags & TH_SYN) != 0;
+	rm->synack = r->synack;
 	if (r->start < g->min_start)
 		g->min_start = r->start;
 }
@@ -1550,14 +1988,18 @@ mb_record5(struct gen *g, struct mbuild *mb, const struct rec *r)
 	rm->cat = r->cat;
 	rm->pool = r->pool;
 	rm->syn = (r->flags & TH_SYN) != 0;
+	rm->synack = r->synack;
 	if (r->start < g->min_start)
 		g->min_start = r->start;
 }
 
-/* Pack the due records of one exporter into data messages. */
+/*
+ * Pack the due records of one exporter, sampled at interval `smp`,
+ * into data messages.
+ */
 static void
 build_data(struct gen *g, int exp, int64_t T, const struct rec *rs,
-    size_t n)
+    size_t n, uint32_t smp)
 {
 	struct mbuild		 mb;
 	const struct tmpl	*t;
@@ -1572,6 +2014,7 @@ build_data(struct gen *g, int exp, int64_t T, const struct rec *rs,
 			}
 			if (!open) {
 				mb_begin(g, &mb, exp, M_DATA, T);
+				mb.m.smp = smp;
 				open = 1;
 			}
 			mb_record5(g, &mb, &rs[i]);
@@ -1588,6 +2031,7 @@ build_data(struct gen *g, int exp, int64_t T, const struct rec *rs,
 		}
 		if (!open) {
 			mb_begin(g, &mb, exp, M_DATA, T);
+			mb.m.smp = smp;
 			open = 1;
 		}
 		if (mb.setoff == 0 || mb.setid != tid)
@@ -1601,14 +2045,24 @@ build_data(struct gen *g, int exp, int64_t T, const struct rec *rs,
 /*
  * Export tick T of one exporter: its first export fixes the boot time
  * (BOOT_BEFORE s earlier), a restart (-E) resets it; templates and
- * options go first when due, then the data.
+ * options go first when due, then the data.  The records come sorted
+ * by phase: those sampled at -m first, then (from the switch tick on,
+ * -M) a new options record with the -M interval and those sampled at
+ * it.  With v5 the two phases go in datagrams of their own.
  */
 static void
 build_exporter(struct gen *g, int exp, int64_t T, const struct rec *rs,
     size_t n)
 {
 	struct bexp	*x = &g->bx[exp];
+	size_t		 n0;
 	int		 tmpl = 0;
+
+	for (n0 = 0; n0 < n && rs[n0].phase == 0; n0++)
+		;
+	if ((n0 > 0 && T > g->sw_tick) || (n0 < n && T < g->sw_tick))
+		die("internal: a record sampled at one interval is due "
+		    "under the other");
 
 	if (x->boot_ms < 0) {
 		x->boot_ms = (T - BOOT_BEFORE) * 1000;
@@ -1623,11 +2077,17 @@ build_exporter(struct gen *g, int exp, int64_t T, const struct rec *rs,
 	if (g->o.tcp == NULL && T - x->last_tmpl >= TMPL_EVERY)
 		tmpl = 1;
 	if (tmpl && g->o.fmt != V5) {
+		x->phase = n0 == 0 && T >= g->sw_tick;
 		build_templates(g, exp, T);
-		build_options(g, exp, T);
+		build_options(g, exp, T, g->rate[x->phase]);
 		x->last_tmpl = T;
 	}
-	build_data(g, exp, T, rs, n);
+	build_data(g, exp, T, rs, n0, g->rate[0]);
+	if (T >= g->sw_tick && x->phase == 0 && g->o.fmt != V5) {
+		build_options(g, exp, T, g->rate[1]);
+		x->phase = 1;
+	}
+	build_data(g, exp, T, rs + n0, n - n0, g->rate[1]);
 }
 
 static int
@@ -1637,19 +2097,48 @@ rec_by_exp(const void *a, const void *b)
 
 	if (x->exp != y->exp)
 		return (x->exp < y->exp ? -1 : 1);
+	if (x->phase != y->phase)
+		return (x->phase < y->phase ? -1 : 1);
 	return (x->serial < y->serial ? -1 : x->serial > y->serial);
 }
 
-/* Build every export tick whose records are all known (tick < limit). */
+/*
+ * -M: at the switch tick every exporter that has sent its options and
+ * has not yet announced the new interval does so.
+ */
+static void
+switch_announce(struct gen *g, int64_t T)
+{
+	int	 k;
+
+	for (k = 0; k < g->o.nexp; k++) {
+		if (g->bx[k].boot_ms < 0 || g->bx[k].phase == 1)
+			continue;
+		if (g->o.fmt != V5)
+			build_options(g, k, T, g->rate[1]);
+		g->bx[k].phase = 1;
+	}
+}
+
+/*
+ * Build every export tick whose records are all known (tick < limit),
+ * and the switch tick (-M) even if no record is due then.
+ */
 static void
 flush_ticks(struct gen *g, int64_t limit_ms)
 {
 	struct rec	 r;
 	int64_t		 T;
 	size_t		 i, j;
+	int		 sw;
 
-	while (g->nheap > 0 && g->heap[0].tick * 1000 < limit_ms) {
-		T = g->heap[0].tick;
+	for (;;) {
+		T = g->nheap > 0 ? g->heap[0].tick : INT64_MAX;
+		if (g->sw_pending && g->sw_tick < T)
+			T = g->sw_tick;
+		if (T == INT64_MAX || T * 1000 >= limit_ms)
+			break;
+		sw = g->sw_pending && T == g->sw_tick;
 		g->ndue = 0;
 		while (g->nheap > 0 && g->heap[0].tick == T) {
 			heap_pop(g, &r);
@@ -1659,13 +2148,18 @@ flush_ticks(struct gen *g, int64_t limit_ms)
 			    sizeof(*g->due));
 			g->due[g->ndue++] = r;
 		}
-		qsort(g->due, g->ndue, sizeof(*g->due), rec_by_exp);
+		if (g->ndue > 0)	/* none at a bare switch tick */
+			qsort(g->due, g->ndue, sizeof(*g->due), rec_by_exp);
 		for (i = 0; i < g->ndue; i = j) {
 			for (j = i; j < g->ndue && g->due[j].exp ==
 			    g->due[i].exp; j++)
 				;
 			build_exporter(g, g->due[i].exp, T, g->due + i,
 			    j - i);
+		}
+		if (sw) {
+			switch_announce(g, T);
+			g->sw_pending = 0;
 		}
 		g->base_recs += g->ndue;
 	}
@@ -1754,19 +2248,14 @@ floor_div(int64_t a, int64_t b)
 	return (a >= 0 ? a / b : -((-a + b - 1) / b));
 }
 
-/* Tally one sent record in the bin of its (shifted) start. */
-static void
-truth_add(struct gen *g, const struct rmeta *rm, int64_t shift_ms)
+/* The truth's bin of a start time (ms), made when first used. */
+static struct tbin *
+truth_bin(struct gen *g, int64_t start_ms)
 {
-	struct tbin	*tb;
-	uint64_t	 smp = g->o.sampling > 1 ? g->o.sampling : 1;
 	int64_t		 bin;
 	size_t		 i, old;
-	int		 pool = rm->pool;
 
-	if (rm->cat == C_UNCOUNTED)
-		return;
-	bin = floor_div(floor_div(rm->start + shift_ms, 1000), STEP) * STEP;
+	bin = floor_div(floor_div(start_ms, 1000), STEP) * STEP;
 	i = (size_t)((bin - g->bin0) / STEP);
 	if (i >= g->nbins) {
 		old = g->nbins;
@@ -1774,16 +2263,31 @@ truth_add(struct gen *g, const struct rmeta *rm, int64_t shift_ms)
 		    sizeof(*g->bins));
 		memset(g->bins + old, 0, (g->nbins - old) * sizeof(*g->bins));
 	}
-	tb = &g->bins[i];
-	tb->used = 1;
-	tb->tv[0][rm->cat] += rm->syn * smp;
-	tb->tv[0][S_OCT + rm->cat] += rm->oct * smp;
+	g->bins[i].used = 1;
+	return (&g->bins[i]);
+}
+
+/*
+ * Tally one record in the bin of its (shifted) start: a sent record,
+ * or with -m an unsampled one (struct ghost).
+ */
+static void
+truth_add(struct gen *g, const struct rmeta *rm, int64_t shift_ms)
+{
+	struct tbin	*tb;
+	int		 pool = rm->pool;
+
+	if (rm->cat == C_UNCOUNTED)
+		return;
+	tb = truth_bin(g, rm->start + shift_ms);
+	tb->tv[0][rm->cat] += rm->syn;
+	tb->tv[0][S_OCT + rm->cat] += rm->oct;
 	if (pool != P_NONE) {
-		tb->tv[1 + pool][rm->cat] += rm->syn * smp;
-		tb->tv[1 + pool][S_OCT + rm->cat] += rm->oct * smp;
+		tb->tv[1 + pool][rm->cat] += rm->syn;
+		tb->tv[1 + pool][S_OCT + rm->cat] += rm->oct;
 	}
 	if (rm->syn)
-		g->sessions += smp;
+		g->sessions++;
 	if (!rm->syn || (rm->cat != C_DIRECT && rm->cat != C_BLOCKED))
 		return;
 	if (tb->bits == NULL)
@@ -1795,16 +2299,64 @@ truth_add(struct gen *g, const struct rmeta *rm, int64_t shift_ms)
 	tb->tv[1 + pool][S_HOSTS]++;
 }
 
+/*
+ * -m: a sent record that holds a sampled SYN-ACK adds the interval the
+ * collector applies to it (`smp`) to the estimate of its category in
+ * the bin of the record's start, and smp (smp - 1) to the variance.
+ */
+static void
+truth_est(struct gen *g, const struct rmeta *rm, int64_t shift_ms,
+    uint64_t smp)
+{
+	struct tbin	*tb;
+
+	if (!rm->synack || rm->cat == C_UNCOUNTED)
+		return;
+	tb = truth_bin(g, rm->start + shift_ms);
+	tb->tv[0][S_EST + rm->cat] += smp;
+	tb->tv[0][S_VAR + rm->cat] += smp * (smp - 1);
+	if (rm->pool != P_NONE) {
+		tb->tv[1 + rm->pool][S_EST + rm->cat] += smp;
+		tb->tv[1 + rm->pool][S_VAR + rm->cat] += smp * (smp - 1);
+	}
+	g->synacks++;
+}
+
 /* One `bin` line of the truth, if the value is not zero. */
 static void
 truth_line(FILE *f, int64_t bin, int scope, int ser, uint64_t v)
 {
+	const char	*name, *suffix;
+
 	if (v == 0)
 		return;
+	if (ser == S_HOSTS)
+		name = "direct_hosts";
+	else
+		name = cat_names[ser < S_HOSTS ? ser % NCAT : (ser - S_EST) %
+		    NCAT];
+	suffix = ser < S_OCT || ser == S_HOSTS ? "" : ser < S_HOSTS ? "_oct" :
+	    ser < S_VAR ? "_est" : "_var";
 	fprintf(f, "bin\t%" PRId64 "\t%s\t%s%s\t%" PRIu64 "\n", bin,
-	    scope ? pool_names[scope - 1] : "site", ser == S_HOSTS ?
-	    "direct_hosts" : cat_names[ser % NCAT], ser >= S_OCT &&
-	    ser < S_HOSTS ? "_oct" : "", v);
+	    scope ? pool_names[scope - 1] : "site", name, suffix, v);
+}
+
+/*
+ * -m: the unsampled records, once per repetition walked; of a
+ * repetition cut short by the budget (-D), those that would have been
+ * exported by the last message sent (`last`, its export second).
+ */
+static void
+truth_ghosts(struct gen *g, uint64_t full, int partial, int64_t last)
+{
+	uint64_t	 rep;
+	size_t		 i;
+
+	for (rep = 0; rep < full + (partial ? 1 : 0); rep++)
+		for (i = 0; i < g->nghost; i++)
+			if (rep < full || g->ghost[i].tick <= last)
+				truth_add(g, &g->ghost[i].m, (int64_t)rep *
+				    g->shift_s * 1000);
 }
 
 /* Walk the plan once and write the truth of what it sends. */
@@ -1815,8 +2367,9 @@ truth_write(struct gen *g, uint64_t budget)
 	const struct msg *m;
 	struct tbin	*tb;
 	FILE		*f;
-	uint64_t	 rep, k, recs = 0, msgs = 0, *pend, *tsent;
-	size_t		 idx, i, first = SIZE_MAX, last = 0;
+	uint64_t	 rep, k, recs = 0, msgs = 0, *pend, *tsent, *told;
+	uint64_t	 lastrep = 0, smp;
+	size_t		 idx, i, first = SIZE_MAX, last = 0, lastidx = SIZE_MAX;
 	int		 dropped, s, ser;
 
 	memset(&p, 0, sizeof(p));
@@ -1824,8 +2377,11 @@ truth_write(struct gen *g, uint64_t budget)
 	g->bin0 = floor_div(floor_div(g->min_start, 1000), STEP) * STEP;
 	pend = gf_alloc((size_t)g->o.nexp, sizeof(*pend));
 	tsent = gf_alloc((size_t)g->o.nexp, sizeof(*tsent));
+	told = gf_alloc((size_t)g->o.nexp, sizeof(*told));
 	while (plan_next(g, &p, &idx, &rep, &dropped)) {
 		m = &g->msgs[idx];
+		lastrep = rep;
+		lastidx = idx;
 		if (dropped) {
 			g->drop_recs += m->nflow;
 			g->drop_msgs++;
@@ -1849,12 +2405,34 @@ truth_write(struct gen *g, uint64_t budget)
 			continue;
 		msgs++;
 		recs += m->nflow;
+		/*
+		 * The interval a collector applies: v5, the datagram's
+		 * header; v9 and IPFIX, the last options record of the
+		 * exporter.  It must be the one the records were sampled at.
+		 */
+		if (m->kind == M_OPT)
+			told[m->exp] = m->smp;
+		smp = g->o.fmt == V5 ? m->smp : told[m->exp];
+		if (g->sampled && m->nflow > 0 && smp != m->smp)
+			die("internal: records sampled at %u exported under "
+			    "%" PRIu64, m->smp, smp);
 		for (k = 0; k < m->nflow; k++)
-			truth_add(g, &g->meta[m->rec0 + k],
-			    (int64_t)rep * g->shift_s * 1000);
+			if (g->sampled)
+				truth_est(g, &g->meta[m->rec0 + k],
+				    (int64_t)rep * g->shift_s * 1000, smp);
+			else
+				truth_add(g, &g->meta[m->rec0 + k],
+				    (int64_t)rep * g->shift_s * 1000);
 	}
+	if (g->sampled && (budget == 0 || lastidx == SIZE_MAX))
+		truth_ghosts(g, 1, 0, 0);
+	else if (g->sampled && lastidx + 1 == g->nmsgs)
+		truth_ghosts(g, lastrep + 1, 0, 0);
+	else if (g->sampled)
+		truth_ghosts(g, lastrep, 1, g->msgs[lastidx].export_s);
 	free(pend);
 	free(tsent);
+	free(told);
 	if (g->o.truth == NULL)
 		return;
 	if ((f = fopen(g->o.truth, "w")) == NULL)
@@ -1885,6 +2463,13 @@ truth_write(struct gen *g, uint64_t budget)
 	fprintf(f, "meta\tdropped\t%" PRIu64 "\n", g->drop_recs);
 	fprintf(f, "meta\tsampling\t%u\n", g->o.sampling > 1 ?
 	    g->o.sampling : 1);
+	if (g->o.sampling2 > 0) {
+		fprintf(f, "meta\tsampling_after\t%u\n", g->o.sampling2);
+		fprintf(f, "meta\tsampling_switch\t%" PRId64 "\n",
+		    g->sw_ms / 1000);
+	}
+	if (g->sampled)
+		fprintf(f, "meta\tsampled_synack\t%" PRIu64 "\n", g->synacks);
 	if (ferror(f) || fclose(f) != 0)
 		die("%s: %s", g->o.truth, strerror(errno));
 }
@@ -2165,6 +2750,9 @@ summary(const struct gen *g, const struct sender *sd)
 	if (g->drop_msgs > 0)
 		fprintf(stderr, "; dropped %" PRIu64 " messages with %" PRIu64
 		    " records", g->drop_msgs, g->drop_recs);
+	if (g->sampled)
+		fprintf(stderr, "; sampled %" PRIu64 " of %" PRIu64 " packets",
+		    g->pk_smp, g->pk_all);
 	if (sd->fo == NULL)
 		fprintf(stderr, "; %.3f s, %.0f records/s, %.0f messages/s",
 		    el, el > 0 ? (double)g->sent_recs / el : 0,
@@ -2349,8 +2937,8 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->rate = 20;
 	o->nexp = 1;
 	o->pace = -1;
-	while ((ch = getopt(argc, argv, "Bb:C:c:D:d:Ee:Fg:L:m:o:R:r:S:s:T:t:"
-	    "u:UV:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "Bb:C:c:D:d:Ee:Fg:L:M:m:o:R:r:S:s:"
+	    "T:t:u:UV:x:")) != -1) {
 		switch (ch) {
 		case 'B':
 			o->biflow = 1;
@@ -2387,6 +2975,10 @@ parse_opts(struct opts *o, int argc, char **argv)
 		case 'L':
 			o->lossn = (uint32_t)num_arg(optarg, 2, 1000000000,
 			    "loss interval");
+			break;
+		case 'M':
+			o->sampling2 = (uint32_t)num_arg(optarg, 2,
+			    0xffffffffLL, "sampling interval");
 			break;
 		case 'm':
 			o->sampling = (uint32_t)num_arg(optarg, 1, 0xffffffffLL,
@@ -2447,8 +3039,14 @@ parse_opts(struct opts *o, int argc, char **argv)
 		die("-B needs IPFIX (-V 10)");
 	if (o->fwd && o->fmt == V5)
 		die("-F needs NetFlow v9 or IPFIX");
-	if (o->fmt == V5 && o->sampling > 0x3fff)
+	if (o->fmt == V5 && (o->sampling > 0x3fff || o->sampling2 > 0x3fff))
 		die("v5 sampling interval is at most 16383");
+	if (o->sampling2 > 0 && o->sampling < 2)
+		die("-M changes the interval of -m N (N >= 2)");
+	if (o->sampling2 > 0 && o->sampling2 == o->sampling)
+		die("-M must differ from -m");
+	if (o->biflow && o->sampling > 1)
+		die("-B with -m: sampled biflows are not modelled");
 	if (o->out != NULL && (o->pace >= 0 || o->send_secs > 0))
 		die("-R and -D pace a send (-u or -T)");
 	if (o->src != NULL && o->out != NULL)
@@ -2471,6 +3069,21 @@ main(int argc, char **argv)
 	memset(&g, 0, sizeof(g));
 	parse_opts(&g.o, argc, argv);
 	g.rng.s = g.o.seed;
+	rng_fork(&g.lrng, g.o.seed, 0x6c61796f7574ULL);	/* "layout" */
+	rng_fork(&g.srng, g.o.seed, 0x73616d706c65ULL);	/* "sample" */
+	g.sampled = g.o.sampling > 1;
+	g.rate[0] = g.rate[1] = g.o.sampling;
+	g.sw_ms = g.sw_tick = INT64_MAX;
+	if (g.o.sampling2 > 0) {
+		/* half way, but never on a bin boundary */
+		t = g.o.start + g.o.duration / 2;
+		if (t % STEP == 0)
+			t += STEP / 2;
+		g.sw_ms = t * 1000;
+		g.sw_tick = t + g.o.lag;
+		g.sw_pending = 1;
+		g.rate[1] = g.o.sampling2;
+	}
 	groups_build(&g);
 	if (g.o.conf != NULL)
 		write_conf(&g.o);
@@ -2512,5 +3125,7 @@ main(int argc, char **argv)
 	free(g.bytes);
 	free(g.msgs);
 	free(g.meta);
+	free(g.pk);
+	free(g.ghost);
 	return (0);
 }
