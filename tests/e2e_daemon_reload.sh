@@ -65,7 +65,7 @@ daemon_conf "$W/moved.conf" "allow = 127.0.0.1/32"
 kill -HUP "$daemon_pid"
 check "data_dir change: refused and logged" wait_log_count \
     "reload refused, keeping the running config" 1
-send e 5 "$NF_PORT" 127.0.0.2 -s 66 -S 200 -m 4
+send e 5 "$NF_PORT" 127.0.0.2 -s 66 -S 200
 check_eq "one successful reload in all" \
     "$(grep -c 'configuration reloaded' "$DLOG")" 1
 daemon_stop

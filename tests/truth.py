@@ -66,6 +66,8 @@ CATS = ["direct", "blocked", "submit", "submit_ext", "relay", "roaming",
         "other"]
 DS = (CATS + [c + "_oct" for c in CATS] + ["direct_hosts", "late", "lost"] +
       [c + "_var" for c in CATS] + [c + "_unk" for c in CATS] + ["sampled"])
+# Categories a sampled export estimates (from the servers' SYN-ACKs).
+EST_CATS = [c for c in CATS if c != "blocked"]
 SKIPS = ["truncated", "bad_ip", "bad_tcp", "fragment"]
 STEP = 300
 MAX_LISTED = 5
@@ -105,6 +107,24 @@ class Truth:
 
     def get(self, b, scope, series):
         return self.values.get((b, scope, series), 0)
+
+    def sampled(self):
+        """True for a packet-sampled export (genflow -m)."""
+        return self.meta.get("sampling", 1) > 1
+
+    def estimates(self, scope="site", t_from=None, t_to=None):
+        """Sums of the <cat>_est and <cat>_var lines over [t_from, t_to)."""
+        est = {c: 0 for c in EST_CATS}
+        var = {c: 0 for c in EST_CATS}
+        for (b, s, series), v in self.values.items():
+            if s != scope or (t_from is not None and b < t_from) or \
+                    (t_to is not None and b >= t_to):
+                continue
+            if series.endswith("_est") and series[:-4] in est:
+                est[series[:-4]] += v
+            elif series.endswith("_var") and series[:-4] in var:
+                var[series[:-4]] += v
+        return est, var
 
     def bins(self):
         """Every bin from first_bin to last_bin (empty if no session)."""
@@ -223,10 +243,23 @@ def rrd_name(scope):
     return "site.rrd" if scope == "site" else "pool-%s.rrd" % scope
 
 
-def series_of(sessions_only):
-    """The data sources compared bin by bin."""
+def series_of(sessions_only, sampled=False):
+    """The data sources compared bin by bin.  For a sampled export:
+    the estimated categories (against the truth's <cat>_est), their
+    variances, that none of them lacks an estimate, and late."""
+    if sampled:
+        return EST_CATS + [c + "_var" for c in EST_CATS] + \
+            [c + "_unk" for c in EST_CATS] + ["late"]
     return [ds for ds in DS if ds != "lost" and
             not (sessions_only and ds.endswith("_oct"))]
+
+
+def expected(truth, b, scope, ds):
+    """What a bin of series ds must hold: the truth, or for a sampled
+    export the SYN-ACK estimate genflow computed on its realisation."""
+    if truth.sampled() and ds in EST_CATS:
+        return truth.get(b, scope, ds + "_est")
+    return truth.get(b, scope, ds)
 
 
 def rrd_value(row, ds):
@@ -254,7 +287,7 @@ def cmd_compare_rrd(a):
     tap = Tap()
     rrdtool = a.rrdtool or os.environ.get("RRDTOOL") or "rrdtool"
     bins = truth.bins()
-    series = series_of(a.sessions_only)
+    series = series_of(a.sessions_only, truth.sampled())
     if not bins:
         tap.check(False, "truth has sessions", "no first_bin/last_bin")
         return tap.finish()
@@ -277,7 +310,7 @@ def cmd_compare_rrd(a):
                 bad.append("bin %d missing" % b)
                 continue
             for ds in series:
-                exp = truth.get(b, scope, ds)
+                exp = expected(truth, b, scope, ds)
                 got = rrd_value(row, ds)
                 if (b, scope, ds) in truth.ranges:
                     lo, hi = truth.ranges[(b, scope, ds)]
@@ -290,6 +323,14 @@ def cmd_compare_rrd(a):
                 elif got != exp:
                     bad.append("bin %d %s expected %s got %s"
                                % (b, ds, exp, got))
+        if truth.sampled() and scope == "site":
+            unk = sum(rrd_value(r, "blocked_unk") or 0 for r in rows.values()
+                      if rrd_value(r, "blocked_unk") != "nan")
+            smp = sum(rrd_value(r, "sampled") or 0 for r in rows.values()
+                      if rrd_value(r, "sampled") != "nan")
+            tap.check(unk > 0 and smp > 0, "%s: sampled records %s, blocked "
+                      "shown but not countable in %s" % (fname, smp, unk),
+                      "expected both > 0")
         nr = sum(1 for k in truth.ranges if k[1] == scope)
         tap.check(not bad, "%s: %d bins x %d series%s"
                   % (fname, len(bins), len(series),
@@ -396,6 +437,10 @@ def cmd_compare_summary(a):
     t_to = got.get("to")
     exp = truth.totals(scope, t_from, t_to)
     tap = Tap()
+    if truth.sampled():
+        plus = Truth(a.plus).totals(scope, t_from, t_to) if a.plus else None
+        return compare_summary_sampled(truth, got, scope, t_from, t_to, tap,
+                                       plus)
     for part in ("sessions",) if a.sessions_only else ("sessions",
                                                         "octets"):
         bad = []
@@ -431,6 +476,92 @@ def cmd_compare_summary(a):
         exp_lost = a.lost
     tap.check(got.get("lost", 0) == exp_lost, "lost is %d" % exp_lost,
               "got %s" % got.get("lost"))
+    return tap.finish()
+
+
+def compare_summary_sampled(truth, got, scope, t_from, t_to, tap, plus):
+    """A summary of a sampled export: the estimates and variances are
+    genflow's exactly (plus the exact counts of an unsampled exporter's
+    truth, if given), blocked and the distinct hosts are null with a
+    reason, and the summary says it is sampled."""
+    est, var = truth.estimates(scope, t_from, t_to)
+    if plus is not None:
+        for c in EST_CATS:
+            est[c] += plus["sessions"][c]
+    bad = []
+    for c in EST_CATS:
+        g = (got.get("sessions") or {}).get(c)
+        gv = (got.get("variance") or {}).get(c)
+        ci = (got.get("ci95") or {}).get(c)
+        if g != est[c] or gv is None or abs(gv - var[c]) > 1e-6 * var[c] \
+                + 1e-9:
+            bad.append("%s expected %s (var %s) got %s (var %s)"
+                       % (c, est[c], var[c], g, gv))
+        if not (isinstance(ci, list) and len(ci) == 2 and
+                ci[0] <= est[c] <= ci[1]):
+            bad.append("%s ci95 %s does not hold the estimate" % (c, ci))
+    tap.check(not bad, "estimates per category (%s)" % scope,
+              mismatch_text(bad))
+    reasons = got.get("null_reason") or {}
+    tap.check((got.get("sessions") or {}).get("blocked", 0) is None and
+              (got.get("ci95") or {}).get("blocked", 0) is None and
+              "blocked" in reasons, "blocked is null with a reason",
+              "got %s, reasons %s" % ((got.get("sessions") or {}).get(
+                  "blocked"), reasons))
+    tap.check(got.get("direct_hosts_max", 0) is None and
+              "direct_hosts" in reasons, "direct_hosts_max is null",
+              "got %s" % got.get("direct_hosts_max"))
+    tap.check(got.get("sampled") is True, "sampled is true",
+              "got %s" % got.get("sampled"))
+    d, r = est["direct"], est["relay"]
+    e, g = (d / (d + r) if d + r else None), got.get("direct_share")
+    tap.check(e is None and g is None or
+              isinstance(g, (int, float)) and e is not None and
+              abs(e - g) <= 1e-9, "direct_share of the estimates",
+              "expected %r got %r" % (e, g))
+    return tap.finish()
+
+
+def cmd_coverage(a):
+    """Across runs (TRUTH SUMMARY pairs): for each estimated category,
+    the share of runs whose 95% interval holds the true count (at least
+    --min), and every half-width at most twice the ideal
+    1.96 sqrt(X (N - 1)) for X true sessions sampled 1 in N."""
+    if len(a.pairs) % 2:
+        sys.exit("truth.py coverage: TRUTH SUMMARY pairs")
+    tap = Tap()
+    held = {c: 0 for c in EST_CATS}
+    runs = {c: 0 for c in EST_CATS}
+    wide = []
+    for i in range(0, len(a.pairs), 2):
+        truth = Truth(a.pairs[i])
+        with open(a.pairs[i + 1], encoding="utf-8") as f:
+            got = json.load(f)
+        scope = got.get("pool") or "site"
+        t = truth.totals(scope, got.get("from"), got.get("to"))["sessions"]
+        n = a.interval or max(truth.meta.get("sampling", 1),
+                              truth.meta.get("sampling_after", 1))
+        for c in EST_CATS:
+            ci = (got.get("ci95") or {}).get(c)
+            if t[c] == 0 and ci is None:
+                continue
+            runs[c] += 1
+            if isinstance(ci, list) and ci[0] <= t[c] <= ci[1]:
+                held[c] += 1
+            ideal = 1.96 * math.sqrt(t[c] * (n - 1))
+            if isinstance(ci, list) and (ci[1] - ci[0]) / 2 > \
+                    2 * ideal + 1:
+                wide.append("%s %s: half-width %.0f > 2 x %.0f"
+                            % (a.pairs[i + 1], c, (ci[1] - ci[0]) / 2,
+                               ideal))
+    for c in EST_CATS:
+        if runs[c] == 0:
+            continue
+        tap.check(held[c] >= a.min * runs[c], "%s: the true count in the "
+                  "95%% interval in %d of %d runs" % (c, held[c], runs[c]),
+                  "fewer than %.0f%%" % (100 * a.min))
+    tap.check(not wide, "every half-width within twice the ideal",
+              mismatch_text(wide))
     return tap.finish()
 
 
@@ -770,7 +901,13 @@ def main():
     s.add_argument("--scope")
     s.add_argument("--sessions-only", action="store_true")
     s.add_argument("--lost", type=int)
+    s.add_argument("--plus")
     s.set_defaults(func=cmd_compare_summary)
+    s = sub.add_parser("coverage")
+    s.add_argument("pairs", nargs="+")
+    s.add_argument("--min", type=float, default=0.9)
+    s.add_argument("--interval", type=int)
+    s.set_defaults(func=cmd_coverage)
     s = sub.add_parser("compare-series")
     s.add_argument("truth")
     s.add_argument("series")
