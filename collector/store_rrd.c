@@ -1102,3 +1102,15 @@ store_rrd_layout_ok(const char *path, unsigned step, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+int
+store_rrd_sampling_layout(const char *path)
+{
+	unsigned long	 step;
+	int		 found[SERIES_MAX];
+	char		 err[256];
+
+	if (store_ds_found(path, found, &step, err, sizeof err) == -1)
+		return 0;
+	return found[SERIES_SAMPLED] && found[SERIES_VAR + CAT_DIRECT];
+}

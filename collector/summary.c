@@ -176,11 +176,16 @@ summary_json_value(struct json *jp, const struct summary *s)
 			json_null(jp);
 	}
 	json_end_object(jp);
+	/* A category without an estimate has its octets counted in
+	 * another (doc/sampling.md): null too. */
 	json_key(jp, "octets");
 	json_object(jp);
 	for (i = 0; i < CAT_MAX; i++) {
 		json_key(jp, series_cat_name(i));
-		json_uint(jp, s->octets[i]);
+		if (summary_known(s, i))
+			json_uint(jp, s->octets[i]);
+		else
+			json_null(jp);
 	}
 	json_end_object(jp);
 	json_key(jp, "direct_share");
@@ -265,8 +270,8 @@ summary_text(const struct summary *s, struct buf *b)
 	buf_printf(b, "%-12s %14s %18s\n", "category", "sessions", "octets");
 	for (i = 0; i < CAT_MAX; i++) {
 		if (!summary_known(s, i)) {
-			buf_printf(b, "%-12s %14s %18llu\n", series_cat_name(i),
-			    "n/a", (unsigned long long)s->octets[i]);
+			buf_printf(b, "%-12s %14s %18s\n", series_cat_name(i),
+			    "n/a", "n/a");
 			continue;
 		}
 		buf_printf(b, "%-12s %14llu %18llu", series_cat_name(i),

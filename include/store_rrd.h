@@ -110,6 +110,12 @@ int		 store_rrd_dump(struct store *, const char *, const char *,
 int		 store_rrd_restore(const char *, const char *, char *,
 		    size_t);
 
+/*
+ * 1 if a file has the series of sampled input (a file from before
+ * sampling that nothing wrote to since has not): graphs leave out
+ * what they cannot draw.
+ */
+int		 store_rrd_sampling_layout(const char *);
 /* 0 if an RRD file has our step and exactly our data sources. */
 int		 store_rrd_layout_ok(const char *, unsigned, char *, size_t);
 

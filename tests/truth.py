@@ -309,6 +309,12 @@ def cmd_compare_rrd(a):
             if row is None:
                 bad.append("bin %d missing" % b)
                 continue
+            # Sampled: a bin that no sampled record reached is not
+            # written when the daemon stops before it falls due.
+            if truth.sampled() and all(
+                    rrd_value(row, ds) == "nan" for ds in series) and \
+                    all(expected(truth, b, scope, ds) == 0 for ds in series):
+                continue
             for ds in series:
                 exp = expected(truth, b, scope, ds)
                 got = rrd_value(row, ds)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "estimate.h"
 #include "peers.h"
 #include "store_rrd.h"
 #include "utc.h"
@@ -298,6 +299,27 @@ graph_fed_displacement(struct gctx *g, const char *site)
 	return 0;
 }
 
+/* 1 if the graph's own file holds the series of sampled input. */
+static int
+graph_scope_sampling(const struct gctx *g)
+{
+	char	 path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/%s/%s%s.rrd", g->c->data_dir,
+	    g->c->site, g->pool != NULL ? "pool-" : "site",
+	    g->pool != NULL ? g->pool : "");
+	return store_rrd_sampling_layout(path);
+}
+
+/* Shade the bins that hold sampled records: their counts are estimates. */
+static void
+graph_sampled(struct gctx *g, const char *file)
+{
+	graph_arg(g, "DEF:smp=%s:sampled:AVERAGE", file);
+	graph_arg(g, "CDEF:smpd=smp,UN,UNKN,smp,0,GT,INF,UNKN,IF,IF");
+	graph_arg(g, "AREA:smpd#e8eef8:sampled bins (estimates)\\n");
+}
+
 /* Shade bins with more than 1% lost (of records seen plus lost). */
 static void
 graph_lossy(struct gctx *g, const char *file)
@@ -366,7 +388,7 @@ graph_sessions(struct gctx *g)
 	static const int order[CAT_MAX] = { CAT_DIRECT, CAT_BLOCKED,
 	    CAT_RELAY, CAT_SUBMIT, CAT_SUBMIT_EXT, CAT_ROAMING, CAT_OTHER };
 	char	 file[PATH_MAX * 2];
-	int	 i, k;
+	int	 i, k, sampling;
 
 	if (graph_scope_file(g, file, sizeof file) == -1)
 		return -1;
@@ -374,6 +396,9 @@ graph_sessions(struct gctx *g)
 	    g->pool != NULL ? ", pool " : "", g->pool != NULL ? g->pool : "");
 	graph_arg(g, "--legend-position=east");
 	graph_arg(g, "--vertical-label=sessions / %u s", g->c->step);
+	sampling = graph_scope_sampling(g);
+	if (sampling)
+		graph_sampled(g, file);
 	graph_lossy(g, file);
 	for (i = 0; i < CAT_MAX; i++) {
 		k = order[i];
@@ -384,6 +409,22 @@ graph_sessions(struct gctx *g)
 		graph_arg(g, "AREA:p%d%s:%-11s%s", k, graph_colors[k],
 		    series_cat_name(k), i == 0 ? "" : ":STACK");
 		graph_arg(g, "GPRINT:t%d:%%12.0lf total\\n", k);
+	}
+	if (sampling) {
+		/*
+		 * direct (the bottom of the stack): its 95% band where it is
+		 * an estimate.  A row of width W averages W / step bins:
+		 * the sd of its count per step is step sqrt(var rate / W).
+		 */
+		graph_arg(g, "DEF:dv=%s:direct_var:AVERAGE", file);
+		graph_arg(g, "CDEF:dsd=dv,UN,0,dv,IF,STEPWIDTH,/,SQRT,%.6f,*,"
+		    "%u,*", ESTIMATE_Z95, g->c->step);
+		graph_arg(g, "CDEF:dhi=dsd,0,GT,p%d,dsd,+,UNKN,IF",
+		    CAT_DIRECT);
+		graph_arg(g, "CDEF:dlo=dsd,0,GT,p%d,dsd,-,0,MAX,UNKN,IF",
+		    CAT_DIRECT);
+		graph_arg(g, "LINE1:dhi#7f0000::dashes");
+		graph_arg(g, "LINE1:dlo#7f0000:direct, 95%% interval\\n:dashes");
 	}
 	graph_cutovers(g);
 	return 0;
@@ -400,6 +441,8 @@ graph_share(struct gctx *g)
 	graph_arg(g, "--vertical-label=percent");
 	graph_arg(g, "--upper-limit=100");
 	graph_arg(g, "--rigid");
+	if (graph_scope_sampling(g))
+		graph_sampled(g, file);
 	graph_lossy(g, file);
 	graph_arg(g, "DEF:d=%s:direct:AVERAGE", file);
 	graph_arg(g, "DEF:r=%s:relay:AVERAGE", file);

@@ -154,6 +154,38 @@ function fmtPct(share) {
 	return isNum(share) ? decFmt.format(share * 100) + '%' : '\u2014';
 }
 
+/*
+ * A session count of a summary (doc/sampling.md): the exact count;
+ * "\u2248 6,270 \u00b1 410" (half the 95% interval) for an estimate;
+ * "n/a" when sampled input gives no estimate (the reason: nullReason).
+ */
+function fmtCount(sum, c) {
+	const v = (sum.sessions || {})[c];
+	const ci = (sum.ci95 || {})[c];
+	if (v === null)
+		return 'n/a';
+	if (Array.isArray(ci) && isNum(ci[0]) && isNum(ci[1]) && ci[1] > ci[0])
+		return '\u2248 ' + fmtInt(v) + ' \u00b1 ' +
+		    fmtInt((ci[1] - ci[0]) / 2);
+	return fmtInt(v);
+}
+
+/* Why a summary's value k is null, or null. */
+function nullReason(sum, k) {
+	const r = (sum.null_reason || {})[k];
+	return typeof r === 'string' ? r : null;
+}
+
+/* A share with its interval: "86.0%" or "\u2248 86.0% \u00b1 0.9". */
+function fmtShareCi(v, ci) {
+	if (!isNum(v))
+		return '\u2014';
+	if (Array.isArray(ci) && isNum(ci[0]) && isNum(ci[1]) && ci[1] > ci[0])
+		return '\u2248 ' + fmtPct(v) + ' \u00b1 ' +
+		    decFmt.format((ci[1] - ci[0]) * 50);
+	return fmtPct(v);
+}
+
 function pad2(n) {
 	return String(n).padStart(2, '0');
 }
@@ -494,13 +526,14 @@ function tile(id, label, sub, cls) {
 	    h('div', {class: 'sub'}, sub));
 }
 
-function setTile(id, value, text) {
+function setTile(id, value, text, title) {
 	const v = document.querySelector('#tile-' + id + ' .value');
 	if (v === null)
 		return;
 	v.dataset.value = value === null || value === undefined ? '' :
 	    String(value);
 	v.textContent = text;
+	v.title = title || '';
 }
 
 function renderOverview(page) {
@@ -536,18 +569,30 @@ function renderOverview(page) {
 					setTile(id, null, '\u2014');
 				return;
 			}
-			const s = r.data.sessions || {};
-			let total = 0;
+			const d = r.data, s = d.sessions || {};
+			let total = 0, var_ = 0, none = null;
 			for (const c of CATS) {
-				setTile(c, s[c], fmtInt(s[c]));
+				setTile(c, s[c], fmtCount(d, c), nullReason(d, c));
 				if (isNum(s[c]))
 					total += s[c];
+				else if (s[c] === null)
+					none = nullReason(d, c);
+				if (isNum((d.variance || {})[c]))
+					var_ += d.variance[c];
 			}
-			setTile('total', total, fmtInt(total));
-			setTile('share', r.data.direct_share,
-			    fmtPct(r.data.direct_share));
-			setTile('hosts', r.data.direct_hosts_max,
-			    fmtInt(r.data.direct_hosts_max));
+			if (none !== null)
+				setTile('total', null, 'n/a', none);
+			else
+				setTile('total', total, fmtCount({sessions: {t: total},
+				    ci95: {t: [total - 1.96 * Math.sqrt(var_),
+				    total + 1.96 * Math.sqrt(var_)]}}, 't'));
+			setTile('share', d.direct_share,
+			    fmtShareCi(d.direct_share, d.direct_share_ci95));
+			setTile('hosts', d.direct_hosts_max,
+			    d.direct_hosts_max === null ? 'n/a' :
+			    fmtInt(d.direct_hosts_max), nullReason(d,
+			    'direct_hosts'));
+			tiles.dataset.sampled = d.sampled ? '1' : '0';
 		    });
 	}
 	const gen = beginRender();
@@ -654,14 +699,21 @@ function windowTime(v) {
  */
 function fromEffectJson(j) {
 	function win(w) {
+		/* A category may be null: sampled input without its
+		 * estimate (null_reason says why). */
 		if (!w || typeof w !== 'object' || !w.daily ||
-		    !CATS.every(c => isNum(w.daily[c])))
+		    !CATS.every(c => isNum(w.daily[c]) || (w.daily[c] === null &&
+		    nullReason(w, c) !== null)))
 			return null;
 		const days = isNum(w.days) ? w.days : NaN;
 		return {from: windowTime(w.from), to: windowTime(w.to),
 		    days: days,
 		    dataDays: isNum(w.coverage) ? days * w.coverage : days,
-		    daily: Object.fromEntries(CATS.map(c => [c, w.daily[c]])),
+		    daily: Object.fromEntries(CATS.map(c => [c,
+		    isNum(w.daily[c]) ? w.daily[c] : NaN])),
+		    dailyCi: w.daily_ci95 || {},
+		    sampled: w.sampled === true,
+		    nullReason: w.null_reason || {},
 		    sessions: w.total || null,
 		    hostsPerDay: w.direct_hosts_per_day,
 		    coverage: w.coverage,
@@ -679,6 +731,10 @@ function fromEffectJson(j) {
 	    'direct_hosts_per_day_after'])
 		if (isNum(j[k]))
 			fig[k] = j[k];
+	for (const k of Object.keys(j))
+		if (/_ci95$/.test(k) && Array.isArray(j[k]))
+			fig[k] = j[k];
+	fig.sampled = j.sampled === true;
 	return {before: b, after: a, figures: fig, source: 'report',
 	    assumptions: Array.isArray(j.assumptions) ? j.assumptions : null,
 	    pools: Array.isArray(j.pools) ? j.pools : [],
@@ -915,6 +971,30 @@ function perDay(n) {
 	return isNum(n) ? fmtSigned(n) + ' /day' : '\u2014';
 }
 
+/* A change per day with half its 95% interval when it is an estimate. */
+function perDayCi(n, ci) {
+	if (isNum(n) && Array.isArray(ci) && isNum(ci[0]) && isNum(ci[1]) &&
+	    ci[1] > ci[0])
+		return '\u2248 ' + perDay(n) + ' \u00b1 ' + fmtAvg((ci[1] -
+		    ci[0]) / 2);
+	return perDay(n);
+}
+
+/* A daily average of a window: exact, "\u2248 x \u00b1 h", or n/a. */
+function dailyCell(w, c) {
+	const v = w.daily[c];
+	const why = (w.nullReason || {})[c];
+	const ci = (w.dailyCi || {})[c];
+
+	if (!isNum(v))
+		return h('td', {class: 'num', title: why || null},
+		    why ? 'n/a' : '\u2014');
+	if (Array.isArray(ci) && isNum(ci[0]) && isNum(ci[1]) && ci[1] > ci[0])
+		return h('td', {class: 'num'}, '\u2248 ' + fmtAvg(v) +
+		    ' \u00b1 ' + fmtAvg((ci[1] - ci[0]) / 2));
+	return h('td', {class: 'num'}, fmtAvg(v));
+}
+
 /* A figure tile: id fig-ID, the raw number in .value's data-value. */
 function figTile(id, label, text, formula, raw) {
 	return h('div', {class: 'tile key', id: 'fig-' + id},
@@ -959,8 +1039,7 @@ function drawEffect(body, date, eff) {
 	const rows = CATS.map(c => h('tr', {'data-cat': c},
 	    h('th', {scope: 'row'}, h('span', {class: 'swatch cat-' + c}),
 	    LABEL[c]),
-	    h('td', {class: 'num'}, fmtAvg(b.daily[c])),
-	    h('td', {class: 'num'}, fmtAvg(a.daily[c])),
+	    dailyCell(b, c), dailyCell(a, c),
 	    h('td', {class: 'num'}, fmtSigned(a.daily[c] - b.daily[c]))));
 	if (isNum(b.hostsPerDay) || isNum(a.hostsPerDay))
 		rows.push(h('tr', {'data-cat': 'hosts'},
@@ -977,30 +1056,42 @@ function drawEffect(body, date, eff) {
 	    h('tbody', null, rows)))));
 
 	const B = 'D\u2009B', R = 'R\u2009B';
+	const ci = k => f[k + '_ci95'];
 	const tiles = [
 	    figTile('direct-share', 'Direct share before',
-	    fmtPct(f.direct_share_before), B + ' / (' + B + ' + ' + R + ')',
-	    f.direct_share_before),
+	    fmtShareCi(f.direct_share_before, ci('direct_share_before')),
+	    B + ' / (' + B + ' + ' + R + ')', f.direct_share_before),
 	    figTile('delta-r', 'Mail moved to the relays (\u0394R)',
-	    perDay(f.delta_relay), 'R\u2009A \u2212 ' + R, f.delta_relay),
+	    perDayCi(f.delta_relay, ci('delta_relay')), 'R\u2009A \u2212 ' +
+	    R, f.delta_relay),
 	    figTile('delta-s', 'Growth of submission (\u0394S)',
-	    perDay(f.delta_submit), 'S\u2009A \u2212 S\u2009B, S = submit + ' +
-	    'submit_ext', f.delta_submit),
+	    perDayCi(f.delta_submit, ci('delta_submit')), 'S\u2009A \u2212 ' +
+	    'S\u2009B, S = submit + submit_ext', f.delta_submit),
 	    figTile('spam', 'Estimated spam share (study)',
-	    fmtPct(f.spam_share), '(' + B + ' \u2212 \u0394R) / (' + B +
-	    ' + ' + R + ')', f.spam_share),
+	    fmtShareCi(f.spam_share, ci('spam_share')), '(' + B +
+	    ' \u2212 \u0394R) / (' + B + ' + ' + R + ')', f.spam_share),
 	    figTile('spam-strict', 'Estimated spam share (strict)',
-	    fmtPct(f.spam_share_strict), '(' + B + ' \u2212 \u0394R \u2212 ' +
+	    fmtShareCi(f.spam_share_strict, ci('spam_share_strict')), '(' +
+	    B + ' \u2212 \u0394R \u2212 ' +
 	    '\u0394S \u2212 D\u2009A) / (' + B + ' + ' + R + ')' +
 	    (f.spam_share_strict_clamped ? ', below 0: shown as 0' :
 	    ', at least 0'), f.spam_share_strict),
 	    figTile('spam-direct', 'Spam as a share of direct',
-	    fmtPct(f.spam_of_direct), '(' + B + ' \u2212 \u0394R) / ' + B,
-	    f.spam_of_direct),
+	    fmtShareCi(f.spam_of_direct, ci('spam_of_direct')), '(' + B +
+	    ' \u2212 \u0394R) / ' + B, f.spam_of_direct),
 	    figTile('blocked-after', 'Blocked attempts after',
-	    perDay(f.blocked_per_day_after).replace(/^\+/, ''),
+	    isNum(f.blocked_per_day_after) ?
+	    perDay(f.blocked_per_day_after).replace(/^\+/, '') : 'n/a',
 	    'blocked sessions per day', f.blocked_per_day_after),
 	];
+	if (b.sampled || a.sampled || f.sampled)
+		body.append(h('p', {class: 'note', id: 'effect-sampled'},
+		    'Sampled input: sessions are estimated from sampled ' +
+		    'SYN-ACKs; \u2248 x \u00b1 h gives half the 95% interval ' +
+		    'of the sampling error (doc/sampling.md). ' +
+		    Object.values(Object.assign({}, b.nullReason || {},
+		    a.nullReason || {})).filter((r, i, l) => l.indexOf(r) === i)
+		    .join(' ')));
 	body.append(h('section', null, h('h3', null, 'Estimates'),
 	    h('div', {class: 'tiles'}, tiles),
 	    h('p', {class: 'when'}, 'D, R, S: daily averages of direct, ' +
@@ -1132,11 +1223,15 @@ function renderPools(page) {
 				}
 				const ss = s.data.sessions || {};
 				cols.forEach(function (c, i) {
-					cells[i].textContent = fmtInt(ss[c]);
+					cells[i].textContent = fmtCount(s.data,
+					    c);
+					cells[i].title = nullReason(s.data, c) ||
+					    '';
 					cells[i].dataset.value = isNum(ss[c]) ?
 					    String(ss[c]) : '';
 				});
-				hosts.textContent = fmtInt(
+				hosts.textContent = s.data.direct_hosts_max ===
+				    null ? 'n/a' : fmtInt(
 				    s.data.direct_hosts_max);
 			}));
 			return h('tr', {'data-pool': p.name},
@@ -1418,9 +1513,10 @@ function fedSiteRow(s, nowMs) {
 	const ss = sum.sessions || {};
 	return h('tr', {'data-site': s.site, 'data-local': s.local ? '1' : '0'},
 	    head, BAR_ORDER.map(c => h('td', {class: 'num', 'data-cat': c,
-	    'data-value': isNum(ss[c]) ? String(ss[c]) : ''}, fmtInt(ss[c]))),
+	    'data-value': isNum(ss[c]) ? String(ss[c]) : '',
+	    title: nullReason(sum, c)}, fmtCount(sum, c))),
 	    valueCell('direct_share', sum.direct_share,
-	    fmtPct(sum.direct_share)),
+	    fmtShareCi(sum.direct_share, sum.direct_share_ci95)),
 	    valueCell('direct_hosts_max', sum.direct_hosts_max,
 	    fmtInt(sum.direct_hosts_max)));
 }
