@@ -123,6 +123,7 @@ classify_flow(const struct conf *c, const struct flow *f,
 	r->sessions = 0;
 	r->var = 0;
 	r->octets = 0;
+	r->interval = 0;
 	r->unk = 0;
 	if (f->proto != FLOW_PROTO_TCP)
 		return CAT_NONE;
@@ -144,6 +145,7 @@ classify_flow(const struct conf *c, const struct flow *f,
 			return cat;
 		}
 		r->kind = CLASSIFY_FORWARD;
+		r->interval = scale;
 		if (cat == CAT_DIRECT || cat == CAT_BLOCKED)
 			r->unk = 1u << CAT_BLOCKED;
 		return cat;
@@ -162,6 +164,7 @@ classify_flow(const struct conf *c, const struct flow *f,
 	r->cat = cat;
 	r->pool = pool;
 	r->kind = CLASSIFY_REPLY;
+	r->interval = scale;
 	if (f->tcp_flags & FLOW_TCP_SYN) {
 		r->sessions = scale;
 		r->var = classify_var(scale);

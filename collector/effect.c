@@ -295,12 +295,14 @@ effect_read(const struct conf *c, struct store *st,
 		}
 		w->lost += (uint64_t)llround(s[SERIES_LOST]);
 		w->sampled += effect_count(s[SERIES_SAMPLED]);
+		w->sampled_n += effect_count(s[SERIES_SAMPLED_N]);
 	}
 	w->coverage = rows > 0 ? (double)known / (double)rows : 0;
 	w->lost_share = sessions + w->lost > 0 ? (double)w->lost /
 	    (double)(sessions + w->lost) : 0;
 	for (cat = 0; cat < CAT_MAX; cat++) {
 		per = known > 0 ? 86400 / ((double)known * step) : NAN;
+		w->per_day = per;
 		w->daily[cat] = w->unk[cat] > 0 ? NAN :
 		    (double)w->total[cat] * per;
 		w->daily_var[cat] = w->unk[cat] > 0 ? NAN :
@@ -688,6 +690,18 @@ effect_json_ci(struct json *j, const char *k, double v, double var,
 	json_end_array(j);
 }
 
+/*
+ * A window's mean sampling interval in its daily units (the room above
+ * an estimate that no sampled SYN-ACK reached, doc/sampling.md).
+ */
+static double
+effect_nbar(const struct effect_window *w)
+{
+	double	 n = estimate_nbar((double)w->sampled, (double)w->sampled_n);
+
+	return n > 1 ? 1 + (n - 1) * w->per_day : 0;
+}
+
 /* Contacts per day over the days that have a line; NAN: none. */
 static double
 effect_cost_daily(const struct costs_sum *s)
@@ -770,7 +784,8 @@ effect_json_window(struct json *j, const struct effect_window *w)
 			json_null(j);
 			continue;
 		}
-		estimate_ci95(w->daily[c], w->daily_var[c], &lo, &hi);
+		estimate_ci95(w->daily[c], w->daily_var[c], effect_nbar(w),
+		    &lo, &hi);
 		json_array(j);
 		json_double(j, lo, 6);
 		json_double(j, hi, 6);
@@ -965,15 +980,16 @@ effect_text_costs(const struct effect *e, struct buf *b)
 
 /* One per-day cell of the table: "1234.5" or "1234.5+-56.7". */
 static void
-effect_text_daily(struct buf *b, double v, double var)
+effect_text_daily(struct buf *b, const struct effect_window *w, int k)
 {
+	double	 v = w->daily[k], var = w->daily_var[k];
 	char	 cell[48];
 
 	if (isnan(v))
 		snprintf(cell, sizeof cell, "n/a");
-	else if (var > 0)
+	else if (w->sampled > 0)
 		snprintf(cell, sizeof cell, "%.1f+-%.1f", v,
-		    estimate_halfwidth(v, var));
+		    estimate_halfwidth(v, var, effect_nbar(w)));
 	else
 		snprintf(cell, sizeof cell, "%.1f", v);
 	buf_printf(b, " %16s", cell);
@@ -1007,8 +1023,8 @@ effect_text(const struct effect *e, struct buf *b)
 	buf_printf(b, "\n%-12s %16s %16s\n", "per day", "before", "after");
 	for (k = 0; k < CAT_MAX; k++) {
 		buf_printf(b, "%-12s", series_cat_name(k));
-		effect_text_daily(b, e->before.daily[k], e->before.daily_var[k]);
-		effect_text_daily(b, e->after.daily[k], e->after.daily_var[k]);
+		effect_text_daily(b, &e->before, k);
+		effect_text_daily(b, &e->after, k);
 		buf_puts(b, "\n");
 	}
 	if (!isnan(e->before.hosts_per_day) || !isnan(e->after.hosts_per_day))
@@ -1079,10 +1095,10 @@ effect_csv(const struct effect *e, struct buf *b)
 	buf_puts(b, "category,before_per_day,after_per_day,before_ci95_lo,"
 	    "before_ci95_hi,after_ci95_lo,after_ci95_hi\n");
 	for (k = 0; k < CAT_MAX; k++) {
-		estimate_ci95(e->before.daily[k], e->before.daily_var[k], &blo,
-		    &bhi);
-		estimate_ci95(e->after.daily[k], e->after.daily_var[k], &alo,
-		    &ahi);
+		estimate_ci95(e->before.daily[k], e->before.daily_var[k],
+		    effect_nbar(&e->before), &blo, &bhi);
+		estimate_ci95(e->after.daily[k], e->after.daily_var[k],
+		    effect_nbar(&e->after), &alo, &ahi);
 		buf_printf(b, "%s,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n",
 		    series_cat_name(k), e->before.daily[k], e->after.daily[k],
 		    blo, bhi, alo, ahi);

@@ -9,7 +9,10 @@
  *
  * For large counts this is X -+ z sqrt(V) (the normal interval); for
  * small ones it does not collapse onto the estimate as the normal one
- * does.  Exact parts (variance 0) only lower c.  See doc/sampling.md.
+ * does.  Exact parts (variance 0) only lower c.  When no SYN-ACK of a
+ * category was sampled (variance 0) in a sampled range, K_eff = 0 and
+ * c = nbar - 1, the mean interval of the range's sampled records: the
+ * interval is [est, est + z^2 (nbar - 1)].  See doc/sampling.md.
  */
 #include <math.h>
 
@@ -19,13 +22,15 @@ const char estimate_hosts_reason[] = "sampled input: distinct hosts "
     "cannot be estimated from packet samples";
 
 void
-estimate_ci95(double est, double var, double *lo, double *hi)
+estimate_ci95(double est, double var, double nbar, double *lo, double *hi)
 {
 	const double	 z = ESTIMATE_Z95;
 	double		 c, k, half;
 
 	if (!(var > 0) || !(est > 0)) {
 		*lo = *hi = est;
+		if (nbar > 1 && !(var > 0))
+			*hi = est + z * z * (nbar - 1);
 		return;
 	}
 	c = var / est;
@@ -38,12 +43,18 @@ estimate_ci95(double est, double var, double *lo, double *hi)
 }
 
 double
-estimate_halfwidth(double est, double var)
+estimate_halfwidth(double est, double var, double nbar)
 {
 	double	 lo, hi;
 
-	estimate_ci95(est, var, &lo, &hi);
+	estimate_ci95(est, var, nbar, &lo, &hi);
 	return (hi - lo) / 2;
+}
+
+double
+estimate_nbar(double records, double intervals)
+{
+	return records > 0 ? intervals / records : 0;
 }
 
 double

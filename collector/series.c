@@ -16,7 +16,7 @@ static const char *const series_names[SERIES_MAX] = {
 	"relay_var", "roaming_var", "other_var",
 	"direct_unk", "blocked_unk", "submit_unk", "submit_ext_unk",
 	"relay_unk", "roaming_unk", "other_unk",
-	"sampled"
+	"sampled", "sampled_n"
 };
 
 const char *

@@ -1112,5 +1112,5 @@ store_rrd_sampling_layout(const char *path)
 
 	if (store_ds_found(path, found, &step, err, sizeof err) == -1)
 		return 0;
-	return found[SERIES_SAMPLED] && found[SERIES_VAR + CAT_DIRECT];
+	return found[SERIES_SAMPLED_N] && found[SERIES_VAR + CAT_DIRECT];
 }

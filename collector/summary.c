@@ -90,6 +90,9 @@ summary_read(const struct conf *conf, const char *pool, const char *peer,
 		}
 		if (!isnan(row[SERIES_SAMPLED]))
 			s->sampled += (uint64_t)llround(row[SERIES_SAMPLED]);
+		if (!isnan(row[SERIES_SAMPLED_N]))
+			s->sampled_n += (uint64_t)llround(
+			    row[SERIES_SAMPLED_N]);
 		v = round(row[SERIES_DIRECT_HOSTS]);
 		if ((uint64_t)v > s->direct_hosts_max)
 			s->direct_hosts_max = (uint64_t)v;
@@ -134,7 +137,8 @@ summary_known(const struct summary *s, int cat)
 static void
 summary_ci(const struct summary *s, int cat, double *lo, double *hi)
 {
-	estimate_ci95((double)s->sessions[cat], s->var[cat], lo, hi);
+	estimate_ci95((double)s->sessions[cat], s->var[cat],
+	    estimate_nbar((double)s->sampled, (double)s->sampled_n), lo, hi);
 	*lo = floor(*lo);
 	*hi = ceil(*hi);
 }
@@ -277,7 +281,7 @@ summary_text(const struct summary *s, struct buf *b)
 		buf_printf(b, "%-12s %14llu %18llu", series_cat_name(i),
 		    (unsigned long long)s->sessions[i],
 		    (unsigned long long)s->octets[i]);
-		if (s->var[i] > 0) {
+		if (s->sampled > 0) {
 			summary_ci(s, i, &lo, &hi);
 			buf_printf(b, "   95%%: %.0f-%.0f", lo, hi);
 		}

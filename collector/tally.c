@@ -292,6 +292,7 @@ tally_count(struct counts *c, const struct classify_result *r)
 		return;
 	tally_sat_add(&c->v[SERIES_VAR + r->cat], r->var);
 	c->v[SERIES_SAMPLED]++;
+	tally_sat_add(&c->v[SERIES_SAMPLED_N], r->interval);
 	for (k = 0; k < CAT_MAX; k++)
 		if (r->unk & (1u << k))
 			c->v[SERIES_UNK + k]++;

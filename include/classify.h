@@ -30,6 +30,7 @@ struct classify_result {
 					   continuation records */
 	uint64_t	 var;		/* variance of sessions (0: exact) */
 	uint64_t	 octets;	/* octets to add to cat */
+	uint64_t	 interval;	/* sampled: the record's N */
 	unsigned	 unk;		/* 1 << cat: shown but not countable */
 };
 

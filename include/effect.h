@@ -42,9 +42,11 @@ struct effect_window {
 	double		 total_var[CAT_MAX];	/* their variance (sampled) */
 	uint64_t	 unk[CAT_MAX];	/* > 0: no estimate (NAN daily) */
 	uint64_t	 sampled;	/* sampled records in the window */
+	uint64_t	 sampled_n;	/* the sum of their intervals */
 	uint64_t	 lost;
 	double		 daily[CAT_MAX];	/* per day of coverage */
 	double		 daily_var[CAT_MAX];
+	double		 per_day;	/* daily = total x per_day */
 	double		 hosts_per_day;	/* NAN: no daily host counts */
 	unsigned	 host_days;
 	int64_t		*incomplete;	/* days with missing bins */

@@ -12,13 +12,17 @@
 #define ESTIMATE_Z95	1.959963984540054
 
 /*
- * The 95% interval of a count estimated with variance `var` (0: exact,
- * lo = hi = est): a quasi-Poisson score interval, so that small counts
- * keep their coverage; lo is never below 0.
+ * The 95% interval of a count estimated with variance `var`, from input
+ * sampled at a mean interval `nbar` (0 or 1: not sampled; var 0 then
+ * means exact, lo = hi = est): a quasi-Poisson score interval, so that
+ * small counts keep their coverage, and no SYN-ACK sampled still leaves
+ * room above; lo is never below 0.
  */
-void		 estimate_ci95(double, double, double *, double *);
+void		 estimate_ci95(double, double, double, double *, double *);
 /* Half the width of that interval ("≈ est ± h"). */
-double		 estimate_halfwidth(double, double);
+double		 estimate_halfwidth(double, double, double);
+/* The mean interval of a range's sampled records (0: none). */
+double		 estimate_nbar(double, double);
 /*
  * Var(a / (a + b)) for independent a and b (delta method); NAN when
  * a + b is 0.

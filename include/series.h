@@ -3,7 +3,7 @@
  * seven session categories, their octet twins, the bookkeeping series
  * and, for sampled input, each category's variance and unattributable
  * evidence, in the order of the RRD data sources.  A struct counts is
- * one bin of one file: 32 x 8 bytes.  The first SERIES_V1_MAX series
+ * one bin of one file: 33 x 8 bytes.  The first SERIES_V1_MAX series
  * are the layout before sampling (files are upgraded by store_rrd).
  */
 #ifndef OP25B_SERIES_H
@@ -33,6 +33,7 @@ enum series {
 	SERIES_VAR = SERIES_V1_MAX,	/* variance: SERIES_VAR + cat */
 	SERIES_UNK = SERIES_VAR + CAT_MAX,	/* no estimate: SERIES_UNK + cat */
 	SERIES_SAMPLED = SERIES_UNK + CAT_MAX,	/* sampled records counted */
+	SERIES_SAMPLED_N,		/* the sum of their intervals */
 	SERIES_MAX
 };
 

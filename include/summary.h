@@ -24,6 +24,7 @@ struct summary {
 	double		 var[CAT_MAX];	/* variance of sessions (0 exact) */
 	uint64_t	 unk[CAT_MAX];	/* > 0: no estimate (null) */
 	uint64_t	 sampled;	/* sampled records in the range */
+	uint64_t	 sampled_n;	/* the sum of their intervals */
 	double		 direct_share;	/* NAN when direct + relay is 0 */
 	double		 direct_share_var;
 	uint64_t	 direct_hosts_max;

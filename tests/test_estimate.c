@@ -142,7 +142,7 @@ check_one(const struct conf *c, const struct check *k)
 		sum += run.est[0];
 		sum2 += run.est[0] * run.est[0];
 		vsum += run.var[0];
-		estimate_ci95(run.est[0], run.var[0], &lo, &hi);
+		estimate_ci95(run.est[0], run.var[0], k->n, &lo, &hi);
 		covered += lo <= (double)k->x && (double)k->x <= hi;
 		if (run.est[0] + run.est[1] > 0) {
 			share = run.est[0] / (run.est[0] + run.est[1]);
@@ -176,7 +176,7 @@ check_one(const struct conf *c, const struct check *k)
 		fail_msg("X %llu N %u: 95%% interval covers X in %d of %d",
 		    (unsigned long long)k->x, k->n, covered, k->reps);
 	/* Half-width at most twice the ideal 1.96 sqrt(X (N - 1)). */
-	estimate_ci95((double)k->x, truevar, &lo, &hi);
+	estimate_ci95((double)k->x, truevar, k->n, &lo, &hi);
 	assert_true((hi - lo) / 2 <= 2 * ESTIMATE_Z95 * sqrt(truevar));
 	/* The share's spread against the delta method's mean variance. */
 	if (shares > 1 && k->x / k->n >= 100) {
@@ -201,6 +201,7 @@ test_binomial(void **state)
 		{ 200000, 1000, 300, 0.92, 0.98 },
 		{ 200, 10, 1000, 0.90, 1.0 },
 		{ 900, 100, 1000, 0.90, 1.0 },
+		{ 50, 100, 2000, 0.90, 1.0 },
 	};
 	struct conf	*c;
 	char		 err[CONF_ERRLEN];
@@ -223,16 +224,20 @@ test_exact(void **state)
 	double	 lo, hi;
 
 	(void)state;
-	estimate_ci95(4300, 0, &lo, &hi);
+	estimate_ci95(4300, 0, 0, &lo, &hi);
 	assert_true(lo == 4300 && hi == 4300);
-	estimate_ci95(0, 0, &lo, &hi);
+	estimate_ci95(0, 0, 1, &lo, &hi);
 	assert_true(lo == 0 && hi == 0);
-	assert_true(estimate_halfwidth(4300, 0) == 0);
+	assert_true(estimate_halfwidth(4300, 0, 0) == 0);
+	/* Sampled 1 in 100 and no SYN-ACK seen: 0, but up to z^2 99. */
+	estimate_ci95(0, 0, 100, &lo, &hi);
+	assert_true(lo == 0 && fabs(hi - ESTIMATE_Z95 * ESTIMATE_Z95 * 99) <
+	    1e-9);
 	estimate_share_ci95(0.86, 0, &lo, &hi);
 	assert_true(lo == 0.86 && hi == 0.86);
 	assert_true(isnan(estimate_share_var(0, 1, 0, 1)));
 	/* One sampled SYN-ACK at 1:100: never below 0, wide above. */
-	estimate_ci95(100, 9900, &lo, &hi);
+	estimate_ci95(100, 9900, 100, &lo, &hi);
 	assert_true(lo >= 0 && lo < 100 && hi > 300);
 }
 

@@ -580,6 +580,7 @@ test_upgrade(void **state)
 	assert_info(f->path, "ds[sampled].type", "\"ABSOLUTE\"");
 	assert_info(f->path, "ds[other_unk].index", "30");
 	assert_info(f->path, "ds[sampled].index", "31");
+	assert_info(f->path, "ds[sampled_n].index", "32");
 	assert_int_equal(store_rrd_layout_ok(f->path, STEP, err, sizeof err),
 	    0);
 	assert_int_equal(store_rrd_fetch(s, "site", S, S + 4 * STEP, 0, &out,

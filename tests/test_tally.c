@@ -262,6 +262,7 @@ add_sampled(struct tally *t, int64_t start_s, int cat, int pool, int kind,
 	r.sessions = sessions;
 	r.var = var;
 	r.unk = unk;
+	r.interval = 10;
 	assert_int_equal(tally_add(t, &f, &r), 0);
 }
 
@@ -307,6 +308,7 @@ test_sampled(void **state)
 	assert_int_equal(o->slots[0].v[SERIES_UNK + CAT_BLOCKED], 1);
 	assert_int_equal(o->slots[0].v[SERIES_UNK + CAT_SUBMIT], 1);
 	assert_int_equal(o->slots[0].v[SERIES_SAMPLED], 4);
+	assert_int_equal(o->slots[0].v[SERIES_SAMPLED_N], 40);
 	assert_int_equal(o->slots[1].v[CAT_DIRECT], 110);
 	assert_int_equal(o->slots[1].v[SERIES_UNK + CAT_BLOCKED], 1);
 	assert_int_equal(o->slots[1].v[SERIES_UNK + CAT_SUBMIT], 1);

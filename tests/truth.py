@@ -65,7 +65,8 @@ import time
 CATS = ["direct", "blocked", "submit", "submit_ext", "relay", "roaming",
         "other"]
 DS = (CATS + [c + "_oct" for c in CATS] + ["direct_hosts", "late", "lost"] +
-      [c + "_var" for c in CATS] + [c + "_unk" for c in CATS] + ["sampled"])
+      [c + "_var" for c in CATS] + [c + "_unk" for c in CATS] +
+      ["sampled", "sampled_n"])
 # Categories a sampled export estimates (from the servers' SYN-ACKs).
 EST_CATS = [c for c in CATS if c != "blocked"]
 SKIPS = ["truncated", "bad_ip", "bad_tcp", "fragment"]
@@ -532,7 +533,8 @@ def cmd_coverage(a):
     """Across runs (TRUTH SUMMARY pairs): for each estimated category,
     the share of runs whose 95% interval holds the true count (at least
     --min), and every half-width at most twice the ideal
-    1.96 sqrt(X (N - 1)) for X true sessions sampled 1 in N."""
+    1.96 sqrt(X (N - 1)) for X true sessions sampled 1 in N (where X
+    is at least 5 N)."""
     if len(a.pairs) % 2:
         sys.exit("truth.py coverage: TRUTH SUMMARY pairs")
     tap = Tap()
@@ -554,9 +556,11 @@ def cmd_coverage(a):
             runs[c] += 1
             if isinstance(ci, list) and ci[0] <= t[c] <= ci[1]:
                 held[c] += 1
+            # The width criterion is asymptotic: it is checked where at
+            # least 5 SYN-ACKs are expected in the sample.
             ideal = 1.96 * math.sqrt(t[c] * (n - 1))
-            if isinstance(ci, list) and (ci[1] - ci[0]) / 2 > \
-                    2 * ideal + 1:
+            if t[c] >= 5 * n and isinstance(ci, list) and \
+                    (ci[1] - ci[0]) / 2 > 2 * ideal + 1:
                 wide.append("%s %s: half-width %.0f > 2 x %.0f"
                             % (a.pairs[i + 1], c, (ci[1] - ci[0]) / 2,
                                ideal))
