@@ -216,6 +216,12 @@ summary_json_value(struct json *jp, const struct summary *s)
 	json_uint(jp, s->lost);
 	json_key(jp, "sampled");
 	json_bool(jp, s->sampled > 0);
+	json_key(jp, "sampling_interval_mean");
+	if (s->sampled > 0)
+		json_double(jp, estimate_nbar((double)s->sampled,
+		    (double)s->sampled_n), 3);
+	else
+		json_null(jp);
 	json_key(jp, "variance");
 	json_object(jp);
 	for (i = 0; i < CAT_MAX; i++) {

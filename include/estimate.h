@@ -14,9 +14,9 @@
 /*
  * The 95% interval of a count estimated with variance `var`, from input
  * sampled at a mean interval `nbar` (0 or 1: not sampled; var 0 then
- * means exact, lo = hi = est): a quasi-Poisson score interval, so that
- * small counts keep their coverage, and no SYN-ACK sampled still leaves
- * room above; lo is never below 0.
+ * means exact, lo = hi = est): the exact Poisson interval of the
+ * equivalent count, so that small counts keep their coverage, and no
+ * SYN-ACK sampled still leaves room above; lo is never below 0.
  */
 void		 estimate_ci95(double, double, double, double *, double *);
 /* Half the width of that interval ("≈ est ± h"). */

@@ -201,7 +201,8 @@ test_binomial(void **state)
 		{ 200000, 1000, 300, 0.92, 0.98 },
 		{ 200, 10, 1000, 0.90, 1.0 },
 		{ 900, 100, 1000, 0.90, 1.0 },
-		{ 50, 100, 2000, 0.90, 1.0 },
+		{ 50, 100, 2000, 0.93, 1.0 },
+		{ 45, 100, 2000, 0.93, 1.0 },
 	};
 	struct conf	*c;
 	char		 err[CONF_ERRLEN];
@@ -229,10 +230,15 @@ test_exact(void **state)
 	estimate_ci95(0, 0, 1, &lo, &hi);
 	assert_true(lo == 0 && hi == 0);
 	assert_true(estimate_halfwidth(4300, 0, 0) == 0);
-	/* Sampled 1 in 100 and no SYN-ACK seen: 0, but up to z^2 99. */
+	/* Sampled 1 in 100 and no SYN-ACK seen: 0, but up to -ln(0.025) 99. */
 	estimate_ci95(0, 0, 100, &lo, &hi);
-	assert_true(lo == 0 && fabs(hi - ESTIMATE_Z95 * ESTIMATE_Z95 * 99) <
-	    1e-9);
+	assert_true(lo == 0 && fabs(hi + log(0.025) * 99) < 1e-6);
+	/* The Poisson bounds of 2 (Garwood): 0.2422 and 7.2247. */
+	estimate_ci95(2, 2, 0, &lo, &hi);
+	assert_true(fabs(lo - 0.24220) < 1e-4 && fabs(hi - 7.22470) < 1e-4);
+	/* Of 100: 81.37 and 121.63. */
+	estimate_ci95(100, 100, 0, &lo, &hi);
+	assert_true(fabs(lo - 81.364) < 1e-2 && fabs(hi - 121.627) < 1e-2);
 	estimate_share_ci95(0.86, 0, &lo, &hi);
 	assert_true(lo == 0.86 && hi == 0.86);
 	assert_true(isnan(estimate_share_var(0, 1, 0, 1)));

@@ -548,7 +548,8 @@ def cmd_coverage(a):
         scope = got.get("pool") or "site"
         t = truth.totals(scope, got.get("from"), got.get("to"))["sessions"]
         n = a.interval or max(truth.meta.get("sampling", 1),
-                              truth.meta.get("sampling_after", 1))
+                              truth.meta.get("sampling_after", 1),
+                              round(got.get("sampling_interval_mean") or 1))
         for c in EST_CATS:
             ci = (got.get("ci95") or {}).get(c)
             if t[c] == 0 and ci is None:

@@ -1,0 +1,171 @@
+#!/bin/bash
+# Sampled exports from real exporters against the ground truth of the
+# captures they read (doc/sampling.md): Debian's softflowd (-s N, every
+# Nth frame; NetFlow v5, v9, IPFIX) and pmacct's pmacctd with the
+# nfprobe plugin (sampling_rate N, random; v5, v9, IPFIX), at 1 in 10
+# and 1 in 100.  Each run reads its own capture of tools/gencap (its own
+# seed) dated in its own ten-minute slice of the last hours, so that one
+# op25bd per exporter and interval (grace of a day: every slice stays
+# open) takes RUNS runs, and each slice's summary is one run:
+#
+# - each summary says it is sampled, blocked and the distinct hosts are
+#   null with a reason, and each exporter applied its interval with
+#   nothing malformed;
+# - over an exporter's runs (tests/truth.py coverage), for every
+#   estimated category the true count lies in the 95% interval in at
+#   least 90% of the runs, and each half-width is at most twice the
+#   ideal 1.96 sqrt(X (N - 1)).
+#
+# Every run is deterministic: softflowd samples by frame count, and
+# pmacctd's random sampler takes its seed from the clock, which
+# libfaketime holds still (a minute ahead: records stay before their
+# export time).  pmacctd runs PAR at a time, told apart by their engine.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/daemon.sh"
+
+for p in softflowd pmacctd; do
+	if ! command -v $p >/dev/null; then
+		echo "1..0 # SKIP $p is not installed"
+		exit 0
+	fi
+done
+FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1)
+if [ -z "$FAKETIME_LIB" ]; then
+	echo "1..0 # SKIP libfaketime is not installed"
+	exit 0
+fi
+
+RUNS=30		# per exporter and interval
+PAR=6		# pmacctd processes at a time
+# softflowd 1.1.0 fails on paths of 16 characters or more.
+cd "$W" || exit 1
+
+# Slice i: sessions start in [T_i, T_i + 200), T_i = BASE + 600 i; every
+# third capture IPv4 only (NetFlow v5), the others IPv4 and IPv6.
+BASE=$(now_minus $((RUNS * 600 + 1200)))
+BASE=$((BASE - BASE % 300))
+for ((i = 0; i < RUNS; i++)); do
+	f=""
+	[ $((i % 3)) = 0 ] && f=-4
+	"$GENCAP" $f -s $((100 + i)) -t $((BASE + 600 * i)) -d 200 -r 400 \
+	    -o "c$i.pcap" -g "c$i.truth" 2>/dev/null || not_ok "gencap $i"
+done
+# The NetFlow version of run i.
+version_of() {
+	case $(($1 % 3)) in
+	0) echo 5 ;;
+	1) echo 9 ;;
+	*) echo 10 ;;
+	esac
+}
+
+# family_start NAME: a fresh op25bd keeping a day of bins open.
+family_start() {
+	mkdir -p "$1"
+	sample_conf "$W/$1/data" | sed 's/^grace = .*/grace = 86400/' \
+	    >"$1/base.conf"
+	daemon_start "$1/base.conf"
+}
+
+# family_end NAME N: stop; every exporter applied N, nothing malformed;
+# one summary per slice, checked, appended to the family's pairs.
+family_end() {
+	local name=$1 n=$2 i t
+	daemon_stop "$name: "
+	cp "$DLOG" "$name/op25bd.log"
+	check_eq "$name: every exporter applied 1 in $n, nothing malformed" \
+	    "$($PYTHON3 - "$DLOG" "$n" <<'PY'
+import re, sys
+last = {}
+for line in open(sys.argv[1]):
+    m = re.search(r"exporter (\S+ v\d+ domain \d+): (.*)", line)
+    if m and "since last message" not in line:
+        last[m.group(1)] = dict(zip(m.group(2).split()[0::2],
+                                    m.group(2).split()[1::2]))
+bad = ["%s %s %s" % (e, k, c.get(k)) for e, c in sorted(last.items())
+       for k, want in (("sampling", sys.argv[2]), ("malformed", "0"),
+                       ("no_template", "0"), ("bad_time", "0"),
+                       ("skewed", "0")) if c.get(k) != want]
+print("%d exporters, %s" % (len(last), "; ".join(bad) or "ok"))
+PY
+)" "$( [ "${name%%-*}" = softflowd ] && echo 3 || echo $PAR) exporters, ok"
+	for ((i = 0; i < RUNS; i++)); do
+		t=$((BASE + 600 * i))
+		"$OP25B" summary -c "$DCONF" --from "$t" --to $((t + 600)) \
+		    --json >"$name/s$i.json"
+		printf '%s %s\n' "c$i.truth" "$name/s$i.json" \
+		    >>"${name%%-*}.pairs"
+	done
+	check_eq "$name: every run sampled, blocked and hosts null" \
+	    "$($PYTHON3 - "$name"/s*.json <<'PY'
+import json, sys
+bad = []
+for p in sys.argv[1:]:
+    s = json.load(open(p))
+    got = (s["sampled"], s["sessions"]["blocked"], s["direct_hosts_max"],
+           sorted(s["null_reason"]))
+    if got != (True, None, None, ["blocked", "direct_hosts"]):
+        bad.append("%s: %s" % (p, got))
+print("; ".join(bad) or "ok")
+PY
+)" ok
+}
+
+# softflowd, one run after another (one exporter per version).
+for n in 10 100; do
+	family_start "softflowd-$n" ||
+	    { not_ok "softflowd-$n: op25bd starts"; continue; }
+	for ((i = 0; i < RUNS; i++)); do
+		v=$(version_of $i)
+		a=()
+		[ "$v" = 5 ] || a=(-A milli)
+		timeout 60 softflowd -d -r "c$i.pcap" -n "127.0.0.1:$(
+		    [ "$v" = 10 ] && echo "$IPFIX_PORT" || echo "$NF_PORT")" \
+		    -v "$v" "${a[@]}" -s "$n" -p sf.pid -c sf.ctl \
+		    >"softflowd-$n/run$i.out" 2>&1 ||
+		    not_ok "softflowd-$n run $i: exit $?"
+	done
+	family_end "softflowd-$n" "$n"
+done
+
+# pmacctd's nfprobe, PAR at a time, engine j of each batch.
+FROZEN=$(date -u -d "@$(($(date +%s) + 60))" '+%Y-%m-%d %H:%M:%S')
+for n in 10 100; do
+	family_start "pmacct-$n" ||
+	    { not_ok "pmacct-$n: op25bd starts"; continue; }
+	for ((i = 0; i < RUNS; i += PAR)); do
+		pids=()
+		for ((j = 0; j < PAR && i + j < RUNS; j++)); do
+			k=$((i + j))
+			v=$(version_of $k)
+			{
+				printf 'daemonize: false\npcap_savefile: c%s.pcap\n' $k
+				printf 'plugins: nfprobe\nnfprobe_version: %s\n' "$v"
+				printf 'nfprobe_receiver: 127.0.0.1:%s\n' "$(
+				    [ "$v" = 10 ] && echo "$IPFIX_PORT" ||
+				    echo "$NF_PORT")"
+				[ "$v" = 5 ] && printf 'nfprobe_engine: 0:%s\n' $j ||
+				    printf 'nfprobe_engine: %s\n' $((j + 1))
+				printf 'sampling_rate: %s\n' "$n"
+			} >"pmacct-$n/run$k.conf"
+			env LD_PRELOAD="$FAKETIME_LIB" FAKETIME="$FROZEN" \
+			    timeout 120 pmacctd -f "pmacct-$n/run$k.conf" \
+			    >"pmacct-$n/run$k.out" 2>&1 &
+			pids+=($!)
+		done
+		# pmacctd ends with 0 or 1 at random when its plugin has
+		# gone ("no more plugins active"): its status says nothing.
+		for p in "${pids[@]}"; do
+			wait "$p"
+		done
+	done
+	family_end "pmacct-$n" "$n"
+done
+
+for family in softflowd pmacct; do
+	# shellcheck disable=SC2046
+	tap_run "$family: " $TRUTH coverage $(cat "$family.pairs")
+done
+rm -f c*.pcap
+
+done_testing
