@@ -116,6 +116,36 @@ summary_read(const struct conf *conf, const char *pool, const char *peer,
 	}
 	store_rrd_fetch_free(&f);
 	store_rrd_close(st);
+	summary_finish(s);
+	return 0;
+}
+
+void
+summary_add(struct summary *t, const struct summary *s)
+{
+	int	 i;
+
+	for (i = 0; i < CAT_MAX; i++) {
+		t->sessions[i] += s->sessions[i];
+		t->octets[i] += s->octets[i];
+		t->var[i] += s->var[i];
+		t->unk[i] += s->unk[i];
+	}
+	t->sampled += s->sampled;
+	t->sampled_n += s->sampled_n;
+	t->late += s->late;
+	t->lost += s->lost;
+	t->bins += s->bins;
+	t->unknown += s->unknown;
+	if (s->direct_hosts_max > t->direct_hosts_max)
+		t->direct_hosts_max = s->direct_hosts_max;
+}
+
+void
+summary_finish(struct summary *s)
+{
+	s->direct_share = NAN;
+	s->direct_share_var = 0;
 	if (s->sessions[CAT_DIRECT] + s->sessions[CAT_RELAY] > 0 &&
 	    summary_known(s, CAT_DIRECT) && summary_known(s, CAT_RELAY)) {
 		s->direct_share = (double)s->sessions[CAT_DIRECT] /
@@ -124,7 +154,6 @@ summary_read(const struct conf *conf, const char *pool, const char *peer,
 		    (double)s->sessions[CAT_DIRECT], s->var[CAT_DIRECT],
 		    (double)s->sessions[CAT_RELAY], s->var[CAT_RELAY]);
 	}
-	return 0;
 }
 
 int

@@ -48,6 +48,13 @@ struct json;
 /* The same object as a value inside a document being written. */
 void	summary_json_value(struct json *, const struct summary *);
 void	summary_text(const struct summary *, struct buf *);
+/*
+ * Add one summary to a running total (several ISPs): counts, variances,
+ * the categories without an estimate; then summary_finish gives the
+ * total its direct share.
+ */
+void	summary_add(struct summary *, const struct summary *);
+void	summary_finish(struct summary *);
 /* 1 if category i has an estimate (or an exact count). */
 int	summary_known(const struct summary *, int);
 

@@ -156,7 +156,6 @@ fed_api(const struct web_req *req, struct web_resp *resp)
 	unsigned		 before = 14, after = 14;
 	const char		*p;
 	double			 tb, ta, cb, ca;
-	int			 cat;
 
 	if (web_range(req, resp, &from, &to, NULL) == -1)
 		return -1;
@@ -207,32 +206,20 @@ fed_api(const struct web_req *req, struct web_resp *resp)
 		if (summary_read(c, NULL, names[i], from, to, &s, err,
 		    sizeof err) == 0) {
 			summary_json_value(&j, &s);
-			for (cat = 0; cat < CAT_MAX; cat++) {
-				total.sessions[cat] += s.sessions[cat];
-				total.octets[cat] += s.octets[cat];
-			}
-			total.late += s.late;
-			total.lost += s.lost;
+			summary_add(&total, &s);
 		} else
 			json_null(&j);
 		json_end_object(&j);
 	}
 	json_end_array(&j);
+	/* Every ISP together: the summary of the sums (estimates keep
+	 * their intervals, a category without one in any ISP is null). */
 	json_key(&j, "combined");
-	json_object(&j);
-	json_key(&j, "sessions");
-	json_object(&j);
-	for (cat = 0; cat < CAT_MAX; cat++) {
-		json_key(&j, series_cat_name(cat));
-		json_uint(&j, total.sessions[cat]);
-	}
-	json_end_object(&j);
-	json_key(&j, "direct_share");
-	json_double(&j, total.sessions[CAT_DIRECT] + total.sessions[CAT_RELAY]
-	    > 0 ? (double)total.sessions[CAT_DIRECT] /
-	    (double)(total.sessions[CAT_DIRECT] + total.sessions[CAT_RELAY]) :
-	    NAN, 10);
-	json_end_object(&j);
+	summary_finish(&total);
+	snprintf(total.site, sizeof total.site, "all");
+	total.from = from;
+	total.to = to;
+	summary_json_value(&j, &total);
 
 	json_key(&j, "control");
 	json_array(&j);

@@ -1536,9 +1536,11 @@ function fedSitesTable(fed, nowMs) {
 	t.querySelector('table').appendChild(h('tfoot', null,
 	    h('tr', {id: 'fed-combined'}, h('th', {scope: 'row', colspan: 4},
 	    'All ISPs together'), BAR_ORDER.map(c => h('td', {class: 'num',
-	    'data-cat': c, 'data-value': isNum(cs[c]) ? String(cs[c]) : ''},
-	    fmtInt(cs[c]))), valueCell('direct_share', comb.direct_share,
-	    fmtPct(comb.direct_share)), h('td', null, ''))));
+	    'data-cat': c, 'data-value': isNum(cs[c]) ? String(cs[c]) : '',
+	    title: nullReason(comb, c)}, fmtCount(comb, c))),
+	    valueCell('direct_share', comb.direct_share,
+	    fmtShareCi(comb.direct_share, comb.direct_share_ci95)),
+	    h('td', null, ''))));
 	return t;
 }
 
