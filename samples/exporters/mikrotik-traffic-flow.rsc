@@ -13,8 +13,9 @@
 # counted at its SYN; SYN without ACK is a blocked attempt), counters and
 # times.  Keep first-forwarded, last-forwarded and sys-init-time on:
 # times relative to the router's uptime need its init time to become
-# UTC (op25b reads either encoding).  No packet sampling: a sampled SYN
-# rarely comes with its ACK.  Active timeout 1 min (at most 5 min), inactive 15 s: op25b's
+# UTC (op25b reads either encoding).  No packet sampling: counts stay
+# exact (sampled, op25b estimates from SYN-ACKs, doc/sampling.md).
+# Active timeout 1 min (at most 5 min), inactive 15 s: op25b's
 # default grace (600 s) is then enough.
 #
 # op25b side (op25b.conf(5)):

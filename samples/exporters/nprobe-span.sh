@@ -16,8 +16,9 @@
 # IPFIX (--flow-version 10 to port 4739), put absolute times in the
 # template (%FLOW_START_MILLISECONDS %FLOW_END_MILLISECONDS in recent
 # releases) instead of the SWITCHED fields.  Active timeout 300 s,
-# inactive 15 s: op25b's default grace (600 s) is then enough.  Do not
-# enable sampling.
+# inactive 15 s: op25b's default grace (600 s) is then enough.  Without
+# sampling every count is exact; sampled, op25b estimates sessions from
+# the servers' SYN-ACKs (doc/sampling.md) and blocked has no estimate.
 #
 # op25b side (op25b.conf(5)):
 #   [listen]
