@@ -157,6 +157,15 @@ ipfix_apply(const struct ipfix_msg *m, unsigned code, const uint8_t *p,
 	case C_PKTSPACE:
 		r->pkt_space = (uint32_t)rdn(p, len);
 		break;
+	case C_SMPSIZE:
+		r->smp_size = (uint32_t)rdn(p, len);
+		break;
+	case C_SMPPOP:
+		r->smp_pop = (uint32_t)rdn(p, len);
+		break;
+	case C_SMPPROB:
+		r->smp_prob = ipfix_float(p, len);
+		break;
 	default:
 		break;
 	}
@@ -232,10 +241,12 @@ ipfix_sampler_set(struct ipfix_session *s, uint64_t id, uint32_t interval)
 
 /*
  * An options record: systemInitTimeMilliseconds, and a sampling rate
- * from samplingInterval / samplerRandomInterval or, for RFC 5476
- * systematic count-based sampling, (packetInterval + packetSpace) /
- * packetInterval; kept per sampler id when one is given, and as the
- * session-wide rate.
+ * from samplingInterval / samplerRandomInterval or, for RFC 5476/5477
+ * (PSAMP): systematic count-based sampling, (packetInterval +
+ * packetSpace) / packetInterval; random n-out-of-N, samplingPopulation
+ * / samplingSize; uniform probabilistic, 1 / samplingProbability (each
+ * rounded to a whole interval); kept per sampler id (selectorId) when
+ * one is given, and as the session-wide rate.
  */
 static void
 ipfix_options_done(struct ipfix_msg *m, const struct ipfix_tmpl *t,
@@ -256,6 +267,16 @@ ipfix_options_done(struct ipfix_msg *m, const struct ipfix_tmpl *t,
 	} else if ((t->has & (T_PKTINT | T_PKTSPACE)) ==
 	    (T_PKTINT | T_PKTSPACE) && r->pkt_int > 0) {
 		iv = ((uint64_t)r->pkt_int + r->pkt_space) / r->pkt_int;
+		have_iv = 1;
+	} else if ((t->has & (T_SMPSIZE | T_SMPPOP)) ==
+	    (T_SMPSIZE | T_SMPPOP) && r->smp_size > 0 &&
+	    r->smp_pop >= r->smp_size) {
+		iv = ((uint64_t)r->smp_pop + r->smp_size / 2) / r->smp_size;
+		have_iv = 1;
+	} else if ((t->has & T_SMPPROB) && r->smp_prob > 0 &&
+	    r->smp_prob <= 1) {
+		iv = 1 / r->smp_prob < 4294967295.0 ?
+		    (uint64_t)(1 / r->smp_prob + 0.5) : UINT32_MAX;
 		have_iv = 1;
 	}
 	if (have_iv) {

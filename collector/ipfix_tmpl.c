@@ -65,6 +65,9 @@ static const struct ipfix_ie ipfix_opts_map[] = {
 	{ 0, 50, C_INTERVAL, S_INTERVAL, 1 },	/* samplerRandomInterval */
 	{ 0, 305, C_PKTINT, S_NONE, 0 },	/* samplingPacketInterval */
 	{ 0, 306, C_PKTSPACE, S_NONE, 0 },	/* samplingPacketSpace */
+	{ 0, 309, C_SMPSIZE, S_NONE, 0 },	/* samplingSize */
+	{ 0, 310, C_SMPPOP, S_NONE, 0 },	/* samplingPopulation */
+	{ 0, 311, C_SMPPROB, S_NONE, 0 },	/* samplingProbability */
 };
 
 /*
@@ -104,6 +107,9 @@ static const struct {
 	[C_INTERVAL] = { 1, 4, T_INTERVAL },
 	[C_PKTINT] = { 1, 4, T_PKTINT },
 	[C_PKTSPACE] = { 1, 4, T_PKTSPACE },
+	[C_SMPSIZE] = { 1, 4, T_SMPSIZE },
+	[C_SMPPOP] = { 1, 4, T_SMPPOP },
+	[C_SMPPROB] = { 4, 8, T_SMPPROB },	/* float64, or float32 */
 };
 
 

@@ -45,6 +45,7 @@ enum ipfix_code {
 	C_START_NTP, C_END_NTP, C_START_DUS, C_END_DUS,
 	C_START_UP, C_END_UP,
 	C_SYSINIT, C_SAMPLER, C_INTERVAL, C_PKTINT, C_PKTSPACE,
+	C_SMPSIZE, C_SMPPOP, C_SMPPROB,
 	C_NCODES
 };
 
@@ -59,6 +60,9 @@ enum ipfix_code {
 #define T_INTERVAL	0x0080
 #define T_PKTINT	0x0100
 #define T_PKTSPACE	0x0200
+#define T_SMPSIZE	0x0400
+#define T_SMPPOP	0x0800
+#define T_SMPPROB	0x1000
 
 /* Competing encodings of one quantity: the highest rank is read. */
 enum ipfix_slot {
@@ -157,6 +161,9 @@ struct ipfix_rec {
 	uint32_t	interval;
 	uint32_t	pkt_int;
 	uint32_t	pkt_space;
+	uint32_t	smp_size;
+	uint32_t	smp_pop;
+	double		smp_prob;
 };
 
 /* An unsigned big-endian integer of 1 to 8 bytes. */
@@ -180,6 +187,27 @@ rdn(const uint8_t *p, unsigned len)
 	for (i = 0; i < len; i++)
 		v = (v << 8) | p[i];
 	return v;
+}
+
+/* An IEEE float64 (or float32, reduced size) in network order; NaN and
+ * infinities read as 0. */
+static inline double
+ipfix_float(const uint8_t *p, unsigned len)
+{
+	uint64_t	u;
+	uint32_t	w;
+	double		d;
+	float		f;
+
+	if (len == 4) {
+		w = be32(p);
+		memcpy(&f, &w, sizeof f);
+		d = f;
+	} else {
+		u = be64(p);
+		memcpy(&d, &u, sizeof d);
+	}
+	return d == d && d - d == 0 ? d : 0;
 }
 
 static inline uint32_t

@@ -994,6 +994,54 @@ test_sampling_options(void **unused)
 	assert_int_equal(out[4].sampling, 4);
 	assert_int_equal(st.options, 3);
 	assert_int_equal(st.seq_gaps, 0);
+
+	/*
+	 * PSAMP random n-out-of-N (RFC 5477 samplingSize 3 of
+	 * samplingPopulation 200: 1 in 67, rounded), then uniform
+	 * probabilistic (samplingProbability 0.001 as float64: 1 in 1000),
+	 * each for the records that follow it.
+	 */
+	ipfix_hdr(T0, 7);
+	set_begin(3);
+	u16(303);
+	u16(3);
+	u16(1);
+	fld(149, 4);
+	fld(309, 4);
+	fld(310, 4);
+	u16(304);
+	u16(2);
+	u16(1);
+	fld(149, 4);
+	fld(311, 8);
+	set_end();
+	set_begin(303);
+	u32(42);
+	u32(3);
+	u32(200);
+	set_end();
+	set_begin(257);
+	bytes(a_cli, 4);
+	bytes(a_srv, 4);
+	u32(1);
+	u32(60);
+	set_end();
+	set_begin(304);
+	u32(42);
+	u64(0x3f50624dd2f1a9fcULL);	/* 0.001 */
+	set_end();
+	set_begin(257);
+	bytes(a_cli, 4);
+	bytes(a_srv, 4);
+	u32(1);
+	u32(60);
+	set_end();
+	assert_int_equal(dec(), 2);
+	assert_int_equal(out[5].sampling, 67);
+	assert_int_equal(out[5].octets, 60 * 67);
+	assert_int_equal(out[6].sampling, 1000);
+	assert_int_equal(out[6].packets, 1000);
+	assert_int_equal(st.options, 5);
 }
 
 /*
