@@ -58,13 +58,13 @@ classify_mail_port(uint16_t p)
 }
 
 /*
- * The table, for a client src:sport -> server dst:dport; `blocked`
- * decides direct or blocked.  Returns the category, the pool in *pool.
+ * The table, for a client src:sport -> server dst:dport; direct or
+ * blocked by the rule for sampled or unsampled records.  Returns the
+ * category, the pool in *pool.  Inlined: it is the per-record path.
  */
-static int
+static inline __attribute__((always_inline)) int
 classify_table(const struct conf *c, const uint8_t *src, const uint8_t *dst,
-    uint16_t dport, int (*blocked)(const struct flow *),
-    const struct flow *f, int *pool)
+    uint16_t dport, int sampled, const struct flow *f, int *pool)
 {
 	int	 spool, sserv, dserv;
 
@@ -77,7 +77,8 @@ classify_table(const struct conf *c, const uint8_t *src, const uint8_t *dst,
 		if (dserv != PREFIX_NONE)
 			return CAT_SUBMIT;
 		if (dport == 25)
-			return blocked(f) ? CAT_BLOCKED : CAT_DIRECT;
+			return (sampled ? classify_blocked_sampled(f) :
+			    classify_blocked(f)) ? CAT_BLOCKED : CAT_DIRECT;
 		return CAT_SUBMIT_EXT;
 	}
 	if (dport == 25) {
@@ -127,12 +128,11 @@ classify_flow(const struct conf *c, const struct flow *f,
 	r->unk = 0;
 	if (f->proto != FLOW_PROTO_TCP)
 		return CAT_NONE;
-	scale = f->sampling > 1 ? f->sampling : 1;
 	sampled = (f->flags & (FLOW_F_SAMPLED | FLOW_F_PACKET)) != 0;
 
 	if (classify_mail_port(f->dport)) {
-		cat = classify_table(c, f->src, f->dst, f->dport, sampled ?
-		    classify_blocked_sampled : classify_blocked, f, &pool);
+		cat = classify_table(c, f->src, f->dst, f->dport, sampled, f,
+		    &pool);
 		if (cat == CAT_NONE)
 			return CAT_NONE;
 		r->cat = cat;
@@ -145,7 +145,7 @@ classify_flow(const struct conf *c, const struct flow *f,
 			return cat;
 		}
 		r->kind = CLASSIFY_FORWARD;
-		r->interval = scale;
+		r->interval = f->sampling > 1 ? f->sampling : 1;
 		if (cat == CAT_DIRECT || cat == CAT_BLOCKED)
 			r->unk = 1u << CAT_BLOCKED;
 		return cat;
@@ -154,13 +154,13 @@ classify_flow(const struct conf *c, const struct flow *f,
 	/* A server's reply counts only when sampled (doc/sampling.md). */
 	if (!sampled || !classify_mail_port(f->sport))
 		return CAT_NONE;
-	cat = classify_table(c, f->dst, f->src, f->sport,
-	    classify_blocked_sampled, f, &pool);
+	cat = classify_table(c, f->dst, f->src, f->sport, 1, f, &pool);
 	if (cat == CAT_NONE)
 		return CAT_NONE;
 	/* The server answered: not blocked, whatever the router says. */
 	if (cat == CAT_BLOCKED)
 		cat = CAT_DIRECT;
+	scale = f->sampling > 1 ? f->sampling : 1;
 	r->cat = cat;
 	r->pool = pool;
 	r->kind = CLASSIFY_REPLY;
