@@ -57,6 +57,7 @@ struct snapshot {
 	uint64_t		 conns_refused;
 	uint32_t		 drops_netflow;
 	uint32_t		 drops_ipfix;
+	uint32_t		 drops_sflow;
 	struct collect_stats	 col;
 	size_t			 col_waiting;	/* due bins not yet written */
 	struct tally_stats	 tally;

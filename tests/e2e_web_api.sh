@@ -48,7 +48,7 @@ daemon_start() {
 			cat "$base"
 			printf '\n[web]\nlisten = 127.0.0.1:%s\n%s\n' "$web" \
 			    "$WEB_EXTRA"
-			printf '\n[listen]\nnetflow = off\nrcvbuf = 8M\n'
+			printf '\n[listen]\nnetflow = off\nsflow = off\nrcvbuf = 8M\n'
 			if [ "$ipfix" = on ]; then
 				printf 'ipfix = 127.0.0.1:%s\n' "$IPFIX_PORT"
 			else
