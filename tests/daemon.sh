@@ -115,7 +115,8 @@ daemon_start() {
 
 # daemon_conf BASECONF [LISTEN-LINE...]: (re)write $DCONF, BASECONF
 # (user = root: no privilege drop) plus the [listen] section on NF_PORT,
-# IPFIX_PORT and SFLOW_PORT (for a reload) and the web server off.
+# IPFIX_PORT and SFLOW_PORT (for a reload) and the web server on
+# 127.0.0.1:$WEB_PORT when that is set, else off.
 daemon_conf() {
 	local base=$1 line
 	shift
@@ -128,8 +129,12 @@ daemon_conf() {
 		for line in "$@"; do
 			printf '%s\n' "$line"
 		done
-		# No web server: its default port would clash in parallel runs.
-		printf '\n[web]\nlisten = off\n'
+		# Its default port would clash in parallel runs.
+		if [ -n "${WEB_PORT:-}" ]; then
+			printf '\n[web]\nlisten = 127.0.0.1:%s\n' "$WEB_PORT"
+		else
+			printf '\n[web]\nlisten = off\n'
+		fi
 	} >"$DCONF.new" && mv "$DCONF.new" "$DCONF"
 }
 
