@@ -311,7 +311,7 @@ sflow_packet(const struct sflow_sample *sm, struct flow *f,
 		rc = pkt_decode(link, p + 16, be32(p + 12), &pk);
 		if (rc == PKT_OK)
 			break;
-		if (rc == PKT_NOT_IP || rc == PKT_BAD_LINK)
+		if (rc == PKT_NOT_IP)
 			stats->not_ip++;
 		else if (rc == PKT_NOT_TCP || rc == PKT_FRAGMENT)
 			stats->not_tcp++;
