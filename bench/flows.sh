@@ -43,7 +43,7 @@ run_op25bd() {
 	rm -rf data
 	"$build/tools/genflow" -V 10 -s 1 -t 1109592000 -d 60 -r 10 \
 	    -c op25b.conf -C "$w/data" -g /dev/null -o /dev/null 2>/dev/null
-	printf '[listen]\nipfix = 127.0.0.1:%s\nnetflow = 127.0.0.1:%s\nrcvbuf = 64M\n' \
+	printf '[listen]\nipfix = 127.0.0.1:%s\nnetflow = 127.0.0.1:%s\nsflow = off\nrcvbuf = 64M\n' \
 	    "$p" "$p" >>op25b.conf
 	"$build/op25bd" -c op25b.conf 2>op25bd.log &
 	pid=$!
@@ -100,7 +100,7 @@ rm -rf data
 now=$(date +%s)
 "$build/tools/genflow" -V 10 -s 2 -t $((now - 240)) -d 240 -r 40000 \
     -S 100000 -c op25b.conf -C "$w/data" -g /dev/null -o /dev/null 2>/dev/null
-printf '[listen]\nipfix = 127.0.0.1:%s\nnetflow = off\nrcvbuf = 64M\n' "$p" \
+printf '[listen]\nipfix = 127.0.0.1:%s\nnetflow = off\nsflow = off\nrcvbuf = 64M\n' "$p" \
     >>op25b.conf
 "$build/op25bd" -c op25b.conf 2>op25bd.log &
 pid=$!

@@ -53,7 +53,7 @@ T1=$((T0 + 86400))
 rm -f cap
 sed -i -e 's/^grace = .*/grace = 60/' -e 's/^user *=.*/user = root/' op25b.conf
 printf '\n[web]\nlisten = 127.0.0.1:%s\n' "$webport" >>op25b.conf
-printf '\n[listen]\nipfix = 127.0.0.1:%s\nnetflow = 127.0.0.1:%s\nrcvbuf = 64M\n' \
+printf '\n[listen]\nipfix = 127.0.0.1:%s\nnetflow = 127.0.0.1:%s\nsflow = off\nrcvbuf = 64M\n' \
     "$ipfixport" "$nfport" >>op25b.conf
 
 "$build/op25bd" -c op25b.conf 2>op25bd.log &

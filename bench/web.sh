@@ -43,7 +43,7 @@ T1=$((T0 + 86400))
 "$build/op25b" ingest -c op25b.conf cap >/dev/null
 rm -f cap
 printf '\n[web]\nlisten = 127.0.0.1:%s\n' "$webport" >>op25b.conf
-printf '\n[listen]\nipfix = 127.0.0.1:%s\nnetflow = off\nrcvbuf = 64M\n' \
+printf '\n[listen]\nipfix = 127.0.0.1:%s\nnetflow = off\nsflow = off\nrcvbuf = 64M\n' \
     "$flowport" >>op25b.conf
 
 "$build/op25bd" -c op25b.conf 2>op25bd.log &

@@ -393,7 +393,7 @@ static const char demo_conf[] =
 	"# op25b demo: %s\n"
 	"[op25b]\nsite = %s\ndata_dir = %s/data-%s\nblocking_start = %s\n"
 	"checkpoint = 10\n"
-	"[listen]\nipfix = 127.0.0.1:%u\nnetflow = off\n"
+	"[listen]\nipfix = 127.0.0.1:%u\nnetflow = off\nsflow = off\n"
 	"[web]\nlisten = 127.0.0.1:%u\nexport_token_file = %s/token\n"
 	"[export]\nkey_file = %s/key\n"
 	"[pool ftth]\nkind = dynamic\nservice = direct\n"

@@ -90,6 +90,8 @@ static const struct conf_key conf_keys[] = {
 	    C(listen_ipfix), 0 },
 	{ SEC_LISTEN, "netflow", CT_HOSTPORT, 0, 0, "[::]:2055", 0,
 	    C(listen_netflow), 0 },
+	{ SEC_LISTEN, "sflow", CT_HOSTPORT, 0, 0, "[::]:6343", 0,
+	    C(listen_sflow), 0 },
 	{ SEC_LISTEN, "allow", CT_PREFIXES, 0, 0, NULL, 0, C(allow),
 	    C(nallow) },
 	{ SEC_LISTEN, "rcvbuf", CT_SIZE, 4096, 1ULL << 31, "16M", 0,
@@ -598,6 +600,7 @@ conf_free(struct conf *c)
 	free(c->user);
 	free(c->listen_ipfix);
 	free(c->listen_netflow);
+	free(c->listen_sflow);
 	free(c->allow);
 	free(c->web_listen);
 	free(c->export_token_file);

@@ -41,6 +41,14 @@
 #define DAEMON_COALESCE_US	500		/* wait for a fuller batch */
 #define DAEMON_TRIM		10		/* s between malloc_trim */
 
+/* The UDP flow sockets, one per [listen] key. */
+enum daemon_udp_kind {
+	DAEMON_NETFLOW = 0,
+	DAEMON_IPFIX,
+	DAEMON_SFLOW,
+	DAEMON_NUDP
+};
+
 static volatile sig_atomic_t daemon_quit;
 static volatile sig_atomic_t daemon_reload;
 
@@ -69,11 +77,9 @@ struct daemon {
 	uint64_t		 reoffered;	/* collect's, when last logged */
 	struct extable		*ex;
 	struct listen_batch	*batch;
-	int			 fd_netflow;
-	int			 fd_ipfix;
+	int			 fd_udp[DAEMON_NUDP];
 	int			 fd_ipfix_tcp;
-	uint32_t		 drops_netflow;
-	uint32_t		 drops_ipfix;
+	uint32_t		 drops[DAEMON_NUDP];	/* kernel's, cumulative */
 	struct listen_conn	*conns[LISTEN_MAXCONN];
 	size_t			 nconns;
 	uint64_t		 conns_refused;
@@ -127,6 +133,14 @@ daemon_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* The address a UDP socket listens on, from the config. */
+static const char *
+daemon_udp_where(const struct conf *c, int k)
+{
+	return k == DAEMON_NETFLOW ? c->listen_netflow :
+	    k == DAEMON_IPFIX ? c->listen_ipfix : c->listen_sflow;
 }
 
 static int64_t
@@ -207,10 +221,13 @@ daemon_new(struct conf *conf, char *err, size_t errlen)
 {
 	struct daemon	*d;
 	const char	*where;
+	int		 k;
 
 	d = xcalloc(1, sizeof *d);
 	d->conf = conf;
-	d->fd_netflow = d->fd_ipfix = d->fd_ipfix_tcp = d->web_fd = -1;
+	for (k = 0; k < DAEMON_NUDP; k++)
+		d->fd_udp[k] = -1;
+	d->fd_ipfix_tcp = d->web_fd = -1;
 	/* Each source its own budget: a checkpoint failing every few
 	 * seconds must not hide a failing write. */
 	d->ll.interval = d->ll_store.interval = d->ll_ckpt.interval = 60;
@@ -230,17 +247,15 @@ daemon_new(struct conf *conf, char *err, size_t errlen)
 	extable_set_allow(d->ex, conf->allow_set);
 	d->batch = listen_batch_new();
 
-	where = conf->listen_netflow;
-	if (strcmp(where, "off") != 0 &&
-	    (d->fd_netflow = listen_udp(where, conf->rcvbuf, err,
-	    errlen)) == -1)
-		goto fail;
-	where = conf->listen_ipfix;
-	if (strcmp(where, "off") != 0) {
-		if ((d->fd_ipfix = listen_udp(where, conf->rcvbuf, err,
+	for (k = 0; k < DAEMON_NUDP; k++) {
+		where = daemon_udp_where(conf, k);
+		if (strcmp(where, "off") == 0)
+			continue;
+		if ((d->fd_udp[k] = listen_udp(where, conf->rcvbuf, err,
 		    errlen)) == -1)
 			goto fail;
-		if ((d->fd_ipfix_tcp = listen_tcp(where, err, errlen)) == -1)
+		if (k == DAEMON_IPFIX &&
+		    (d->fd_ipfix_tcp = listen_tcp(where, err, errlen)) == -1)
 			goto fail;
 	}
 	if (daemon_open_taps(d, err, errlen) == -1)
@@ -281,10 +296,9 @@ daemon_free(struct daemon *d)
 	free(d->taps);
 	for (i = 0; i < d->nconns; i++)
 		listen_conn_free(d->conns[i]);
-	if (d->fd_netflow != -1)
-		close(d->fd_netflow);
-	if (d->fd_ipfix != -1)
-		close(d->fd_ipfix);
+	for (i = 0; i < DAEMON_NUDP; i++)
+		if (d->fd_udp[i] != -1)
+			close(d->fd_udp[i]);
 	if (d->fd_ipfix_tcp != -1)
 		close(d->fd_ipfix_tcp);
 	listen_batch_free(d->batch);
@@ -373,7 +387,7 @@ daemon_log_exporters(struct daemon *d, int64_t now)
 {
 	struct exporter	*e;
 	struct seen	*s;
-	char		 a[ADDR_STRLEN];
+	char		 a[EXTABLE_NAMELEN];
 	size_t		 i, n = extable_count(d->ex);
 
 	if (n > d->nseen) {
@@ -394,11 +408,10 @@ daemon_log_exporters(struct daemon *d, int64_t now)
 		    e->st.skewed == s->skewed &&
 		    e->st.templates_refused == s->templates_refused)
 			continue;
-		addr_format(e->addr, a, sizeof a);
-		log_limited(&d->ll, "exporter %s v%u domain %u: %llu malformed, "
+		extable_name(e, a, sizeof a);
+		log_limited(&d->ll, "exporter %s: %llu malformed, "
 		    "%llu without template, %llu bad times, %llu skewed, %llu "
-		    "templates refused (since last message)", a, e->version,
-		    e->domain,
+		    "templates refused (since last message)", a,
 		    (unsigned long long)(e->st.malformed - s->malformed),
 		    (unsigned long long)(e->st.no_template - s->no_template),
 		    (unsigned long long)(e->st.bad_time - s->bad_time),
@@ -481,8 +494,9 @@ daemon_publish(struct daemon *d)
 	s->refused_total = extable_refused_total(d->ex);
 	s->over_cap = extable_over_cap(d->ex);
 	s->conns_refused = d->conns_refused;
-	s->drops_netflow = d->drops_netflow;
-	s->drops_ipfix = d->drops_ipfix;
+	s->drops_netflow = d->drops[DAEMON_NETFLOW];
+	s->drops_ipfix = d->drops[DAEMON_IPFIX];
+	s->drops_sflow = d->drops[DAEMON_SFLOW];
 	s->col = *cs;
 	s->col_waiting = collect_waiting(d->col);
 	s->tally = *collect_tally_stats(d->col);
@@ -576,6 +590,7 @@ daemon_do_reload(struct daemon *d)
 	extable_set_allow(d->ex, nc->allow_set);
 	if (strcmp(nc->listen_ipfix, d->conf->listen_ipfix) != 0 ||
 	    strcmp(nc->listen_netflow, d->conf->listen_netflow) != 0 ||
+	    strcmp(nc->listen_sflow, d->conf->listen_sflow) != 0 ||
 	    nc->npcaps != d->conf->npcaps)
 		log_warnx("reload: listen addresses and pcap taps change on "
 		    "restart only");
@@ -590,36 +605,17 @@ daemon_do_reload(struct daemon *d)
 static void
 daemon_report(struct daemon *d)
 {
-	const struct exporter_stats	*st;
 	const struct in_pcap_stats	*ps;
 	const struct tcptrack_stats	*ts;
 	struct exporter			*e;
-	char				 a[ADDR_STRLEN];
+	char				 a[EXTABLE_NAMELEN], w[1024];
 	size_t				 i, n = extable_count(d->ex);
 
 	for (i = 0; i < n && i < 1000; i++) {
 		e = extable_at(d->ex, i);
-		st = &e->st;
-		addr_format(e->addr, a, sizeof a);
-		log_info("exporter %s v%u domain %u: datagrams %llu records %llu "
-		    "lost %llu malformed %llu no_template %llu templates %llu "
-		    "withdrawn %llu refused %llu bad_time %llu time_approx %llu "
-		    "skewed %llu resets %llu reordered %llu noflags %llu "
-		    "sampling %u", a, e->version, e->domain,
-		    (unsigned long long)st->datagrams,
-		    (unsigned long long)st->records,
-		    (unsigned long long)st->lost,
-		    (unsigned long long)st->malformed,
-		    (unsigned long long)st->no_template,
-		    (unsigned long long)st->templates,
-		    (unsigned long long)st->templates_withdrawn,
-		    (unsigned long long)st->templates_refused,
-		    (unsigned long long)st->bad_time,
-		    (unsigned long long)st->time_approx,
-		    (unsigned long long)st->skewed,
-		    (unsigned long long)st->resets,
-		    (unsigned long long)st->reordered,
-		    (unsigned long long)st->noflags, st->sampling);
+		extable_name(e, a, sizeof a);
+		extable_counters(e, w, sizeof w);
+		log_info("exporter %s: %s", a, w);
 	}
 	if (n > 1000)
 		log_info("(%zu more exporters)", n - 1000);
@@ -637,10 +633,10 @@ daemon_report(struct daemon *d)
 	}
 	log_info("refused datagrams %llu (allow-list or cap), exporters over "
 	    "cap %llu, tcp connections refused %llu, kernel drops netflow %u "
-	    "ipfix %u", (unsigned long long)extable_refused_total(d->ex),
+	    "ipfix %u sflow %u", (unsigned long long)extable_refused_total(d->ex),
 	    (unsigned long long)extable_over_cap(d->ex),
-	    (unsigned long long)d->conns_refused, d->drops_netflow,
-	    d->drops_ipfix);
+	    (unsigned long long)d->conns_refused, d->drops[DAEMON_NETFLOW],
+	    d->drops[DAEMON_IPFIX], d->drops[DAEMON_SFLOW]);
 }
 
 /* Commit every open bin, even inside its grace window. */
@@ -652,12 +648,10 @@ daemon_stop(struct daemon *d)
 
 	d->now_ms = daemon_clock_ms();
 	/* What is still queued on the sockets was sent before the stop. */
-	while (d->fd_netflow != -1 &&
-	    daemon_udp(d, d->fd_netflow, &d->drops_netflow) > 0)
-		;
-	while (d->fd_ipfix != -1 &&
-	    daemon_udp(d, d->fd_ipfix, &d->drops_ipfix) > 0)
-		;
+	for (i = 0; i < DAEMON_NUDP; i++)
+		while (d->fd_udp[i] != -1 &&
+		    daemon_udp(d, d->fd_udp[i], &d->drops[i]) > 0)
+			;
 	for (i = 0; i < d->nconns; i++)
 		listen_conn_read(d->conns[i], daemon_tcp_message, d);
 	for (i = 0; i < d->ntaps; i++)
@@ -691,23 +685,25 @@ daemon_run(struct daemon *d)
 {
 	struct pollfd	 pfd[DAEMON_MAXFDS];
 	size_t		 n, i, j, first_conn, first_tap, got;
-	int		 timeout, replaying, fd;
+	int		 timeout, replaying, kind[DAEMON_NUDP + 1];
 
 	log_info("collecting for site %s into %s/%s: netflow %s, ipfix %s "
-	    "(udp and tcp), %zu pcap taps", d->conf->site, d->conf->data_dir,
-	    d->conf->site, d->conf->listen_netflow, d->conf->listen_ipfix,
-	    d->ntaps);
+	    "(udp and tcp), sflow %s, %zu pcap taps", d->conf->site,
+	    d->conf->data_dir, d->conf->site, d->conf->listen_netflow,
+	    d->conf->listen_ipfix, d->conf->listen_sflow, d->ntaps);
 	while (!daemon_quit) {
 		if (daemon_reload)
 			daemon_do_reload(d);
 		n = 0;
-		if (d->fd_netflow != -1) {
-			pfd[n].fd = d->fd_netflow;
+		for (i = 0; i < DAEMON_NUDP; i++) {
+			if (d->fd_udp[i] == -1)
+				continue;
+			kind[n] = (int)i;
+			pfd[n].fd = d->fd_udp[i];
 			pfd[n++].events = POLLIN;
 		}
-		if (d->fd_ipfix != -1) {
-			pfd[n].fd = d->fd_ipfix;
-			pfd[n++].events = POLLIN;
+		if (d->fd_ipfix_tcp != -1) {
+			kind[n] = -1;
 			pfd[n].fd = d->fd_ipfix_tcp;
 			pfd[n++].events = POLLIN;
 		}
@@ -736,12 +732,11 @@ daemon_run(struct daemon *d)
 		for (i = 0; i < first_conn; i++) {
 			if (!(pfd[i].revents & (POLLIN | POLLERR)))
 				continue;
-			fd = pfd[i].fd;
-			if (fd == d->fd_ipfix_tcp)
+			if (kind[i] == -1)
 				daemon_accept(d);
 			else
-				got += daemon_udp(d, fd, fd == d->fd_netflow ?
-				    &d->drops_netflow : &d->drops_ipfix);
+				got += daemon_udp(d, pfd[i].fd,
+				    &d->drops[kind[i]]);
 		}
 		for (i = first_conn, j = 0; i < first_tap; i++, j++) {
 			if (!(pfd[i].revents & (POLLIN | POLLERR | POLLHUP)))

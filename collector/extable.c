@@ -1,11 +1,14 @@
 /*
  * The exporter table.  A datagram's source address is checked against
- * the allow-list, its version read from the first two bytes, its domain
- * from the header; that key finds (or creates, under the cap) the
- * exporter whose decoder state the message is decoded with.  Exporters
- * live in an array (stable indexes for flow->exporter and snapshots)
- * chained into a hash table.
+ * the allow-list, its version read from the first two bytes (sFlow: 00
+ * 00 00 05, NetFlow has no version 0), its domain from the header; that
+ * key finds (or creates, under the cap) the exporter whose decoder state
+ * the message is decoded with.  An sFlow exporter is the agent the
+ * datagram names, whoever sent it.  Exporters live in an array (stable
+ * indexes for flow->exporter and snapshots) chained into a hash table.
  */
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +17,22 @@
 #include "xmalloc.h"
 
 #define EXTABLE_BUCKETS	4096		/* power of two */
+
+#define EW(name, field)	{ name, offsetof(struct exporter_stats, field) }
+
+/* The stop log's words, in the order scripts read them. */
+static const struct {
+	const char	*name;
+	size_t		 off;
+} extable_words[] = {
+	EW("datagrams", datagrams), EW("records", records), EW("lost", lost),
+	EW("malformed", malformed), EW("no_template", no_template),
+	EW("templates", templates), EW("withdrawn", templates_withdrawn),
+	EW("refused", templates_refused), EW("bad_time", bad_time),
+	EW("time_approx", time_approx), EW("skewed", skewed),
+	EW("resets", resets), EW("reordered", reordered),
+	EW("noflags", noflags), EW("seq_gaps", seq_gaps),
+};
 
 struct extable {
 	struct exporter		**ex;		/* by index */
@@ -25,6 +44,7 @@ struct extable {
 	size_t			 nrefused;
 	uint64_t		 refused_total;
 	uint64_t		 over_cap;
+	struct flow		*flows;		/* sFlow output, SFLOW_MAXFLOWS */
 };
 
 struct extable *
@@ -47,9 +67,11 @@ extable_free(struct extable *t)
 		return;
 	for (i = 0; i < t->count; i++) {
 		ipfix_session_free(t->ex[i]->ipfix);
+		free(t->ex[i]->sflow);
 		free(t->ex[i]);
 	}
 	free(t->ex);
+	free(t->flows);
 	free(t->refused);
 	free(t);
 }
@@ -117,6 +139,8 @@ extable_get(struct extable *t, const uint8_t a[16], uint8_t version,
 	e->st.sampling = 1;
 	if (version == 9 || version == 10)
 		e->ipfix = ipfix_session_new();
+	else if (version == EXPORTER_SFLOW)
+		e->sflow = xcalloc(1, sizeof *e->sflow);
 	if ((t->count & (t->count - 1)) == 0 || t->count == 0)
 		t->ex = xreallocarray(t->ex, t->count == 0 ? 1 : t->count * 2,
 		    sizeof *t->ex);
@@ -124,6 +148,24 @@ extable_get(struct extable *t, const uint8_t a[16], uint8_t version,
 	e->next = t->bucket[h];
 	t->bucket[h] = e;
 	return e;
+}
+
+/* Decode an sFlow datagram into the table's array, then emit each flow. */
+static int
+extable_sflow(struct extable *t, struct exporter *e, const uint8_t *buf,
+    size_t len, int64_t now, void (*emit)(void *, const struct flow *),
+    void *arg)
+{
+	size_t	 i, n;
+	int	 rc;
+
+	if (t->flows == NULL)
+		t->flows = xcalloc(SFLOW_MAXFLOWS, sizeof *t->flows);
+	rc = sflow_decode(e->sflow, buf, len, now, e->index, &e->st, t->flows,
+	    SFLOW_MAXFLOWS, &n);
+	for (i = 0; i < n; i++)
+		emit(arg, &t->flows[i]);
+	return rc == -1 ? -1 : (int)n;
 }
 
 int
@@ -134,9 +176,11 @@ extable_input(struct extable *t, const uint8_t a[16], uint16_t port,
 	struct exporter		*e;
 	struct nf5_hdr		 h5;
 	struct ipfix_hdr	 hx;
+	struct sflow_hdr	 hs;
+	const uint8_t		*key = a;
 	uint32_t		 domain = 0;
 	uint8_t			 version = 0;
-	int64_t			 exported = 0;
+	int64_t			 exported = now;
 	int			 n, ok = 0;
 
 	if (t->allow != NULL && prefix_set_lookup(t->allow, a) == PREFIX_NONE) {
@@ -154,11 +198,17 @@ extable_input(struct extable *t, const uint8_t a[16], uint16_t port,
 			domain = hx.domain;
 			exported = (int64_t)hx.export_time * 1000;
 			ok = 1;
+		} else if (version == 0 && sflow_peek(buf, len, &hs) == 0) {
+			/* sFlow has no export time: no skew to show. */
+			version = EXPORTER_SFLOW;
+			domain = hs.sub_agent_id;
+			key = hs.agent;
+			ok = 1;
 		}
 	}
 	if (!ok)
 		version = 0;	/* garbage: counted on a version-0 entry */
-	if ((e = extable_get(t, a, version, domain, transport)) == NULL) {
+	if ((e = extable_get(t, key, version, domain, transport)) == NULL) {
 		extable_refuse(t, a, now);
 		return -1;
 	}
@@ -177,6 +227,8 @@ extable_input(struct extable *t, const uint8_t a[16], uint16_t port,
 	    exported - now > INT32_MAX ? INT32_MAX : exported - now);
 	if (version == 5)
 		n = nf5_decode(&e->nf5, buf, len, e->index, &e->st, emit, arg);
+	else if (version == EXPORTER_SFLOW)
+		n = extable_sflow(t, e, buf, len, now, emit, arg);
 	else
 		n = ipfix_decode(e->ipfix, buf, len, e->index, &e->st, emit,
 		    arg);
@@ -198,6 +250,47 @@ extable_tcp_closed(struct extable *t, const uint8_t a[16], uint16_t port)
 		ipfix_session_free(e->ipfix);
 		e->ipfix = ipfix_session_new();
 	}
+}
+
+void
+extable_name(const struct exporter *e, char *buf, size_t len)
+{
+	char	 a[ADDR_STRLEN];
+
+	addr_format(e->addr, a, sizeof a);
+	snprintf(buf, len, "%s %s%s domain %u", a,
+	    e->version == EXPORTER_SFLOW ? "" : "v",
+	    exporter_version_name(e->version), e->domain);
+}
+
+/* Append " name value" if it fits; the new offset. */
+static size_t
+extable_word(char *buf, size_t len, size_t off, const char *name,
+    const struct exporter_stats *st, size_t at)
+{
+	uint64_t	 v;
+	int		 n;
+
+	memcpy(&v, (const char *)st + at, sizeof v);
+	n = snprintf(buf + off, len - off, "%s%s %llu", off ? " " : "",
+	    name, (unsigned long long)v);
+	return n < 0 || (size_t)n >= len - off ? off : off + (size_t)n;
+}
+
+void
+extable_counters(const struct exporter *e, char *buf, size_t len)
+{
+	size_t	 i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof extable_words / sizeof extable_words[0]; i++)
+		off = extable_word(buf, len, off, extable_words[i].name, &e->st,
+		    extable_words[i].off);
+	if (e->version == EXPORTER_SFLOW)
+		for (i = 0; i < sflow_ncounters; i++)
+			off = extable_word(buf, len, off, sflow_counters[i].name,
+			    &e->st, sflow_counters[i].off);
+	snprintf(buf + off, len - off, " sampling %u", e->st.sampling);
 }
 
 size_t

@@ -53,6 +53,23 @@ for v in (5, 9, 10):
         put("flow", "v%d-%s" % (v, tag), bytes([0]) + data)
         put("flow", "v%d-%s-tcp" % (v, tag), bytes([1]) + data)
 
+# sFlow: gensflow writes [2-byte length][datagram] records too.  The
+# pmacctd-* seeds are datagrams of pmacctd's sfprobe, cut from the
+# capture of tests/e2e_daemon_sflow.sh and committed as they are.
+gens = os.path.join(build, "tools", "gensflow")
+for opts, tag in (([], "plain"), (["-m", "1", "-n", "1"], "rate1"),
+                  (["-n", "30"], "big")):
+    path = "/tmp/op25b-seed-sflow-%s" % tag
+    r = subprocess.run([gens, "-s", "1", "-c", "5", "-o", path] + opts,
+                       capture_output=True)
+    if r.returncode != 0:
+        continue
+    data = open(path, "rb").read()[:9000]
+    os.unlink(path)
+    put("sflow", "gen-%s" % tag, bytes([0]) + data)
+    put("sflow", "gen-%s-out3" % tag, bytes([1]) + data)
+    put("flow", "sflow-gen-%s" % tag, bytes([0]) + data)
+
 # Configurations.
 put("conf", "sample", open(os.path.join(top, "samples", "op25b.conf"),
                            "rb").read())
@@ -65,6 +82,7 @@ blocking_start = 2005-03-01
 [listen]
 ipfix = [::]:4739
 netflow = 127.0.0.1:2055
+sflow = off
 allow = 192.0.2.0/24, 2001:db8::/32
 rcvbuf = 16M
 [web]

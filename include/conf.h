@@ -82,6 +82,7 @@ struct conf {
 	/* [listen] */
 	char		*listen_ipfix;
 	char		*listen_netflow;
+	char		*listen_sflow;
 	struct prefix	*allow;
 	size_t		 nallow;
 	uint64_t	 rcvbuf;

@@ -1,8 +1,8 @@
 /*
  * daemon: op25bd's event loop.  One thread owns every socket and pcap
  * handle: UDP flow sockets (NetFlow v5/v9 on one port, dispatched on the
- * version field; IPFIX on another), IPFIX over TCP, pcap taps (live or
- * file replay).  Flows go through the exporter table and the skew check
+ * version field; IPFIX on another; sFlow v5 on a third), IPFIX over TCP,
+ * pcap taps (live or file replay).  Flows go through the exporter table and the skew check
  * into collect; once a second due bins are written, trackers expire and
  * counters are logged (rate-limited).  SIGHUP reloads the config, SIGTERM
  * and SIGINT commit every open bin and return.

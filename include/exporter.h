@@ -1,9 +1,10 @@
 /*
  * exporter: what op25bd knows about each flow exporter (router, probe)
  * and each decoding source within it (observation domain, source id,
- * engine).  The counters are filled by the decoders and read by the web
- * side from published snapshots.  Exporters are keyed by address and
- * domain; the table is capped (EXPORTER_MAX), refusals counted.
+ * engine; for sFlow the agent and sub-agent).  The counters are filled
+ * by the decoders and read by the web side from published snapshots.
+ * Exporters are keyed by address and domain; the table is capped
+ * (EXPORTER_MAX), refusals counted.
  */
 #ifndef OP25B_EXPORTER_H
 #define OP25B_EXPORTER_H
@@ -11,6 +12,31 @@
 #include <stdint.h>
 
 #define EXPORTER_MAX	16384
+
+/*
+ * struct exporter's version: NetFlow 5 or 9, IPFIX 10, 0 for what could
+ * not be told, and EXPORTER_SFLOW for sFlow v5, whose own version field
+ * is 5 as well: it gets a code of its own, named "sflow" everywhere.
+ */
+#define EXPORTER_SFLOW	0x85
+
+/* The version as the API, /metrics and the logs name it. */
+static inline const char *
+exporter_version_name(uint8_t v)
+{
+	switch (v) {
+	case 5:
+		return "5";
+	case 9:
+		return "9";
+	case 10:
+		return "10";
+	case EXPORTER_SFLOW:
+		return "sflow";
+	default:
+		return "0";
+	}
+}
 
 /* Health of one exporter source; decoders only add to these. */
 struct exporter_stats {
@@ -33,6 +59,16 @@ struct exporter_stats {
 	uint64_t	 skewed;	/* outside max_skew of our clock: dropped */
 	uint64_t	 late;		/* older than the oldest open bin */
 	uint64_t	 noflags;	/* records without TCP flags */
+	/* sFlow (in_sflow.h says what each means). */
+	uint64_t	 samples;	/* flow samples accounted */
+	uint64_t	 counter_samples;	/* counter samples skipped */
+	uint64_t	 unknown_samples;	/* other sample types skipped */
+	uint64_t	 sample_drops;	/* samples the agent dropped (in lost) */
+	uint64_t	 sample_pool;	/* packets the sampled sources saw */
+	uint64_t	 not_ip;	/* flow samples without an IP packet */
+	uint64_t	 not_tcp;	/* IP but not TCP, or a fragment */
+	uint64_t	 bad_header;	/* packet header cut short or inconsistent */
+	uint64_t	 sources_evicted;	/* source_id slots reused (cap) */
 	uint32_t	 sampling;	/* last sampling interval applied (1 none) */
 	int32_t		 skew_ms;	/* last export time minus our clock */
 	int64_t		 first_seen;	/* UNIX ms */

@@ -1,13 +1,15 @@
 /*
  * extable: the table of flow exporters op25bd hears from, keyed by
  * address, protocol version and observation domain (IPFIX), source id
- * (v9) or engine (v5), each with its decoder state and health counters.
- * Datagrams and TCP messages come in here and go out as flows: the
- * allow-list is applied, the version picks the decoder.  Capped at
+ * (v9), engine (v5) or, for sFlow, agent address and sub-agent, each
+ * with its decoder state and health counters.  Datagrams and TCP
+ * messages come in here and go out as flows: the allow-list is applied
+ * (to the sender's address), the version picks the decoder.  Capped at
  * `max` exporters (about 1.3 KiB each with an IPFIX session, plus 24 bytes
- * and 6 per field for each template); sources that
- * the allow-list or the cap refuse are counted per address (up to
- * EXTABLE_REFUSED_MAX addresses, the rest in one total).
+ * and 6 per field for each template; 1.9 KiB an sFlow agent); sources
+ * that the allow-list or the cap refuse are counted per address (up to
+ * EXTABLE_REFUSED_MAX addresses, the rest in one total).  sFlow is
+ * decoded into one array of SFLOW_MAXFLOWS flows (64 KiB) held here.
  */
 #ifndef OP25B_EXTABLE_H
 #define OP25B_EXTABLE_H
@@ -15,12 +17,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "exporter.h"
 #include "flow.h"
 #include "in_nf5.h"
+#include "in_sflow.h"
 #include "prefix.h"
 
 #define EXTABLE_REFUSED_MAX	1024
+#define EXTABLE_NAMELEN		(ADDR_STRLEN + 32)
 
 enum extable_transport {
 	EXTABLE_UDP = 0,
@@ -32,13 +37,14 @@ struct ipfix_session;
 struct exporter {
 	uint8_t			 addr[16];
 	uint16_t		 port;		/* last source port */
-	uint8_t			 version;	/* 5, 9, 10; 0 unknown */
+	uint8_t			 version;	/* 5, 9, 10, EXPORTER_SFLOW; 0 unknown */
 	uint8_t			 transport;
 	uint32_t		 domain;
 	uint32_t		 index;
 	struct exporter_stats	 st;
 	struct nf5_state	 nf5;
 	struct ipfix_session	*ipfix;
+	struct sflow_state	*sflow;
 	struct exporter		*next;		/* hash chain */
 };
 
@@ -56,8 +62,11 @@ void		 extable_free(struct extable *);
 void		 extable_set_allow(struct extable *, const struct prefix_set *);
 /*
  * One datagram (UDP) or message (TCP) from addr:port at now (UNIX ms).
+ * sFlow (00 00 00 05 and an agent address type of 1 or 2) goes to the
+ * exporter of the agent address and sub-agent the datagram names.
  * Returns the number of flows emitted, or -1 if it was refused (allow-
- * list, cap) or could not be decoded (counted either way).
+ * list, cap) or could not be decoded (counted either way; what decoded
+ * before a fault is emitted).
  */
 int		 extable_input(struct extable *, const uint8_t [16], uint16_t,
 		    int, const uint8_t *, size_t, int64_t,
@@ -71,6 +80,13 @@ struct exporter	*extable_at(const struct extable *, size_t);
 size_t		 extable_refused_count(const struct extable *);
 const struct extable_refused *extable_refused_at(const struct extable *,
 		    size_t);
+/* "ADDR vN domain D" or "ADDR sflow domain D": an exporter in the logs. */
+void		 extable_name(const struct exporter *, char *, size_t);
+/*
+ * Every counter of an exporter as "datagrams N records N ..." (the sFlow
+ * ones last, for sFlow exporters), for the stop log.
+ */
+void		 extable_counters(const struct exporter *, char *, size_t);
 /* Datagrams refused in all (allow-list and cap). */
 uint64_t	 extable_refused_total(const struct extable *);
 /* Exporters the cap kept out. */

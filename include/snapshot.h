@@ -4,7 +4,7 @@
  * totals and a reference to the running config.  Published snapshots
  * are immutable and reference-counted: the web side takes one under a
  * short lock and reads it at leisure; the collector never waits on the
- * web.  Cost: about 400 bytes an exporter a second.
+ * web.  Cost: about 480 bytes an exporter a second.
  */
 #ifndef OP25B_SNAPSHOT_H
 #define OP25B_SNAPSHOT_H
@@ -57,6 +57,7 @@ struct snapshot {
 	uint64_t		 conns_refused;
 	uint32_t		 drops_netflow;
 	uint32_t		 drops_ipfix;
+	uint32_t		 drops_sflow;
 	struct collect_stats	 col;
 	size_t			 col_waiting;	/* due bins not yet written */
 	struct tally_stats	 tally;

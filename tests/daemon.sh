@@ -85,16 +85,15 @@ now_minus() {
 # section on fresh ports (and the extra lines, e.g. "allow = ...") to
 # $W/op25bd.conf and run op25bd on it, logging to $W/op25bd.log; retried
 # on other ports if one was taken meanwhile.  Sets daemon_pid, NF_PORT
-# (NetFlow v5/v9, UDP), IPFIX_PORT (IPFIX, UDP and TCP), DCONF, DLOG.
+# (NetFlow v5/v9, UDP), IPFIX_PORT (IPFIX, UDP and TCP), SFLOW_PORT
+# (sFlow, UDP), DCONF, DLOG.
 daemon_start() {
 	local base=$1 try ports
 	shift
 	DCONF=$W/op25bd.conf
 	DLOG=$W/op25bd.log
 	for try in 1 2 3 4 5; do
-		ports=$(free_ports 2)
-		NF_PORT=${ports% *}
-		IPFIX_PORT=${ports#* }
+		read -r NF_PORT IPFIX_PORT SFLOW_PORT <<<"$(free_ports 3)"
 		daemon_conf "$base" "$@"
 		# Emptied here: the child's own redirection may come after
 		# wait_log has read the previous daemon's log.
@@ -115,8 +114,9 @@ daemon_start() {
 }
 
 # daemon_conf BASECONF [LISTEN-LINE...]: (re)write $DCONF, BASECONF
-# (user = root: no privilege drop) plus the [listen] section on NF_PORT
-# and IPFIX_PORT (for a reload) and the web server off.
+# (user = root: no privilege drop) plus the [listen] section on NF_PORT,
+# IPFIX_PORT and SFLOW_PORT (for a reload) and the web server on
+# 127.0.0.1:$WEB_PORT when that is set, else off.
 daemon_conf() {
 	local base=$1 line
 	shift
@@ -125,11 +125,16 @@ daemon_conf() {
 		sed -e '/^user *=/d' -e '/^\[op25b\]$/a user = root' "$base"
 		printf '\n[listen]\nnetflow = 127.0.0.1:%s\n' "$NF_PORT"
 		printf 'ipfix = 127.0.0.1:%s\n' "$IPFIX_PORT"
+		printf 'sflow = 127.0.0.1:%s\n' "$SFLOW_PORT"
 		for line in "$@"; do
 			printf '%s\n' "$line"
 		done
-		# No web server: its default port would clash in parallel runs.
-		printf '\n[web]\nlisten = off\n'
+		# Its default port would clash in parallel runs.
+		if [ -n "${WEB_PORT:-}" ]; then
+			printf '\n[web]\nlisten = 127.0.0.1:%s\n' "$WEB_PORT"
+		else
+			printf '\n[web]\nlisten = off\n'
+		fi
 	} >"$DCONF.new" && mv "$DCONF.new" "$DCONF"
 }
 
@@ -208,7 +213,7 @@ wait_bound() {
 # daemon_drained: op25bd does not drain its sockets when it stops, so a
 # test waits until it has read everything before SIGTERM.
 daemon_drained() {
-	drained "$NF_PORT" "$IPFIX_PORT"
+	drained "$NF_PORT" "$IPFIX_PORT" "$SFLOW_PORT"
 }
 
 # daemon_stop [PREFIX]: wait until everything sent was read, SIGTERM,
@@ -226,9 +231,12 @@ daemon_stop() {
 }
 
 # counter ADDR VERSION DOMAIN NAME: a counter of the stop log's line for
-# that exporter (empty if there is no such exporter).
+# that exporter (empty if there is no such exporter); VERSION is 5, 9,
+# 10, 0 or sflow.
 counter() {
-	grep -E "exporter $1 v$2 domain $3: " "$DLOG" | tail -1 |
+	local v=v$2
+	[ "$2" = sflow ] && v=sflow
+	grep -E "exporter $1 $v domain $3: " "$DLOG" | tail -1 |
 	    sed -E "s/.* $4 ([0-9]+).*/\\1/;t;d"
 }
 

@@ -63,7 +63,7 @@ daemon_conf() {
 	shift
 	{
 		sed -e '/^user *=/d' -e '/^\[op25b\]$/a user = root' "$base"
-		printf '\n[listen]\nnetflow = 127.0.0.1:%s\n' "$NF_PORT"
+		printf '\n[listen]\nnetflow = 127.0.0.1:%s\nsflow = off\n' "$NF_PORT"
 		printf 'ipfix = 127.0.0.1:%s\n' "$IPFIX_PORT"
 		for line in "$@"; do
 			printf '%s\n' "$line"

@@ -169,7 +169,7 @@ fed_start() {
 			else
 				cat "$base"
 			fi
-			printf '\n[listen]\nnetflow = 127.0.0.1:%s\n' "$nf"
+			printf '\n[listen]\nnetflow = 127.0.0.1:%s\nsflow = off\n' "$nf"
 			printf 'ipfix = 127.0.0.1:%s\n' "$ipfix"
 			printf '\n[web]\nlisten = 127.0.0.1:%s\n' "$web"
 			for line in "$@"; do

@@ -48,7 +48,7 @@ daemon_conf() {
 		else
 			sed "s/^user *=.*/user = $RUN_AS/" "$base"
 		fi
-		printf '\n[listen]\nnetflow = 127.0.0.1:%s\n' "$NF_PORT"
+		printf '\n[listen]\nnetflow = 127.0.0.1:%s\nsflow = off\n' "$NF_PORT"
 		printf 'ipfix = 127.0.0.1:%s\n' "$IPFIX_PORT"
 		for line in "$@"; do
 			printf '%s\n' "$line"

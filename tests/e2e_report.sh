@@ -1102,7 +1102,7 @@ for _ in 1 2 3 4 5; do
 	{
 		cat "$W/recent.conf"
 		printf '\n[web]\nlisten = 127.0.0.1:%s\n' "$port"
-		printf '\n[listen]\nipfix = off\nnetflow = off\n'
+		printf '\n[listen]\nipfix = off\nnetflow = off\nsflow = off\n'
 	} >"$D"
 	# As root, op25bd drops to [op25b] user: stay root here (the
 	# files are ours).

@@ -465,7 +465,7 @@ start_web() {
 		{
 			cat "$conf"
 			printf '\n[web]\nlisten = %s:%s\n' "$addr" "$port"
-			printf '\n[listen]\nipfix = off\nnetflow = off\n'
+			printf '\n[listen]\nipfix = off\nnetflow = off\nsflow = off\n'
 		} >"$W/d-$addr.conf"
 		# As root, op25bd drops to [op25b] user: stay root here
 		# (the files are ours).

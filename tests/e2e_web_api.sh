@@ -48,7 +48,7 @@ daemon_start() {
 			cat "$base"
 			printf '\n[web]\nlisten = 127.0.0.1:%s\n%s\n' "$web" \
 			    "$WEB_EXTRA"
-			printf '\n[listen]\nnetflow = off\nrcvbuf = 8M\n'
+			printf '\n[listen]\nnetflow = off\nsflow = off\nrcvbuf = 8M\n'
 			if [ "$ipfix" = on ]; then
 				printf 'ipfix = 127.0.0.1:%s\n' "$IPFIX_PORT"
 			else
@@ -225,7 +225,7 @@ EXPORTER_KEYS = """address port version transport domain datagrams bytes
     records octets templates templates_withdrawn templates_refused options
     no_template malformed seq_gaps lost reordered resets bad_time
     time_approx skewed late noflags sessions_approximated sampling estimate
-    skew_ms first_seen_ms last_seen_ms records_per_s""".split()
+    skew_ms first_seen_ms last_seen_ms records_per_s sflow""".split()
 TAP_KEYS = """name kind packets drops ifdrops sessions established blocked
     evicted skewed truncated bad_ip bad_tcp fragment not_ip not_tcp""".split()
 TOP_KEYS = """now_ms started_ms exporters taps refused kernel_drops
@@ -265,7 +265,7 @@ def cmd_exporters(path):
           all(has_keys(s, ["address", "datagrams", "last_seen_ms"],
                        "refused source") for s in ref.get("sources", [])),
           "exporters: refused keys", ref)
-    check(has_keys(got.get("kernel_drops"), ["netflow", "ipfix"],
+    check(has_keys(got.get("kernel_drops"), ["netflow", "ipfix", "sflow"],
                    "kernel_drops"), "exporters: kernel_drops keys",
           got.get("kernel_drops"))
     col = got.get("collector", {})
@@ -285,6 +285,15 @@ DOCUMENTED = {
     "op25b_exporter_templates": "gauge",
     "op25b_exporter_templates_refused_total": "counter",
     "op25b_exporter_resets_total": "counter",
+    "op25b_exporter_sflow_samples_total": "counter",
+    "op25b_exporter_sflow_counter_samples_total": "counter",
+    "op25b_exporter_sflow_unknown_samples_total": "counter",
+    "op25b_exporter_sflow_sample_drops_total": "counter",
+    "op25b_exporter_sflow_sample_pool_total": "counter",
+    "op25b_exporter_sflow_not_ip_total": "counter",
+    "op25b_exporter_sflow_not_tcp_total": "counter",
+    "op25b_exporter_sflow_bad_header_total": "counter",
+    "op25b_exporter_sflow_sources_evicted_total": "counter",
     "op25b_bins_written_total": "counter",
     "op25b_write_errors_total": "counter",
     "op25b_bins_waiting": "gauge",

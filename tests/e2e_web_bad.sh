@@ -34,7 +34,7 @@ daemon_start() {
 		{
 			cat "$1"
 			printf '\n[web]\nlisten = 127.0.0.1:%s\n' "$port"
-			printf '\n[listen]\nipfix = off\nnetflow = off\n'
+			printf '\n[listen]\nipfix = off\nnetflow = off\nsflow = off\n'
 		} >"$W/op25bd.conf"
 		U=http://127.0.0.1:$port
 		"$OP25BD" -c "$W/op25bd.conf" 2>"$W/op25bd.log" &

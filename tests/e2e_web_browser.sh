@@ -79,7 +79,7 @@ web_daemon_start() {
 		read -r NF_PORT IPFIX_PORT WEB_PORT <<<"$ports"
 		{
 			cat "$W/base.conf"
-			printf '\n[listen]\nnetflow = 127.0.0.1:%s\n' "$NF_PORT"
+			printf '\n[listen]\nnetflow = 127.0.0.1:%s\nsflow = off\n' "$NF_PORT"
 			printf 'ipfix = 127.0.0.1:%s\n' "$IPFIX_PORT"
 			printf '\n[web]\nlisten = 127.0.0.1:%s\n' "$WEB_PORT"
 		} >"$DCONF"

@@ -302,7 +302,16 @@ test_listen_values(void **state)
 	assert_string_equal(c->listen_ipfix, "[::1]:4739");
 	assert_int_equal(c->rcvbuf, 16 * 1024 * 1024);
 	assert_int_equal(c->nallow, 1);
+	assert_string_equal(c->listen_sflow, "[::]:6343");	/* default */
 	conf_free(c);
+	c = parse("[op25b]\nsite = a\n[listen]\nsflow = off\n", err,
+	    sizeof err);
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(c->listen_sflow, "off");
+	conf_free(c);
+	fails("[op25b]\nsite = a\n[listen]\nsflow = 6343\n",
+	    "t.conf:4: [listen] sflow: ");
 }
 
 int

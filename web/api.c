@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "dayfile.h"
 #include "effect.h"
+#include "in_sflow.h"
 #include "json.h"
 #include "store_rrd.h"
 #include "summary.h"
@@ -183,13 +184,19 @@ api_exporter(struct json *j, const struct snap_exporter *x)
 {
 	const struct exporter_stats	*st = &x->st;
 	char				 a[ADDR_STRLEN];
+	size_t				 i;
+	uint64_t			 v;
 
 	addr_format(x->addr, a, sizeof a);
 	json_object(j);
 	json_key(j, "address");
 	json_string(j, a);
 	api_u(j, "port", x->port);
-	api_u(j, "version", x->version);
+	json_key(j, "version");
+	if (x->version == EXPORTER_SFLOW)
+		json_string(j, exporter_version_name(x->version));
+	else
+		json_uint(j, x->version);
 	json_key(j, "transport");
 	json_string(j, x->transport ? "tcp" : "udp");
 	api_u(j, "domain", x->domain);
@@ -225,6 +232,18 @@ api_exporter(struct json *j, const struct snap_exporter *x)
 	json_int(j, st->last_seen);
 	json_key(j, "records_per_s");
 	json_double(j, x->records_per_s, 1);
+	json_key(j, "sflow");
+	if (x->version != EXPORTER_SFLOW)
+		json_null(j);
+	else {
+		json_object(j);
+		for (i = 0; i < sflow_ncounters; i++) {
+			memcpy(&v, (const char *)st + sflow_counters[i].off,
+			    sizeof v);
+			api_u(j, sflow_counters[i].name, v);
+		}
+		json_end_object(j);
+	}
 	json_end_object(j);
 }
 
@@ -301,6 +320,7 @@ api_exporters(const struct web_req *req, struct web_resp *resp)
 	json_object(&j);
 	api_u(&j, "netflow", s->drops_netflow);
 	api_u(&j, "ipfix", s->drops_ipfix);
+	api_u(&j, "sflow", s->drops_sflow);
 	json_end_object(&j);
 	api_u(&j, "tcp_connections_refused", s->conns_refused);
 	json_key(&j, "peers");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "in_sflow.h"
 #include "web.h"
 
 static void
@@ -24,10 +25,13 @@ metrics_one(struct buf *b, const char *name, const char *type,
 	buf_printf(b, "%s %llu\n", name, v);
 }
 
-/* One sample per exporter of a counter taken at an offset of the stats. */
+/*
+ * One sample per exporter (per sFlow exporter if sflow) of a counter
+ * taken at an offset of the stats.
+ */
 static void
-metrics_exporters(struct buf *b, const struct snapshot *s, const char *name,
-    const char *help, size_t off, int gauge)
+metrics_some(struct buf *b, const struct snapshot *s, const char *name,
+    const char *help, size_t off, int gauge, int sflow)
 {
 	char	 a[ADDR_STRLEN];
 	size_t	 i;
@@ -35,15 +39,24 @@ metrics_exporters(struct buf *b, const struct snapshot *s, const char *name,
 
 	metrics_head(b, name, gauge ? "gauge" : "counter", help);
 	for (i = 0; i < s->nex; i++) {
+		if (sflow && s->ex[i].version != EXPORTER_SFLOW)
+			continue;
 		addr_format(s->ex[i].addr, a, sizeof a);
 		if (off == (size_t)-1)
 			v = s->ex[i].templates;
 		else
 			memcpy(&v, (const char *)&s->ex[i].st + off, sizeof v);
-		buf_printf(b, "%s{exporter=\"%s\",version=\"%u\",domain=\"%u\"} "
-		    "%llu\n", name, a, s->ex[i].version, s->ex[i].domain,
-		    (unsigned long long)v);
+		buf_printf(b, "%s{exporter=\"%s\",version=\"%s\",domain=\"%u\"} "
+		    "%llu\n", name, a, exporter_version_name(s->ex[i].version),
+		    s->ex[i].domain, (unsigned long long)v);
 	}
+}
+
+static void
+metrics_exporters(struct buf *b, const struct snapshot *s, const char *name,
+    const char *help, size_t off, int gauge)
+{
+	metrics_some(b, s, name, help, off, gauge, 0);
 }
 
 int
@@ -82,6 +95,14 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 	    offsetof(struct exporter_stats, resets), 0);
 	metrics_exporters(b, s, "op25b_exporter_templates",
 	    "Templates held for the exporter.", (size_t)-1, 1);
+	for (i = 0; i < sflow_ncounters; i++) {
+		char	 name[64];
+
+		snprintf(name, sizeof name, "op25b_exporter_sflow_%s_total",
+		    sflow_counters[i].name);
+		metrics_some(b, s, name, sflow_counters[i].help,
+		    sflow_counters[i].off, 0, 1);
+	}
 
 	metrics_head(b, "op25b_tap_packets_total", "counter",
 	    "Packets read by the pcap tap.");
@@ -107,8 +128,9 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 	metrics_head(b, "op25b_kernel_drops_total", "counter",
 	    "Datagrams the kernel dropped on a flow socket.");
 	buf_printf(b, "op25b_kernel_drops_total{socket=\"netflow\"} %u\n"
-	    "op25b_kernel_drops_total{socket=\"ipfix\"} %u\n",
-	    s->drops_netflow, s->drops_ipfix);
+	    "op25b_kernel_drops_total{socket=\"ipfix\"} %u\n"
+	    "op25b_kernel_drops_total{socket=\"sflow\"} %u\n",
+	    s->drops_netflow, s->drops_ipfix, s->drops_sflow);
 	metrics_one(b, "op25b_bins_written_total", "counter",
 	    "Time bins written to the RRD files.",
 	    s->col.bins_written);

@@ -1289,8 +1289,9 @@ function badge(text, cls, title) {
 }
 
 function versionText(e) {
-	const v = e.version === 10 ? 'IPFIX' : e.version === 9 ? 'NetFlow v9' :
-	    e.version === 5 ? 'NetFlow v5' : 'v' + e.version;
+	const v = e.version === 'sflow' ? 'sFlow v5' : e.version === 10 ?
+	    'IPFIX' : e.version === 9 ? 'NetFlow v9' : e.version === 5 ?
+	    'NetFlow v5' : 'v' + e.version;
 	return v + (e.transport ? ' / ' + e.transport : '');
 }
 
@@ -1329,6 +1330,27 @@ function exporterRow(e, nowMs) {
 	    numCell(e.no_template, true),
 	    numCell(e.bad_time, true),
 	    numCell(e.skewed, true));
+}
+
+/* An sFlow agent's own counters (the API's "sflow" object). */
+function sflowRow(e) {
+	const s = e.sflow || {};
+	const addr = String(e.address).indexOf(':') >= 0 ?
+	    '[' + e.address + ']' : e.address;
+	return h('tr', {'data-sflow': e.address + '/' + e.domain},
+	    h('th', {scope: 'row'}, addr),
+	    h('td', {class: 'num'}, fmtInt(e.domain)),
+	    numCell(s.samples),
+	    numCell(e.records),
+	    numCell(s.sample_pool),
+	    numCell(s.sample_drops, true),
+	    numCell(e.seq_gaps, true),
+	    numCell(s.counter_samples),
+	    numCell(s.not_ip),
+	    numCell(s.not_tcp),
+	    numCell(s.bad_header, true),
+	    numCell(s.unknown_samples),
+	    numCell(s.sources_evicted, true));
 }
 
 function tapRow(t) {
@@ -1387,6 +1409,24 @@ function drawExporters(box, j) {
 		['skewed', 1]],
 	    ex.map(e => exporterRow(e, nowMs)),
 	    'No exporter has sent anything yet.')));
+	const sf = ex.filter(e => e.version === 'sflow');
+	if (sf.length)
+		box.append(h('section', null, h('h2', null, 'sFlow agents'),
+		    table('sflow-table', [['agent'], ['sub-agent', 1],
+			['flow samples', 1], ['TCP samples', 1, 'samples ' +
+			'that became a record'],
+			['packets seen', 1, 'sample_pool: packets the ' +
+			'sampled sources saw'],
+			['agent drops', 1, 'samples the agent dropped ' +
+			'(counted in lost)'],
+			['gaps', 1, 'sequence discontinuities'],
+			['counter samples', 1], ['not IP', 1],
+			['not TCP', 1, 'other protocols and fragments'],
+			['bad header', 1], ['unknown', 1,
+			'samples of other types'],
+			['sources evicted', 1, 'beyond 64 data sources ' +
+			'per agent']],
+		    sf.map(sflowRow), '')));
 	box.append(h('section', null, h('h2', null, 'Pcap taps'),
 	    table('taps-table', [['tap'], ['kind'], ['packets', 1],
 		['drops', 1, 'dropped by the capture buffer'],
@@ -1424,6 +1464,9 @@ function drawExporters(box, j) {
 	    h('dt', null, 'kernel drops, IPFIX socket'),
 	    h('dd', {class: kd.ipfix > 0 ? 'warn' : null},
 	    fmtInt(kd.ipfix || 0)),
+	    h('dt', null, 'kernel drops, sFlow socket'),
+	    h('dd', {class: kd.sflow > 0 ? 'warn' : null},
+	    fmtInt(kd.sflow || 0)),
 	    h('dt', null, 'open bins'), h('dd', null, fmtInt(col.open_bins)),
 	    h('dt', null, 'oldest open bin'), h('dd', null,
 	    fmtTime(col.oldest_open_bin)),
