@@ -1,9 +1,9 @@
 #!/bin/bash
 # Sampled exports from real exporters against the ground truth of the
 # captures they read (doc/sampling.md): Debian's softflowd (-s N, every
-# Nth frame; NetFlow v5, v9, IPFIX) and pmacct's pmacctd with the
-# nfprobe plugin (sampling_rate N, random; v5, v9, IPFIX), at 1 in 10
-# and 1 in 100.  Each run reads its own capture of tools/gencap (its own
+# Nth frame; NetFlow v5, v9, IPFIX), pmacct's pmacctd with the nfprobe
+# plugin (sampling_rate N, random; v5, v9, IPFIX) and with the sfprobe
+# plugin (sFlow v5), at 1 in 10 and 1 in 100.  Each run reads its own capture of tools/gencap (its own
 # seed) dated in its own ten-minute slice of the last hours, so that one
 # op25bd per exporter and interval (grace of a day: every slice stays
 # open) takes RUNS runs, and each slice's summary is one run:
@@ -20,6 +20,9 @@
 # pmacctd's random sampler takes its seed from the clock, which
 # libfaketime holds still (a minute ahead: records stay before their
 # export time).  pmacctd runs PAR at a time, told apart by their engine.
+# sFlow carries no flow times and is binned by arrival: each sfprobe run
+# has an op25bd of its own (PAR at a time, each on its own port), and
+# its summary is compared with the whole capture.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$top_srcdir/tests/daemon.sh"
 
@@ -162,10 +165,84 @@ for n in 10 100; do
 	family_end "pmacct-$n" "$n"
 done
 
+# sfprobe_batch N FIRST: runs FIRST .. FIRST + PAR - 1 at 1 in N, each
+# with an op25bd of its own; their summaries go to sfprobe.pairs.
+sfprobe_batch() {
+	local n=$1 first=$2 j k d ports pids=() ppids=() t
+	for ((j = 0; j < PAR && first + j < RUNS; j++)); do
+		k=$((first + j))
+		d=sf-$n-$k
+		mkdir -p "$d"
+		ports[j]=$(free_ports 1)
+		{
+			sample_conf "$W/$d/data" | sed -e '/^user *=/d' \
+			    -e '/^\[op25b\]$/a user = root'
+			printf '\n[listen]\nnetflow = off\nipfix = off\n'
+			printf 'sflow = 127.0.0.1:%s\n' "${ports[j]}"
+			printf '\n[web]\nlisten = off\n'
+		} >"$d/op25bd.conf"
+		"$OP25BD" -c "$d/op25bd.conf" 2>"$d/op25bd.log" &
+		pids[j]=$!
+		track "${pids[j]}"
+		# A padded copy: sfprobe keeps its last datagram otherwise.
+		cp "c$k.pcap" "$d/c.pcap"
+		$PYTHON3 "$top_srcdir/tests/pcap_pad.py" "$d/c.pcap" 2000
+	done
+	for ((j = 0; j < ${#pids[@]}; j++)); do
+		k=$((first + j))
+		d=sf-$n-$k
+		{
+			printf 'daemonize: false\npcap_savefile: %s/c.pcap\n' "$W/$d"
+			printf 'plugins: sfprobe\nsampling_rate: %s\n' "$n"
+			printf 'sfprobe_receiver: 127.0.0.1:%s\n' "${ports[j]}"
+		} >"$d/pmacctd.conf"
+		for ((t = 0; t < 200; t++)); do
+			grep -q "collecting for site" "$d/op25bd.log" && break
+			sleep 0.1
+		done
+		timeout 120 pmacctd -f "$d/pmacctd.conf" >"$d/pmacctd.log" 2>&1 &
+		ppids[j]=$!
+	done
+	for p in "${ppids[@]}"; do
+		wait "$p"
+	done
+	for ((j = 0; j < ${#pids[@]}; j++)); do
+		k=$((first + j))
+		d=sf-$n-$k
+		drained "${ports[j]}" || echo "# $d: socket not drained"
+		kill -TERM "${pids[j]}"
+		wait "${pids[j]}" || not_ok "$d: op25bd exit status"
+		"$OP25B" summary -c "$d/op25bd.conf" --from "$(now_minus 1800)" \
+		    --to $(($(date +%s) + 900)) --json >"$d/site.json"
+		printf '%s %s\n' "c$k.truth" "$d/site.json" >>sfprobe.pairs
+	done
+}
+
+for n in 10 100; do
+	for ((i = 0; i < RUNS; i += PAR)); do
+		sfprobe_batch "$n" "$i"
+	done
+done
+check_eq "sfprobe: every run sampled, blocked and hosts null" \
+    "$($PYTHON3 - sf-*/site.json <<'PY'
+import json, sys
+bad = []
+for p in sys.argv[1:]:
+    s = json.load(open(p))
+    got = (s["sampled"], s["sessions"]["blocked"], s["direct_hosts_max"],
+           sorted(s["null_reason"]))
+    if got != (True, None, None, ["blocked", "direct_hosts"]):
+        bad.append("%s: %s" % (p, got))
+print("%d runs, %s" % (len(sys.argv) - 1, "; ".join(bad) or "ok"))
+PY
+)" "$((2 * RUNS)) runs, ok"
+
 for family in softflowd pmacct; do
 	# shellcheck disable=SC2046
 	tap_run "$family: " $TRUTH coverage $(cat "$family.pairs")
 done
-rm -f c*.pcap
+# shellcheck disable=SC2046
+tap_run "sfprobe: " $TRUTH coverage --whole $(cat sfprobe.pairs)
+rm -f c*.pcap sf-*/c.pcap
 
 done_testing

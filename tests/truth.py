@@ -546,7 +546,10 @@ def cmd_coverage(a):
         with open(a.pairs[i + 1], encoding="utf-8") as f:
             got = json.load(f)
         scope = got.get("pool") or "site"
-        t = truth.totals(scope, got.get("from"), got.get("to"))["sessions"]
+        # --whole: the capture's every session (sFlow is binned by
+        # arrival, not by the sessions' times).
+        t = truth.totals(scope, None if a.whole else got.get("from"),
+                         None if a.whole else got.get("to"))["sessions"]
         n = a.interval or max(truth.meta.get("sampling", 1),
                               truth.meta.get("sampling_after", 1),
                               round(got.get("sampling_interval_mean") or 1))
@@ -918,6 +921,7 @@ def main():
     s.add_argument("pairs", nargs="+")
     s.add_argument("--min", type=float, default=0.9)
     s.add_argument("--interval", type=int)
+    s.add_argument("--whole", action="store_true")
     s.set_defaults(func=cmd_coverage)
     s = sub.add_parser("compare-series")
     s.add_argument("truth")
