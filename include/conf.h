@@ -13,10 +13,12 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "sig.h"
 
 #define CONF_NAME_MAX	32
 #define CONF_ERRLEN	512
 #define CONF_NO_DATE	INT64_MIN
+#define CONF_PEER_KEYS	2	/* public keys a peer may have: for rotation */
 
 enum conf_kind {
 	CONF_KIND_DYNAMIC = 0,
@@ -53,8 +55,11 @@ struct conf_pcap {
 struct conf_peer {
 	char		*name;
 	char		*url;
-	char		*token_file;
+	char		*token_file;	/* the token we present to its url */
+	char		*export_token_file; /* the one it presents to us */
 	char		*key_file;
+	struct sig_key	 keys[CONF_PEER_KEYS];	/* public_key: either signs */
+	size_t		 nkeys;
 	unsigned	 interval;
 };
 
@@ -88,7 +93,7 @@ struct conf {
 
 	/* [web] */
 	char		*web_listen;
-	char		*export_token_file;
+	char		*export_token_file;	/* shared by any puller */
 
 	/* [servers] */
 	struct prefix	*relays;

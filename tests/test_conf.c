@@ -305,6 +305,88 @@ test_listen_values(void **state)
 	conf_free(c);
 }
 
+#define KEY_A	"ed25519:11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+#define KEY_B	"ed25519:S527sDIuqGi14M/ROZpDVgsYpDnUYC8CU3cWnJQMo1k="
+#define KEY_C	"ed25519:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+static void
+test_peer_keys(void **state)
+{
+	struct conf	*c;
+	struct sig_key	 a, b;
+	char		 err[CONF_ERRLEN];
+
+	(void)state;
+	assert_int_equal(sig_public_parse(KEY_A, &a, err, sizeof err), 0);
+	assert_int_equal(sig_public_parse(KEY_B, &b, err, sizeof err), 0);
+	c = parse("[op25b]\nsite = a\n[peer b]\npublic_key = " KEY_A "\n"
+	    "[peer c]\npublic_key = " KEY_A ", " KEY_B "  # rotating\n"
+	    "[peer d]\npublic_key = " KEY_B " " KEY_A "\n[peer e]\n"
+	    "url = https://e.example/api/v1/export\n", err, sizeof err);
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(c->npeers, 4);
+	assert_int_equal(c->peers[0].nkeys, 1);
+	assert_memory_equal(c->peers[0].keys[0].pk, a.pk, SIG_PUBLIC_LEN);
+	assert_int_equal(c->peers[1].nkeys, 2);
+	assert_memory_equal(c->peers[1].keys[0].pk, a.pk, SIG_PUBLIC_LEN);
+	assert_memory_equal(c->peers[1].keys[1].pk, b.pk, SIG_PUBLIC_LEN);
+	assert_int_equal(c->peers[2].nkeys, 2);
+	assert_memory_equal(c->peers[2].keys[0].pk, b.pk, SIG_PUBLIC_LEN);
+	assert_int_equal(c->peers[3].nkeys, 0);
+	conf_free(c);
+
+	fails("[op25b]\nsite = a\n[peer b]\npublic_key = " KEY_A ", " KEY_B
+	    ", " KEY_C "\n",
+	    "t.conf:4: [peer b] public_key: more than 2 keys (the current one "
+	    "and the next, for a rotation)");
+	fails("[op25b]\nsite = a\n[peer b]\npublic_key = " KEY_A ", " KEY_A
+	    "\n", "t.conf:4: [peer b] public_key: the same key twice");
+	fails("[op25b]\nsite = a\n[peer b]\nurl = http://b/\n"
+	    "public_key = ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\n",
+	    "t.conf:5: [peer b] public_key: \"ssh-ed25519\" is not "
+	    "ed25519:BASE64");
+	fails("[op25b]\nsite = a\n[peer b]\n"
+	    "public_key = ed25519:11qYAYKxCrfVS/7TyWQHOg7hc!PapiMlrwIaaPcHURo=\n",
+	    "t.conf:4: [peer b] public_key: \"ed25519:11qYAYKxCrfVS/7TyWQHOg7hc"
+	    "!PapiMlrwIaaPcHURo=\" is not valid base64");
+	fails("[op25b]\nsite = a\n[peer b]\n"
+	    "public_key = ed25519:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n",
+	    "t.conf:4: [peer b] public_key: \"ed25519:AAAAAAAAAAAAAAAAAAAAAAAA"
+	    "AAAAAAAAAAAAAAAAAA==\" holds 31 bytes, not the 32 of an Ed25519 "
+	    "public key");
+	fails("[op25b]\nsite = a\n[peer b]\npublic_key = ,\n",
+	    "t.conf:4: [peer b] public_key: empty list");
+	fails("[op25b]\nsite = a\n[peer b]\npublic_key =\n",
+	    "t.conf:4: [peer b] public_key: empty value");
+	fails("[op25b]\nsite = a\n[export]\npublic_key = " KEY_A "\n",
+	    "t.conf:4: [export] public_key: unknown key");
+}
+
+static void
+test_tokens(void **state)
+{
+	struct conf	*c;
+	char		 err[CONF_ERRLEN];
+
+	(void)state;
+	c = parse("[op25b]\nsite = a\n[web]\nexport_token_file = /t/all\n"
+	    "[peer b]\nurl = https://b.example/api/v1/export\n"
+	    "token_file = /t/to-b\nexport_token_file = /t/from-b\n"
+	    "[peer c]\nexport_token_file = /t/from-c\n", err, sizeof err);
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(c->export_token_file, "/t/all");
+	assert_string_equal(c->peers[0].token_file, "/t/to-b");
+	assert_string_equal(c->peers[0].export_token_file, "/t/from-b");
+	assert_null(c->peers[1].token_file);
+	assert_null(c->peers[1].url);
+	assert_string_equal(c->peers[1].export_token_file, "/t/from-c");
+	conf_free(c);
+	fails("[op25b]\nsite = a\n[peer b]\nexport_token_file =\n",
+	    "t.conf:4: [peer b] export_token_file: empty value");
+}
+
 int
 main(void)
 {
@@ -318,6 +400,8 @@ main(void)
 		cmocka_unit_test(test_servers_in_dynamic),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_listen_values),
+		cmocka_unit_test(test_peer_keys),
+		cmocka_unit_test(test_tokens),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
