@@ -478,8 +478,10 @@ cmd_demo(const struct cmd_entry *ce, int argc, char **argv)
 	from = (now / 86400 - DEMO_DAYS) * 86400;
 	snprintf(path, sizeof path, "%s/key", dir);
 	demo_write(path, "op25b-demo-shared-key-not-secret\n");
+	chmod(path, 0600);
 	snprintf(path, sizeof path, "%s/token", dir);
 	demo_write(path, "op25b-demo-token-not-secret\n");
+	chmod(path, 0600);	/* token files are refused otherwise */
 	for (i = 0; i < 2; i++) {
 		utc_format_date(from + (int64_t)s[i].cutover_day * 86400,
 		    cut[i], sizeof cut[i]);

@@ -1,0 +1,158 @@
+#!/bin/bash
+# Keys and tokens end to end.  op25b keygen: one ed25519: line on stdout
+# that is the public half of the file it wrote, mode 0600, an existing
+# file never overwritten.  Per-peer export tokens against a real op25bd
+# on loopback: peers X and Y each pull /api/v1/export with their own
+# token, the shared [web] token works too, anything else gets 401; Y's
+# line removed and SIGHUP: Y is refused, X and the shared token are not.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/daemon.sh"
+
+: "${CURL:=curl}"
+
+# ---- op25b keygen ----
+out=$("$OP25B" keygen -o "$W/site.key" 2>"$W/keygen.err"); rc=$?
+check_eq "keygen: exit 0" "$rc" 0
+check_eq "keygen: nothing on stderr" "$(cat "$W/keygen.err")" ""
+check_eq "keygen: one line on stdout" "$(printf '%s\n' "$out" | wc -l)" 1
+check_match "keygen: the line is ed25519:BASE64 of 32 bytes" "$out" \
+    '^ed25519:[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$'
+check_eq "keygen: the key file has mode 600" \
+    "$(stat -c %a "$W/site.key")" 600
+check_eq "keygen: the key file's first line" \
+    "$(head -1 "$W/site.key")" op25b-ed25519-secret-key
+check_eq "keygen: the printed key is the file's public half" \
+    "$($PYTHON3 -c '
+import base64, sys
+sk = base64.b64decode(open(sys.argv[1]).read().split("\n")[1], validate=True)
+print("ed25519:" + base64.b64encode(sk[32:]).decode() if len(sk) == 64
+      else "bad length %d" % len(sk))' "$W/site.key")" "$out"
+pub=$out
+sum=$(sha256sum <"$W/site.key")
+out=$("$OP25B" keygen -o "$W/site.key" 2>&1); rc=$?
+check_eq "keygen over an existing key: exit 1" "$rc" 1
+check_eq "keygen over an existing key: the message" "$out" \
+    "op25b keygen: $W/site.key: exists; a key is never overwritten (move it away first)"
+check_eq "keygen over an existing key: the file is unchanged" \
+    "$(sha256sum <"$W/site.key")" "$sum"
+check_eq "keygen over an existing key: its mode too" \
+    "$(stat -c %a "$W/site.key")" 600
+out=$(umask 000; "$OP25B" keygen -o "$W/umask.key" 2>&1); rc=$?
+check_eq "keygen under umask 000: exit 0" "$rc" 0
+check_eq "keygen under umask 000: mode 600 all the same" \
+    "$(stat -c %a "$W/umask.key")" 600
+check "keygen: another key each time" test "$out" != "$pub"
+out=$("$OP25B" keygen -o "$W/no/such/dir.key" 2>&1); rc=$?
+check_eq "keygen into a missing directory: exit 1" "$rc" 1
+check_match "keygen into a missing directory: says so" "$out" \
+    "^op25b keygen: $W/no/such/dir.key: No such file or directory\$"
+out=$("$OP25B" keygen 2>&1); rc=$?
+check_eq "keygen without -o: exit 2" "$rc" 2
+check_match "keygen without -o: usage" "$out" "usage: op25b keygen -o FILE"
+out=$("$OP25B" keygen -o "$W/x.key" extra 2>&1); rc=$?
+check_eq "keygen with an extra argument: exit 2" "$rc" 2
+check "keygen with an extra argument: no file written" test ! -e "$W/x.key"
+out=$("$OP25B" keygen --help 2>&1); rc=$?
+check_eq "keygen --help: exit 0" "$rc" 0
+check_match "keygen --help: usage line" "$out" "^usage: op25b keygen -o FILE"
+
+# ---- per-peer export tokens against op25bd ----
+now=$(date +%s)
+T=$((now - now % 86400 - 86400))
+"$GENCAP" -s 13 -t $T -d 1800 -r 10 -o "$W/cap.pcap" -g "$W/cap.truth" \
+    -c "$W/gen.conf" -D "$W/unused" 2>"$W/gencap.err" ||
+    not_ok "gencap: $(cat "$W/gencap.err")"
+for t in all x y; do
+	printf '%s-%s\n' "$t" "$(head -c 24 /dev/urandom | od -An -tx1 |
+	    tr -d ' \n')" >"$W/$t.token"
+done
+chmod 600 "$W"/*.token
+sed -e "s|^data_dir = .*|data_dir = $W/data|" "$W/gen.conf" >"$W/site.conf"
+printf '\n[export]\nkey_file = %s\n' "$W/site.key" >>"$W/site.conf"
+"$OP25B" ingest -q -c "$W/site.conf" "$W/cap.pcap"
+check_eq "ingest: exit 0" "$?" 0
+
+# keys_conf [PEER-Y-LINES...]: the daemon's config, web on $WEB.
+keys_conf() {
+	{
+		if [ "$(id -u)" = 0 ]; then
+			sed -e '/^user *=/d' -e '/^\[op25b\]/a user = root' \
+			    "$W/site.conf"
+		else
+			cat "$W/site.conf"
+		fi
+		printf '\n[listen]\nnetflow = off\nipfix = off\n'
+		printf '\n[web]\nlisten = 127.0.0.1:%s\n' "$WEB"
+		printf 'export_token_file = %s\n' "$W/all.token"
+		printf '\n[peer x]\nexport_token_file = %s\n' "$W/x.token"
+		printf 'public_key = %s\n' "$pub"
+		printf '\n[peer y]\n'
+		for line in "$@"; do
+			printf '%s\n' "$line"
+		done
+	} >"$DCONF.new" && mv "$DCONF.new" "$DCONF"
+}
+DCONF=$W/op25bd.conf
+DLOG=$W/op25bd.log
+for try in 1 2 3 4 5; do
+	WEB=$(free_ports 1)
+	keys_conf "export_token_file = $W/y.token"
+	: >"$DLOG"
+	"$OP25BD" -c "$DCONF" 2>>"$DLOG" &
+	daemon_pid=$!
+	web_up "$daemon_pid" "http://127.0.0.1:$WEB" && break
+	kill "$daemon_pid" 2>/dev/null
+	wait "$daemon_pid" 2>/dev/null
+	daemon_pid=
+	grep -Eqi "bind|in use" "$DLOG" || break
+done
+if [ -z "$daemon_pid" ]; then
+	not_ok "op25bd starts"
+	sed 's/^/#   /' "$DLOG"
+	done_testing
+	exit 1
+fi
+ok "op25bd serves on 127.0.0.1:$WEB"
+URL=http://127.0.0.1:$WEB/api/v1/export
+
+# status TOKEN|-: the status of /api/v1/export with that bearer token.
+status() {
+	if [ "$1" = - ]; then
+		"$CURL" -s -o /dev/null -w '%{http_code}' --max-time 60 "$URL"
+	else
+		"$CURL" -s -o /dev/null -w '%{http_code}' --max-time 60 \
+		    -H "Authorization: Bearer $1" "$URL"
+	fi
+}
+tx=$(head -1 "$W/x.token")
+ty=$(head -1 "$W/y.token")
+ta=$(head -1 "$W/all.token")
+check_eq "peer x's token: 200" "$(status "$tx")" 200
+check_eq "peer y's token: 200" "$(status "$ty")" 200
+check_eq "the shared [web] token: 200" "$(status "$ta")" 200
+check_eq "an unknown token: 401" "$(status "unknown-0123456789abcdef")" 401
+check_eq "no token: 401" "$(status -)" 401
+check_eq "x's token and a byte more: 401" "$(status "${tx}0")" 401
+
+# Revoke y alone: its line removed, then SIGHUP.
+keys_conf
+kill -HUP "$daemon_pid"
+check "op25bd reloaded" wait_log_count "configuration reloaded" 1 20
+# The web takes the new config with the next snapshot (once a second).
+for ((i = 0; i < 100; i++)); do
+	[ "$(status "$ty")" = 401 ] && break
+	sleep 0.1
+done
+check_eq "after the reload, peer y's token: 401" "$(status "$ty")" 401
+check_eq "after the reload, peer x's token: still 200" "$(status "$tx")" 200
+check_eq "after the reload, the shared token: still 200" \
+    "$(status "$ta")" 200
+check_eq "after the reload, an unknown token: 401" \
+    "$(status "unknown-0123456789abcdef")" 401
+
+kill -TERM "$daemon_pid"
+wait "$daemon_pid"
+check_eq "op25bd: SIGTERM, exit 0" "$?" 0
+daemon_pid=
+
+done_testing
