@@ -127,5 +127,6 @@ secret_token_read(const char *path, struct buf *out, char *err,
 void
 secret_clear(void *p, size_t n)
 {
-	explicit_bzero(p, n);
+	if (p != NULL)
+		explicit_bzero(p, n);
 }

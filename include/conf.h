@@ -143,5 +143,11 @@ int		 conf_pool_index(const struct conf *, const char *);
 int		 conf_peer_index(const struct conf *, const char *);
 /* The cut-over of a pool (its own, else the site's), or CONF_NO_DATE. */
 int64_t		 conf_pool_cutover(const struct conf *, size_t);
+/*
+ * Read the i-th secret file the config names (i = 0, 1, ... until it
+ * returns 1) as its user will (conf_files.c): 0 if fine or not set, -1
+ * with "[section] key: FILE: reason", 1 past the last.
+ */
+int		 conf_check_file(const struct conf *, size_t, char *, size_t);
 
 #endif

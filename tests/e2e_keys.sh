@@ -150,9 +150,51 @@ check_eq "after the reload, the shared token: still 200" \
 check_eq "after the reload, an unknown token: 401" \
     "$(status "unknown-0123456789abcdef")" 401
 
+# A token file readable by others: op25bd warns on reload, skips it.
+cp "$W/y.token" "$W/loose.token"
+chmod 644 "$W/loose.token"
+keys_conf "export_token_file = $W/loose.token"
+kill -HUP "$daemon_pid"
+check "op25bd reloaded again" wait_log_count "configuration reloaded" 2 20
+check_match "op25bd warns about the loose token file" "$(cat "$DLOG")" \
+    "\\[peer y\\] export_token_file: $W/loose.token: readable or writable by group or others \\(mode 0644\\): run chmod 600 $W/loose.token"
+for ((i = 0; i < 100; i++)); do
+	[ "$(status "$ty")" = 500 ] && break
+	sleep 0.1
+done
+check_eq "a token from a loose file: not accepted (500 names the file)" \
+    "$(status "$ty")" 500
+check_match "... the 500 says how to fix it" \
+    "$("$CURL" -s --max-time 60 -H "Authorization: Bearer $ty" "$URL")" \
+    "export token: $W/loose.token: readable or writable by group or others \\(mode 0644\\): run chmod 600"
+check_eq "... peer x's token: still 200" "$(status "$tx")" 200
+
 kill -TERM "$daemon_pid"
 wait "$daemon_pid"
 check_eq "op25bd: SIGTERM, exit 0" "$?" 0
 daemon_pid=
+
+# ---- op25b check and op25bd -n read the token files ----
+out=$("$OP25B" check -c "$DCONF" 2>&1); rc=$?
+check_eq "check, a loose token file: exit 2" "$rc" 2
+check_eq "check, a loose token file: names it and the fix" "$out" \
+    "$DCONF: [peer y] export_token_file: $W/loose.token: readable or writable by group or others (mode 0644): run chmod 600 $W/loose.token"
+out=$("$OP25BD" -n -c "$DCONF" 2>&1); rc=$?
+check_eq "op25bd -n, a loose token file: exit 2" "$rc" 2
+check_match "op25bd -n, a loose token file: the same message" "$out" \
+    "^$DCONF: \\[peer y\\] export_token_file: .*run chmod 600 $W/loose.token\$"
+keys_conf "export_token_file = $W/x.token"
+out=$("$OP25B" check -c "$DCONF" 2>&1); rc=$?
+check_eq "check, y given x's token file: exit 2" "$rc" 2
+check_eq "check, y given x's token file: neither could be revoked alone" \
+    "$out" "$DCONF: [peer y] export_token_file: $W/x.token holds the same token as [peer x] export_token_file ($W/x.token): each peer needs its own to be revoked alone"
+keys_conf "export_token_file = $W/y.token"
+out=$("$OP25B" check -c "$DCONF" 2>&1); rc=$?
+check_eq "check, every token file right: exit 0" "$rc" 0
+check_eq "check, every token file right: configuration OK" "$out" \
+    "configuration OK"
+out=$("$OP25BD" -n -c "$DCONF" 2>&1); rc=$?
+check_eq "op25bd -n, every token file right: configuration OK" \
+    "$rc $out" "0 configuration OK"
 
 done_testing

@@ -2,6 +2,8 @@
  * Unit tests for conf: a good file, defaults, and every error the
  * foundation issue lists, each checked with its exact line number.
  */
+#include <sys/stat.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "conf.h"
@@ -387,6 +390,116 @@ test_tokens(void **state)
 	    "t.conf:4: [peer b] export_token_file: empty value");
 }
 
+/* A token file in dir with a mode. */
+static void
+token_file(const char *dir, const char *name, const char *text, mode_t mode)
+{
+	char	 p[256];
+	FILE	*f;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	assert_non_null(f = fopen(p, "w"));
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(p, mode), 0);
+}
+
+/* conf_check_file over a whole config ("@" stands for dir): the
+ * problems, one a line. */
+static void
+check_files(const char *dir, const char *lines, char *out, size_t outlen)
+{
+	struct conf	*c;
+	char		 text[4096], err[CONF_ERRLEN];
+	const char	*p;
+	size_t		 i, n;
+	int		 rc;
+
+	n = (size_t)snprintf(text, sizeof text, "[op25b]\nsite = a\n");
+	for (p = lines; *p != '\0' && n < sizeof text - 128; p++)
+		if (*p == '@')
+			n += (size_t)snprintf(text + n, sizeof text - n, "%s",
+			    dir);
+		else
+			text[n++] = *p;
+	text[n] = '\0';
+	if ((c = conf_parse("t.conf", text, n, err, sizeof err)) == NULL)
+		fail_msg("%s", err);
+	out[0] = '\0';
+	n = 0;
+	for (i = 0; (rc = conf_check_file(c, i, err, sizeof err)) != 1; i++) {
+		assert_true(i < 100);
+		if (rc == -1)
+			n += (size_t)snprintf(out + n, outlen - n, "%s\n", err);
+	}
+	conf_free(c);
+}
+
+static void
+test_token_files(void **state)
+{
+	char	 dir[] = "/tmp/test_conf.XXXXXX", out[4096], want[1024];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	token_file(dir, "all", "shared-token-0123456789\n", 0600);
+	token_file(dir, "x", "token-of-peer-x-0123456789\n", 0600);
+	token_file(dir, "y", "token-of-peer-y-0123456789\n", 0400);
+	token_file(dir, "to-x", "shared-token-0123456789\n", 0600);
+	token_file(dir, "loose", "token-of-peer-z-0123456789\n", 0640);
+	token_file(dir, "same", "token-of-peer-x-0123456789\n", 0600);
+	token_file(dir, "short", "0123456789\n", 0600);
+
+	check_files(dir, "[web]\nexport_token_file = @/all\n"
+	    "[peer x]\ntoken_file = @/to-x\nexport_token_file = @/x\n"
+	    "[peer y]\nexport_token_file = @/y\n[peer w]\n", out,
+	    sizeof out);
+	/* The token we send may equal one we accept: not a problem. */
+	assert_string_equal(out, "");
+	check_files(dir, "[peer z]\nexport_token_file = @/loose\n"
+	    "token_file = @/none\n[peer s]\ntoken_file = @/short\n", out,
+	    sizeof out);
+	snprintf(want, sizeof want,
+	    "[peer z] token_file: %s/none: No such file or directory\n"
+	    "[peer z] export_token_file: %s/loose: readable or writable by "
+	    "group or others (mode 0640): run chmod 600 %s/loose\n"
+	    "[peer s] token_file: %s/short: a token must be at least 16 "
+	    "bytes\n", dir, dir, dir, dir);
+	assert_string_equal(out, want);
+	/* Export tokens must differ: the same file, the same text. */
+	check_files(dir, "[web]\nexport_token_file = @/all\n"
+	    "[peer x]\nexport_token_file = @/x\n"
+	    "[peer y]\nexport_token_file = @/same\n"
+	    "[peer v]\nexport_token_file = @/to-x\n", out, sizeof out);
+	snprintf(want, sizeof want,
+	    "[peer y] export_token_file: %s/same holds the same token as "
+	    "[peer x] export_token_file (%s/x): each peer needs its own to be "
+	    "revoked alone\n"
+	    "[peer v] export_token_file: %s/to-x holds the same token as "
+	    "[web] export_token_file (%s/all): each peer needs its own to be "
+	    "revoked alone\n", dir, dir, dir, dir);
+	assert_string_equal(out, want);
+	check_files(dir, "[peer x]\nexport_token_file = @/x\n"
+	    "[peer y]\nexport_token_file = @/x\n", out, sizeof out);
+	assert_non_null(strstr(out, "[peer y] export_token_file: "));
+	assert_non_null(strstr(out, "holds the same token as [peer x]"));
+	check_files(dir, "", out, sizeof out);
+	assert_string_equal(out, "");
+
+	{
+		const char *names[] = { "all", "x", "y", "to-x", "loose",
+		    "same", "short" };
+		char	 p[256];
+		size_t	 i;
+
+		for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+			snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+			unlink(p);
+		}
+		rmdir(dir);
+	}
+}
+
 int
 main(void)
 {
@@ -402,6 +515,7 @@ main(void)
 		cmocka_unit_test(test_listen_values),
 		cmocka_unit_test(test_peer_keys),
 		cmocka_unit_test(test_tokens),
+		cmocka_unit_test(test_token_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
