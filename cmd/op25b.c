@@ -53,7 +53,7 @@ static const struct cmd_entry cmd_table[] = {
 	    "rrdtool dump XML (pools with export = no left out), a manifest\n"
 	    "and its HMAC-SHA256 under [export] key_file.  Counts only.\n" },
 	{ "import", cmd_import, "import -c FILE BUNDLE|URL",
-	    "Check a peer's bundle (signature with [peer NAME] key_file,\n"
+	    "Check a peer's bundle (signature with [peer NAME] public_key,\n"
 	    "every SHA-256, the XML) and install it as DATA_DIR/peers/SITE/,\n"
 	    "replacing an older copy in one step.  A URL is fetched with the\n"
 	    "token_file of the [peer] whose url it is.\n" },

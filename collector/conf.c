@@ -136,11 +136,21 @@ static const struct conf_key conf_keys[] = {
 	{ SEC_PEER, "token_file", CT_STRING, 0, 0, NULL, 0, R(token_file), 0 },
 	{ SEC_PEER, "export_token_file", CT_STRING, 0, 0, NULL, 0,
 	    R(export_token_file), 0 },
-	{ SEC_PEER, "key_file", CT_STRING, 0, 0, NULL, 0, R(key_file), 0 },
 	{ SEC_PEER, "public_key", CT_PUBKEYS, 0, 0, NULL, 0, R(keys),
 	    R(nkeys) },
 	{ SEC_PEER, "interval", CT_UINT, 60, 7 * 86400, "3600", 0,
 	    R(interval), 0 },
+};
+
+/* Keys that were valid once: refused with what took their place. */
+static const struct conf_retired {
+	int		 section;
+	const char	*name;
+	const char	*why;
+} conf_retired[] = {
+	{ SEC_PEER, "key_file", "no longer used: each site now signs with "
+	    "its own Ed25519 key, so set public_key to the ed25519: line the "
+	    "peer's \"op25b keygen\" printed, and remove key_file" },
 };
 
 /* Parse a comma- or space-separated prefix list. */
@@ -401,6 +411,19 @@ conf_key_find(int section, const char *name)
 	return NULL;
 }
 
+/* Why a key no longer exists, or "unknown key". */
+static const char *
+conf_key_unknown(int section, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof conf_retired / sizeof conf_retired[0]; i++)
+		if (conf_retired[i].section == section &&
+		    strcmp(conf_retired[i].name, name) == 0)
+			return conf_retired[i].why;
+	return "unknown key";
+}
+
 /* Apply defaults, then the group's keys, then check required ones. */
 static int
 conf_section(struct conf_parse *cp, int section, const char *group,
@@ -423,8 +446,8 @@ conf_section(struct conf_parse *cp, int section, const char *group,
 	for (i = 0; keys != NULL && keys[i] != NULL && rc == 0; i++) {
 		line = conf_line_of(cp, group, keys[i]);
 		if ((k = conf_key_find(section, keys[i])) == NULL) {
-			rc = conf_error(cp, line, group, keys[i],
-			    "unknown key");
+			rc = conf_error(cp, line, group, keys[i], "%s",
+			    conf_key_unknown(section, keys[i]));
 			break;
 		}
 		val = g_key_file_get_value(cp->kf, group, keys[i], NULL);
@@ -645,7 +668,6 @@ conf_free(struct conf *c)
 		free(c->peers[i].url);
 		free(c->peers[i].token_file);
 		free(c->peers[i].export_token_file);
-		free(c->peers[i].key_file);
 	}
 	free(c->peers);
 	free(c->path);

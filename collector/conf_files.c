@@ -1,6 +1,7 @@
 /*
  * The secret files a configuration names, read as their users will read
- * them (secret.h's rule, the token format).  The configuration parser
+ * them (secret.h's rule; the token format; the site's key as sig reads
+ * it, which refuses an old HMAC key with the migration).  The configuration parser
  * never opens them; op25b check and op25bd -n refuse a configuration
  * whose files are wrong, op25bd warns at start-up and on reload.  Export
  * tokens must differ from one another: a peer whose token is also the
@@ -12,12 +13,17 @@
 #include "buf.h"
 #include "conf.h"
 #include "secret.h"
+#include "sig.h"
+
+#define CONF_SLOT_KEY	0	/* [export] key_file */
+#define CONF_SLOT_WEB	1	/* [web] export_token_file */
+#define CONF_SLOT_PEERS	2	/* then two per peer */
 
 /*
- * Slot i: 0 is [web] export_token_file, then two per peer, its
- * token_file and its export_token_file.  The file (NULL if not set),
- * its "[section] key" label and whether it is an export token; -1 past
- * the last slot.
+ * Slot i: the site's key, the shared export token, then each peer's
+ * token_file and export_token_file.  The file (NULL if not set), its
+ * "[section] key" label and whether it is an export token; -1 past the
+ * last slot.
  */
 static int
 conf_file_slot(const struct conf *c, size_t i, const char **path,
@@ -25,19 +31,42 @@ conf_file_slot(const struct conf *c, size_t i, const char **path,
 {
 	const struct conf_peer	*p;
 
-	if (i == 0) {
+	*export = 0;
+	if (i == CONF_SLOT_KEY) {
+		*path = c->export_key_file;
+		snprintf(label, labellen, "[export] key_file");
+		return 0;
+	}
+	if (i == CONF_SLOT_WEB) {
 		*path = c->export_token_file;
 		snprintf(label, labellen, "[web] export_token_file");
 		*export = 1;
 		return 0;
 	}
-	if (i - 1 >= 2 * c->npeers)
+	i -= CONF_SLOT_PEERS;
+	if (i >= 2 * c->npeers)
 		return -1;
-	p = &c->peers[(i - 1) / 2];
-	*export = (i - 1) % 2 == 1;
+	p = &c->peers[i / 2];
+	*export = i % 2 == 1;
 	*path = *export ? p->export_token_file : p->token_file;
 	snprintf(label, labellen, "[peer %s] %s", p->name,
 	    *export ? "export_token_file" : "token_file");
+	return 0;
+}
+
+/* The site's secret key, read and thrown away. */
+static int
+conf_check_key(const char *path, const char *label, char *err,
+    size_t errlen)
+{
+	struct sig_secret	 s;
+	char			 e[1024];
+
+	if (sig_secret_read(path, &s, e, sizeof e) == -1) {
+		snprintf(err, errlen, "%s: %s", label, e);
+		return -1;
+	}
+	sig_secret_clear(&s);
 	return 0;
 }
 
@@ -55,6 +84,8 @@ conf_check_file(const struct conf *c, size_t i, char *err, size_t errlen)
 		return 1;
 	if (path == NULL)
 		return 0;
+	if (i == CONF_SLOT_KEY)
+		return conf_check_key(path, label, err, errlen);
 	buf_init(&tok, SECRET_MAX);
 	buf_init(&other, SECRET_MAX);
 	if (secret_token_read(path, &tok, e, sizeof e) == -1) {

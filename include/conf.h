@@ -57,7 +57,8 @@ struct conf_peer {
 	char		*url;
 	char		*token_file;	/* the token we present to its url */
 	char		*export_token_file; /* the one it presents to us */
-	char		*key_file;
+	char		*key_file;	/* never set ([peer] key_file is
+					 * refused); until bundle.c drops it */
 	struct sig_key	 keys[CONF_PEER_KEYS];	/* public_key: either signs */
 	size_t		 nkeys;
 	unsigned	 interval;
@@ -107,7 +108,7 @@ struct conf {
 	unsigned	 max_sources;	/* per-day sources held, all days */
 
 	/* [export] */
-	char		*export_key_file;
+	char		*export_key_file;	/* Ed25519, from op25b keygen */
 
 	/* [costs] */
 	char		*costs_file;

@@ -5,6 +5,9 @@
 # on loopback: peers X and Y each pull /api/v1/export with their own
 # token, the shared [web] token works too, anything else gets 401; Y's
 # line removed and SIGHUP: Y is refused, X and the shared token are not.
+# op25b check and op25bd -n read the token files and the site's key:
+# loose modes, a token shared by two peers, an old HMAC key and [peer]
+# key_file are refused with the fix.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$top_srcdir/tests/daemon.sh"
 
@@ -196,5 +199,36 @@ check_eq "check, every token file right: configuration OK" "$out" \
 out=$("$OP25BD" -n -c "$DCONF" 2>&1); rc=$?
 check_eq "op25bd -n, every token file right: configuration OK" \
     "$rc $out" "0 configuration OK"
+
+# ---- op25b check reads [export] key_file ----
+check "check: the config's [export] key_file is keygen's" \
+    grep -qx "key_file = $W/site.key" "$DCONF"
+chmod 644 "$W/site.key"
+out=$("$OP25B" check -c "$DCONF" 2>&1); rc=$?
+check_eq "check, a key file of mode 644: exit 2" "$rc" 2
+check_eq "check, a key file of mode 644: names it and the fix" "$out" \
+    "$DCONF: [export] key_file: $W/site.key: readable or writable by group or others (mode 0644): run chmod 600 $W/site.key"
+chmod 640 "$W/site.key"
+out=$("$OP25BD" -n -c "$DCONF" 2>&1); rc=$?
+check_eq "op25bd -n, a key file of mode 640: exit 2" "$rc" 2
+check_match "op25bd -n, a key file of mode 640: names it" "$out" \
+    "\\[export\\] key_file: $W/site.key: .*\\(mode 0640\\): run chmod 600"
+chmod 600 "$W/site.key"
+# An HMAC key of bundle format 1: refused, with the migration.
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$W/hmac.key"
+chmod 600 "$W/hmac.key"
+sed "s|^key_file = .*|key_file = $W/hmac.key|" "$DCONF" >"$W/hmac.conf"
+out=$("$OP25B" check -c "$W/hmac.conf" 2>&1); rc=$?
+check_eq "check, an old HMAC key: exit 2" "$rc" 2
+check_match "check, an old HMAC key: says what it is" "$out" \
+    "^$W/hmac.conf: \\[export\\] key_file: $W/hmac.key: not an Ed25519 secret key from op25b keygen \\(an HMAC key of bundle format 1\\?\\)"
+check_match "check, an old HMAC key: names the migration" "$out" \
+    "run \"op25b keygen -o $W/hmac.key\", give every peer the ed25519: line it prints for their \\[peer NAME\\] public_key, and drop key_file from the \\[peer\\] sections"
+# [peer NAME] key_file: refused, public_key named instead.
+printf 'key_file = %s\n' "$W/hmac.key" >>"$DCONF"
+out=$("$OP25B" check -c "$DCONF" 2>&1); rc=$?
+check_eq "check, [peer] key_file: exit 2" "$rc" 2
+check_match "check, [peer] key_file: public_key instead" "$out" \
+    "^$DCONF:[0-9]+: \\[peer y\\] key_file: no longer used: .*set public_key to the ed25519: line the peer's \"op25b keygen\" printed, and remove key_file\$"
 
 done_testing

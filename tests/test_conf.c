@@ -367,6 +367,24 @@ test_peer_keys(void **state)
 }
 
 static void
+test_peer_key_file(void **state)
+{
+	(void)state;
+	/* Bundle format 1's shared HMAC key: refused with the migration. */
+	fails("[op25b]\nsite = a\n[peer b]\nurl = http://b/\n"
+	    "key_file = /etc/op25b/b.key\n",
+	    "t.conf:5: [peer b] key_file: no longer used: each site now signs "
+	    "with its own Ed25519 key, so set public_key to the ed25519: line "
+	    "the peer's \"op25b keygen\" printed, and remove key_file");
+	fails("[op25b]\nsite = a\n[peer b]\npublic_key = " KEY_A "\n"
+	    "key_file = /etc/op25b/b.key\n", "t.conf:5: [peer b] key_file: "
+	    "no longer used");
+	/* Elsewhere it is still just an unknown key. */
+	fails("[op25b]\nsite = a\n[web]\nkey_file = /k\n",
+	    "t.conf:4: [web] key_file: unknown key");
+}
+
+static void
 test_tokens(void **state)
 {
 	struct conf	*c;
@@ -486,9 +504,45 @@ test_token_files(void **state)
 	check_files(dir, "", out, sizeof out);
 	assert_string_equal(out, "");
 
+	/* [export] key_file: a key of op25b keygen, not an HMAC key. */
+	{
+		char	 p[256], pub[SIG_PUBLIC_STRLEN], err[512];
+
+		snprintf(p, sizeof p, "%s/site.key", dir);
+		assert_int_equal(sig_keygen(p, pub, sizeof pub, err,
+		    sizeof err), 0);
+	}
+	check_files(dir, "[export]\nkey_file = @/site.key\n", out,
+	    sizeof out);
+	assert_string_equal(out, "");
+	token_file(dir, "hmac.key", "3f9a0c1b2d4e5f60718293a4b5c6d7e8f9a0b1c2d3"
+	    "e4f5061728394a5b6c7d8e", 0600);
+	check_files(dir, "[export]\nkey_file = @/hmac.key\n", out,
+	    sizeof out);
+	snprintf(want, sizeof want, "[export] key_file: %s/hmac.key: not an "
+	    "Ed25519 secret key from op25b keygen (an HMAC key of bundle "
+	    "format 1?)", dir);
+	if (strncmp(out, want, strlen(want)) != 0)
+		fail_msg("got %s", out);
+	snprintf(want, sizeof want, "run \"op25b keygen -o %s/hmac.key\"",
+	    dir);
+	assert_non_null(strstr(out, want));
+	{
+		char	 p[256];
+
+		snprintf(p, sizeof p, "%s/site.key", dir);
+		assert_int_equal(chmod(p, 0644), 0);
+	}
+	check_files(dir, "[export]\nkey_file = @/site.key\n[peer x]\n"
+	    "export_token_file = @/x\n", out, sizeof out);
+	snprintf(want, sizeof want, "[export] key_file: %s/site.key: readable "
+	    "or writable by group or others (mode 0644): run chmod 600 "
+	    "%s/site.key\n", dir, dir);
+	assert_string_equal(out, want);
+
 	{
 		const char *names[] = { "all", "x", "y", "to-x", "loose",
-		    "same", "short" };
+		    "same", "short", "site.key", "hmac.key" };
 		char	 p[256];
 		size_t	 i;
 
@@ -514,6 +568,7 @@ main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_listen_values),
 		cmocka_unit_test(test_peer_keys),
+		cmocka_unit_test(test_peer_key_file),
 		cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_token_files),
 	};
