@@ -1,7 +1,8 @@
 /*
- * op25b check: parse and validate a configuration, and the support
- * contacts file it names (read only by the report, so a mistake there
- * would otherwise show only on the Effect page).
+ * op25b check: parse and validate a configuration, the key and token
+ * files it names (read otherwise only when a peer pulls or a bundle is
+ * made), and the support contacts file (read only by the report, so a
+ * mistake there would otherwise show only on the Effect page).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,9 +20,10 @@ cmd_check(const struct cmd_entry *ce, int argc, char **argv)
 	};
 	struct conf	*c;
 	struct costs	 k;
-	char		 err[512];
+	char		 err[1024];
 	const char	*path = NULL;
-	int		 ch;
+	size_t		 i;
+	int		 ch, rc, bad = 0;
 
 	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -41,6 +43,15 @@ cmd_check(const struct cmd_entry *ce, int argc, char **argv)
 		return cmd_usage(ce, "no configuration file (-c FILE)");
 	if ((c = cmd_conf(path)) == NULL)
 		return CMD_EXIT_USAGE;
+	for (i = 0; (rc = conf_check_file(c, i, err, sizeof err)) != 1; i++)
+		if (rc == -1) {
+			fprintf(stderr, "%s: %s\n", path, err);
+			bad = 1;
+		}
+	if (bad) {
+		conf_free(c);
+		return CMD_EXIT_USAGE;
+	}
 	if (c->costs_file != NULL) {
 		if (costs_load(c->costs_file, &k, err, sizeof err) == -1) {
 			fprintf(stderr, "%s\n", err);

@@ -34,6 +34,7 @@
 #include "json.h"
 #include "log.h"
 #include "series.h"
+#include "sig.h"
 #include "utc.h"
 
 #define DEMO_DAYS	56
@@ -395,14 +396,35 @@ static const char demo_conf[] =
 	"checkpoint = 10\n"
 	"[listen]\nipfix = 127.0.0.1:%u\nnetflow = off\nsflow = off\n"
 	"[web]\nlisten = 127.0.0.1:%u\nexport_token_file = %s/token\n"
-	"[export]\nkey_file = %s/key\n"
+	"[export]\nkey_file = %s/%s.key\n"
 	"[pool ftth]\nkind = dynamic\nservice = direct\n"
 	"prefixes = 198.51.100.0/24, 2001:db8:a100::/48\n"
 	"[pool roam]\nkind = dynamic\nservice = roaming\n"
 	"prefixes = 203.0.113.0/25\n"
 	"[pool biz]\nkind = static\nprefixes = 192.0.2.128/26\n"
 	"[servers]\nrelays = 192.0.2.25, 192.0.2.26\nmsa = 192.0.2.27\n"
-	"[peer %s]\nkey_file = %s/key\n";
+	"[peer %s]\npublic_key = %s\n";
+
+/* A site's key: made, or read again from an earlier run in the same
+ * directory; its public key line into pub.  0 or -1 (message). */
+static int
+demo_key(const char *dir, const char *site, char *pub, size_t publen,
+    char *err, size_t errlen)
+{
+	struct sig_secret	 sk;
+	struct sig_key		 pk;
+	char			 path[4200];
+
+	snprintf(path, sizeof path, "%s/%s.key", dir, site);
+	if (access(path, F_OK) == -1)
+		return sig_keygen(path, pub, publen, err, errlen);
+	if (sig_secret_read(path, &sk, err, errlen) == -1)
+		return -1;
+	sig_public_of(&sk, &pk);
+	sig_secret_clear(&sk);
+	sig_public_format(&pk, pub, publen);
+	return 0;
+}
 
 int
 cmd_demo(const struct cmd_entry *ce, int argc, char **argv)
@@ -425,6 +447,7 @@ cmd_demo(const struct cmd_entry *ce, int argc, char **argv)
 	struct daemon		*d;
 	char			 dirbuf[] = "/tmp/op25b-demo-XXXXXX", *dir = NULL;
 	char			 path[4200], text[8192], err[1024], cut[2][16];
+	char			 pub[2][SIG_PUBLIC_STRLEN];
 	char			*end;
 	int64_t			 now, from, to, until = 0;
 	unsigned		 port = 8025, ipfix;
@@ -476,16 +499,22 @@ cmd_demo(const struct cmd_entry *ce, int argc, char **argv)
 	to = now - now % DEMO_STEP - 600;
 	to -= to % DEMO_STEP;
 	from = (now / 86400 - DEMO_DAYS) * 86400;
-	snprintf(path, sizeof path, "%s/key", dir);
-	demo_write(path, "op25b-demo-shared-key-not-secret\n");
+	for (i = 0; i < 2; i++)
+		if (demo_key(dir, s[i].name, pub[i], sizeof pub[i], err,
+		    sizeof err) == -1) {
+			fprintf(stderr, "op25b demo: %s\n", err);
+			return CMD_EXIT_ERROR;
+		}
 	snprintf(path, sizeof path, "%s/token", dir);
 	demo_write(path, "op25b-demo-token-not-secret\n");
+	chmod(path, 0600);	/* token files are refused otherwise */
 	for (i = 0; i < 2; i++) {
 		utc_format_date(from + (int64_t)s[i].cutover_day * 86400,
 		    cut[i], sizeof cut[i]);
 		snprintf(text, sizeof text, demo_conf, s[i].name, s[i].name,
 		    dir, s[i].name, cut[i], i == 0 ? ipfix : ipfix + 2,
-		    i == 0 ? port : port + 2, dir, dir, s[1 - i].name, dir);
+		    i == 0 ? port : port + 2, dir, dir, s[i].name,
+		    s[1 - i].name, pub[1 - i]);
 		snprintf(path, sizeof path, "%s/%s.conf", dir, s[i].name);
 		if (demo_write(path, text) == -1 ||
 		    (c[i] = conf_load(path, err, sizeof err)) == NULL) {

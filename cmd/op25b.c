@@ -53,10 +53,15 @@ static const struct cmd_entry cmd_table[] = {
 	    "rrdtool dump XML (pools with export = no left out), a manifest\n"
 	    "and its HMAC-SHA256 under [export] key_file.  Counts only.\n" },
 	{ "import", cmd_import, "import -c FILE BUNDLE|URL",
-	    "Check a peer's bundle (signature with [peer NAME] key_file,\n"
+	    "Check a peer's bundle (signature with [peer NAME] public_key,\n"
 	    "every SHA-256, the XML) and install it as DATA_DIR/peers/SITE/,\n"
 	    "replacing an older copy in one step.  A URL is fetched with the\n"
 	    "token_file of the [peer] whose url it is.\n" },
+	{ "keygen", cmd_keygen, "keygen -o FILE",
+	    "Make the site's Ed25519 key pair: the secret key into FILE, a new\n"
+	    "file of mode 0600 for [export] key_file (an existing file is never\n"
+	    "overwritten), and the public key printed as one line,\n"
+	    "ed25519:BASE64, for each peer's [peer SITE] public_key.\n" },
 	{ "graph", cmd_graph,
 	    "graph -c FILE NAME [--from T] [--to T] [--pool NAME] [--site SITE] "
 	    "[--width N] [--height N] [--tz ZONE] -o FILE.png|svg",

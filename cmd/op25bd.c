@@ -96,6 +96,7 @@ main(int argc, char **argv)
 	struct conf	*conf;
 	const char	*path = NULL;
 	char		 err[CONF_ERRLEN];
+	size_t		 i;
 	int		 ch, check = 0, use_syslog = 0, verbose = 0, rc;
 
 	while ((ch = getopt(argc, argv, "c:hnsvV")) != -1) {
@@ -133,8 +134,16 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (check) {
-		printf("configuration OK\n");
+		for (i = 0; (rc = conf_check_file(conf, i, err, sizeof err)) !=
+		    1; i++)
+			if (rc == -1) {
+				fprintf(stderr, "%s: %s\n", path, err);
+				check = 2;
+			}
 		conf_free(conf);
+		if (check == 2)
+			return 2;
+		printf("configuration OK\n");
 		return 0;
 	}
 	/* UTC everywhere; graphs switch zones only in place (web/graph.c). */
@@ -146,8 +155,16 @@ main(int argc, char **argv)
 		conf_free(conf);
 		return 1;
 	}
-	if (drop_privileges(conf, err, sizeof err) == -1 ||
-	    daemon_threads(d, err, sizeof err) == -1) {
+	if (drop_privileges(conf, err, sizeof err) == -1) {
+		log_warnx("%s", err);
+		daemon_free(d);
+		return 1;
+	}
+	/* As the account that will read them; used only when needed. */
+	for (i = 0; (rc = conf_check_file(conf, i, err, sizeof err)) != 1; i++)
+		if (rc == -1)
+			log_warnx("%s", err);
+	if (daemon_threads(d, err, sizeof err) == -1) {
 		log_warnx("%s", err);
 		daemon_free(d);
 		return 1;

@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "conf_parse.h"
 #include "prefix.h"
+#include "sig.h"
 #include "utc.h"
 #include "xmalloc.h"
 
@@ -39,7 +40,9 @@ enum conf_type {
 	CT_SERVICE,	/* direct | roaming */
 	CT_BOOL,	/* yes | no */
 	CT_HOSTPORT,	/* address:port, [v6]:port, or "off" */
-	CT_URL		/* http:// or https:// */
+	CT_URL,		/* http:// or https:// */
+	CT_PUBKEYS	/* ed25519:BASE64, comma-separated, at most
+			 * CONF_PEER_KEYS */
 };
 
 struct conf_key {
@@ -133,9 +136,23 @@ static const struct conf_key conf_keys[] = {
 
 	{ SEC_PEER, "url", CT_URL, 0, 0, NULL, 0, R(url), 0 },
 	{ SEC_PEER, "token_file", CT_STRING, 0, 0, NULL, 0, R(token_file), 0 },
-	{ SEC_PEER, "key_file", CT_STRING, 0, 0, NULL, 0, R(key_file), 0 },
+	{ SEC_PEER, "export_token_file", CT_STRING, 0, 0, NULL, 0,
+	    R(export_token_file), 0 },
+	{ SEC_PEER, "public_key", CT_PUBKEYS, 0, 0, NULL, 0, R(keys),
+	    R(nkeys) },
 	{ SEC_PEER, "interval", CT_UINT, 60, 7 * 86400, "3600", 0,
 	    R(interval), 0 },
+};
+
+/* Keys that were valid once: refused with what took their place. */
+static const struct conf_retired {
+	int		 section;
+	const char	*name;
+	const char	*why;
+} conf_retired[] = {
+	{ SEC_PEER, "key_file", "no longer used: each site now signs with "
+	    "its own Ed25519 key, so set public_key to the ed25519: line the "
+	    "peer's \"op25b keygen\" printed, and remove key_file" },
 };
 
 /* Parse a comma- or space-separated prefix list. */
@@ -173,6 +190,51 @@ fail:
 	free(copy);
 	free(list);
 	return -1;
+}
+
+/* Parse one or two public keys (the second for a rotation). */
+static int
+conf_pubkeys(struct conf_parse *cp, int line, const char *group,
+    const char *key, const char *val, struct sig_key *out, size_t *nout)
+{
+	struct sig_key	 list[CONF_PEER_KEYS];
+	char		*copy, *tok, *save = NULL, reason[200];
+	size_t		 n = 0, i;
+	int		 rc = -1;
+
+	copy = xstrdup(val);
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", \t", &save)) {
+		if (n == CONF_PEER_KEYS) {
+			conf_error(cp, line, group, key, "more than %d keys "
+			    "(the current one and the next, for a rotation)",
+			    CONF_PEER_KEYS);
+			goto out;
+		}
+		if (sig_public_parse(tok, &list[n], reason, sizeof reason) ==
+		    -1) {
+			conf_error(cp, line, group, key, "%s", reason);
+			goto out;
+		}
+		for (i = 0; i < n; i++)
+			if (memcmp(list[i].pk, list[n].pk, SIG_PUBLIC_LEN) ==
+			    0) {
+				conf_error(cp, line, group, key, "the same key "
+				    "twice");
+				goto out;
+			}
+		n++;
+	}
+	if (n == 0) {
+		conf_error(cp, line, group, key, "empty list");
+		goto out;
+	}
+	memcpy(out, list, n * sizeof list[0]);
+	*nout = n;
+	rc = 0;
+out:
+	free(copy);
+	return rc;
 }
 
 static int
@@ -331,6 +393,10 @@ conf_set(struct conf_parse *cp, const struct conf_key *k, void *base,
 		return conf_prefixes(cp, line, group, k->name, val,
 		    (struct prefix **)((char *)base + k->off),
 		    (size_t *)((char *)base + k->off_n));
+	case CT_PUBKEYS:
+		return conf_pubkeys(cp, line, group, k->name, val,
+		    (struct sig_key *)((char *)base + k->off),
+		    (size_t *)((char *)base + k->off_n));
 	}
 	return conf_error(cp, line, group, k->name, "internal: bad type");
 }
@@ -345,6 +411,19 @@ conf_key_find(int section, const char *name)
 		    strcmp(conf_keys[i].name, name) == 0)
 			return &conf_keys[i];
 	return NULL;
+}
+
+/* Why a key no longer exists, or "unknown key". */
+static const char *
+conf_key_unknown(int section, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof conf_retired / sizeof conf_retired[0]; i++)
+		if (conf_retired[i].section == section &&
+		    strcmp(conf_retired[i].name, name) == 0)
+			return conf_retired[i].why;
+	return "unknown key";
 }
 
 /* Apply defaults, then the group's keys, then check required ones. */
@@ -369,8 +448,8 @@ conf_section(struct conf_parse *cp, int section, const char *group,
 	for (i = 0; keys != NULL && keys[i] != NULL && rc == 0; i++) {
 		line = conf_line_of(cp, group, keys[i]);
 		if ((k = conf_key_find(section, keys[i])) == NULL) {
-			rc = conf_error(cp, line, group, keys[i],
-			    "unknown key");
+			rc = conf_error(cp, line, group, keys[i], "%s",
+			    conf_key_unknown(section, keys[i]));
 			break;
 		}
 		val = g_key_file_get_value(cp->kf, group, keys[i], NULL);
@@ -590,7 +669,7 @@ conf_free(struct conf *c)
 		free(c->peers[i].name);
 		free(c->peers[i].url);
 		free(c->peers[i].token_file);
-		free(c->peers[i].key_file);
+		free(c->peers[i].export_token_file);
 	}
 	free(c->peers);
 	free(c->path);

@@ -575,6 +575,8 @@ daemon_do_reload(struct daemon *d)
 {
 	struct conf	*nc;
 	char		 err[CONF_ERRLEN];
+	size_t		 i;
+	int		 rc;
 
 	daemon_reload = 0;
 	if ((nc = conf_load(d->conf->path, err, sizeof err)) == NULL) {
@@ -599,6 +601,9 @@ daemon_do_reload(struct daemon *d)
 	pull_stop(d->pull);
 	d->pull = pull_start(nc);
 	log_info("configuration reloaded: %zu pools", nc->npools);
+	for (i = 0; (rc = conf_check_file(nc, i, err, sizeof err)) != 1; i++)
+		if (rc == -1)
+			log_warnx("%s", err);
 }
 
 /* One line per exporter and tap with every counter, at stop. */

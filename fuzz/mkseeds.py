@@ -101,7 +101,9 @@ msa = 192.0.2.25, 2001:db8:1::587
 file = x.pcap
 [peer b]
 url = https://b.example/api/v1/export
-key_file = /k
+token_file = /k
+export_token_file = /e
+public_key = ed25519:11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=, ed25519:S527sDIuqGi14M/ROZpDVgsYpDnUYC8CU3cWnJQMo1k=
 [local]
 keep_days = 30
 [costs]

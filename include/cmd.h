@@ -28,6 +28,7 @@ int	cmd_report(const struct cmd_entry *, int, char **);
 int	cmd_top(const struct cmd_entry *, int, char **);
 int	cmd_export(const struct cmd_entry *, int, char **);
 int	cmd_import(const struct cmd_entry *, int, char **);
+int	cmd_keygen(const struct cmd_entry *, int, char **);
 int	cmd_graph(const struct cmd_entry *, int, char **);
 int	cmd_demo(const struct cmd_entry *, int, char **);
 

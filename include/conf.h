@@ -13,10 +13,12 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "sig.h"
 
 #define CONF_NAME_MAX	32
 #define CONF_ERRLEN	512
 #define CONF_NO_DATE	INT64_MIN
+#define CONF_PEER_KEYS	2	/* public keys a peer may have: for rotation */
 
 enum conf_kind {
 	CONF_KIND_DYNAMIC = 0,
@@ -53,8 +55,12 @@ struct conf_pcap {
 struct conf_peer {
 	char		*name;
 	char		*url;
-	char		*token_file;
-	char		*key_file;
+	char		*token_file;	/* the token we present to its url */
+	char		*export_token_file; /* the one it presents to us */
+	char		*key_file;	/* never set ([peer] key_file is
+					 * refused); until bundle.c drops it */
+	struct sig_key	 keys[CONF_PEER_KEYS];	/* public_key: either signs */
+	size_t		 nkeys;
 	unsigned	 interval;
 };
 
@@ -89,7 +95,7 @@ struct conf {
 
 	/* [web] */
 	char		*web_listen;
-	char		*export_token_file;
+	char		*export_token_file;	/* shared by any puller */
 
 	/* [servers] */
 	struct prefix	*relays;
@@ -103,7 +109,7 @@ struct conf {
 	unsigned	 max_sources;	/* per-day sources held, all days */
 
 	/* [export] */
-	char		*export_key_file;
+	char		*export_key_file;	/* Ed25519, from op25b keygen */
 
 	/* [costs] */
 	char		*costs_file;
@@ -139,5 +145,11 @@ int		 conf_pool_index(const struct conf *, const char *);
 int		 conf_peer_index(const struct conf *, const char *);
 /* The cut-over of a pool (its own, else the site's), or CONF_NO_DATE. */
 int64_t		 conf_pool_cutover(const struct conf *, size_t);
+/*
+ * Read the i-th secret file the config names (i = 0, 1, ... until it
+ * returns 1) as its user will (conf_files.c): 0 if fine or not set, -1
+ * with "[section] key: FILE: reason", 1 past the last.
+ */
+int		 conf_check_file(const struct conf *, size_t, char *, size_t);
 
 #endif

@@ -74,6 +74,25 @@ uint64_t	 web_requests(int);
 int		 web_range(const struct web_req *, struct web_resp *,
 		    int64_t *, int64_t *, const char **);
 
+/*
+ * Requests to /api/v1/export whose bearer token was accepted, by whose
+ * token it was: a [peer NAME] export_token_file's or, under the name "",
+ * the shared [web] export_token_file's (fed.c).  At most FED_PULLERS_MAX
+ * names since start-up; requests of further ones are not counted.
+ */
+#define FED_PULLERS_MAX		256
+#define FED_SHARED		(-1)	/* the [web] token */
+#define FED_NOBODY		(-2)	/* no token matched */
+
+struct fed_puller {
+	char			 peer[CONF_NAME_MAX + 1];
+	uint64_t		 accepted;
+	int64_t			 last;	/* UNIX s of the last one */
+};
+
+/* Copy the counts (at most `max`); returns how many. */
+size_t		 fed_pullers(struct fed_puller *, size_t);
+
 /* Handlers (api.c, graph.c, metrics.c, assets). */
 int	api_summary(const struct web_req *, struct web_resp *);
 int	api_series(const struct web_req *, struct web_resp *);

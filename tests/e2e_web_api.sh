@@ -471,7 +471,9 @@ echo "SECRET-export-token" >"$W/export.token"
 	    -e "/^\[pool roam\]/a blocking_start = $D1" "$W/gen.conf"
 	printf '\n[peer isp-b]\nurl = http://127.0.0.1:9/api/v1/export\n'
 	printf 'token_file = %s/SECRET-peer.token\n' "$W"
-	printf 'key_file = %s/SECRET-peer.key\n' "$W"
+	printf 'export_token_file = %s/SECRET-peer-export.token\n' "$W"
+	printf 'public_key = %s\n' \
+	    'ed25519:11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo='
 } >"$W/base.conf"
 WEB_EXTRA="export_token_file = $W/export.token"
 "$OP25B" ingest -c "$W/base.conf" "$W/cap" >"$W/ingest.out" 2>&1

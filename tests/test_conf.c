@@ -2,6 +2,8 @@
  * Unit tests for conf: a good file, defaults, and every error the
  * foundation issue lists, each checked with its exact line number.
  */
+#include <sys/stat.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "conf.h"
@@ -314,6 +317,252 @@ test_listen_values(void **state)
 	    "t.conf:4: [listen] sflow: ");
 }
 
+#define KEY_A	"ed25519:11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+#define KEY_B	"ed25519:S527sDIuqGi14M/ROZpDVgsYpDnUYC8CU3cWnJQMo1k="
+#define KEY_C	"ed25519:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+static void
+test_peer_keys(void **state)
+{
+	struct conf	*c;
+	struct sig_key	 a, b;
+	char		 err[CONF_ERRLEN];
+
+	(void)state;
+	assert_int_equal(sig_public_parse(KEY_A, &a, err, sizeof err), 0);
+	assert_int_equal(sig_public_parse(KEY_B, &b, err, sizeof err), 0);
+	c = parse("[op25b]\nsite = a\n[peer b]\npublic_key = " KEY_A "\n"
+	    "[peer c]\npublic_key = " KEY_A ", " KEY_B "  # rotating\n"
+	    "[peer d]\npublic_key = " KEY_B " " KEY_A "\n[peer e]\n"
+	    "url = https://e.example/api/v1/export\n", err, sizeof err);
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(c->npeers, 4);
+	assert_int_equal(c->peers[0].nkeys, 1);
+	assert_memory_equal(c->peers[0].keys[0].pk, a.pk, SIG_PUBLIC_LEN);
+	assert_int_equal(c->peers[1].nkeys, 2);
+	assert_memory_equal(c->peers[1].keys[0].pk, a.pk, SIG_PUBLIC_LEN);
+	assert_memory_equal(c->peers[1].keys[1].pk, b.pk, SIG_PUBLIC_LEN);
+	assert_int_equal(c->peers[2].nkeys, 2);
+	assert_memory_equal(c->peers[2].keys[0].pk, b.pk, SIG_PUBLIC_LEN);
+	assert_int_equal(c->peers[3].nkeys, 0);
+	conf_free(c);
+
+	fails("[op25b]\nsite = a\n[peer b]\npublic_key = " KEY_A ", " KEY_B
+	    ", " KEY_C "\n",
+	    "t.conf:4: [peer b] public_key: more than 2 keys (the current one "
+	    "and the next, for a rotation)");
+	fails("[op25b]\nsite = a\n[peer b]\npublic_key = " KEY_A ", " KEY_A
+	    "\n", "t.conf:4: [peer b] public_key: the same key twice");
+	fails("[op25b]\nsite = a\n[peer b]\nurl = http://b/\n"
+	    "public_key = ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\n",
+	    "t.conf:5: [peer b] public_key: \"ssh-ed25519\" is not "
+	    "ed25519:BASE64");
+	fails("[op25b]\nsite = a\n[peer b]\n"
+	    "public_key = ed25519:11qYAYKxCrfVS/7TyWQHOg7hc!PapiMlrwIaaPcHURo=\n",
+	    "t.conf:4: [peer b] public_key: \"ed25519:11qYAYKxCrfVS/7TyWQHOg7hc"
+	    "!PapiMlrwIaaPcHURo=\" is not valid base64");
+	fails("[op25b]\nsite = a\n[peer b]\n"
+	    "public_key = ed25519:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n",
+	    "t.conf:4: [peer b] public_key: \"ed25519:AAAAAAAAAAAAAAAAAAAAAAAA"
+	    "AAAAAAAAAAAAAAAAAA==\" holds 31 bytes, not the 32 of an Ed25519 "
+	    "public key");
+	fails("[op25b]\nsite = a\n[peer b]\npublic_key = ,\n",
+	    "t.conf:4: [peer b] public_key: empty list");
+	fails("[op25b]\nsite = a\n[peer b]\npublic_key =\n",
+	    "t.conf:4: [peer b] public_key: empty value");
+	fails("[op25b]\nsite = a\n[export]\npublic_key = " KEY_A "\n",
+	    "t.conf:4: [export] public_key: unknown key");
+}
+
+static void
+test_peer_key_file(void **state)
+{
+	(void)state;
+	/* Bundle format 1's shared HMAC key: refused with the migration. */
+	fails("[op25b]\nsite = a\n[peer b]\nurl = http://b/\n"
+	    "key_file = /etc/op25b/b.key\n",
+	    "t.conf:5: [peer b] key_file: no longer used: each site now signs "
+	    "with its own Ed25519 key, so set public_key to the ed25519: line "
+	    "the peer's \"op25b keygen\" printed, and remove key_file");
+	fails("[op25b]\nsite = a\n[peer b]\npublic_key = " KEY_A "\n"
+	    "key_file = /etc/op25b/b.key\n", "t.conf:5: [peer b] key_file: "
+	    "no longer used");
+	/* Elsewhere it is still just an unknown key. */
+	fails("[op25b]\nsite = a\n[web]\nkey_file = /k\n",
+	    "t.conf:4: [web] key_file: unknown key");
+}
+
+static void
+test_tokens(void **state)
+{
+	struct conf	*c;
+	char		 err[CONF_ERRLEN];
+
+	(void)state;
+	c = parse("[op25b]\nsite = a\n[web]\nexport_token_file = /t/all\n"
+	    "[peer b]\nurl = https://b.example/api/v1/export\n"
+	    "token_file = /t/to-b\nexport_token_file = /t/from-b\n"
+	    "[peer c]\nexport_token_file = /t/from-c\n", err, sizeof err);
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(c->export_token_file, "/t/all");
+	assert_string_equal(c->peers[0].token_file, "/t/to-b");
+	assert_string_equal(c->peers[0].export_token_file, "/t/from-b");
+	assert_null(c->peers[1].token_file);
+	assert_null(c->peers[1].url);
+	assert_string_equal(c->peers[1].export_token_file, "/t/from-c");
+	conf_free(c);
+	fails("[op25b]\nsite = a\n[peer b]\nexport_token_file =\n",
+	    "t.conf:4: [peer b] export_token_file: empty value");
+}
+
+/* A token file in dir with a mode. */
+static void
+token_file(const char *dir, const char *name, const char *text, mode_t mode)
+{
+	char	 p[256];
+	FILE	*f;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	assert_non_null(f = fopen(p, "w"));
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(p, mode), 0);
+}
+
+/* conf_check_file over a whole config ("@" stands for dir): the
+ * problems, one a line. */
+static void
+check_files(const char *dir, const char *lines, char *out, size_t outlen)
+{
+	struct conf	*c;
+	char		 text[4096], err[CONF_ERRLEN];
+	const char	*p;
+	size_t		 i, n;
+	int		 rc;
+
+	n = (size_t)snprintf(text, sizeof text, "[op25b]\nsite = a\n");
+	for (p = lines; *p != '\0' && n < sizeof text - 128; p++)
+		if (*p == '@')
+			n += (size_t)snprintf(text + n, sizeof text - n, "%s",
+			    dir);
+		else
+			text[n++] = *p;
+	text[n] = '\0';
+	if ((c = conf_parse("t.conf", text, n, err, sizeof err)) == NULL)
+		fail_msg("%s", err);
+	out[0] = '\0';
+	n = 0;
+	for (i = 0; (rc = conf_check_file(c, i, err, sizeof err)) != 1; i++) {
+		assert_true(i < 100);
+		if (rc == -1)
+			n += (size_t)snprintf(out + n, outlen - n, "%s\n", err);
+	}
+	conf_free(c);
+}
+
+static void
+test_token_files(void **state)
+{
+	char	 dir[] = "/tmp/test_conf.XXXXXX", out[4096], want[1024];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	token_file(dir, "all", "shared-token-0123456789\n", 0600);
+	token_file(dir, "x", "token-of-peer-x-0123456789\n", 0600);
+	token_file(dir, "y", "token-of-peer-y-0123456789\n", 0400);
+	token_file(dir, "to-x", "shared-token-0123456789\n", 0600);
+	token_file(dir, "loose", "token-of-peer-z-0123456789\n", 0640);
+	token_file(dir, "same", "token-of-peer-x-0123456789\n", 0600);
+	token_file(dir, "short", "0123456789\n", 0600);
+
+	check_files(dir, "[web]\nexport_token_file = @/all\n"
+	    "[peer x]\ntoken_file = @/to-x\nexport_token_file = @/x\n"
+	    "[peer y]\nexport_token_file = @/y\n[peer w]\n", out,
+	    sizeof out);
+	/* The token we send may equal one we accept: not a problem. */
+	assert_string_equal(out, "");
+	check_files(dir, "[peer z]\nexport_token_file = @/loose\n"
+	    "token_file = @/none\n[peer s]\ntoken_file = @/short\n", out,
+	    sizeof out);
+	snprintf(want, sizeof want,
+	    "[peer z] token_file: %s/none: No such file or directory\n"
+	    "[peer z] export_token_file: %s/loose: readable or writable by "
+	    "group or others (mode 0640): run chmod 600 %s/loose\n"
+	    "[peer s] token_file: %s/short: a token must be at least 16 "
+	    "bytes\n", dir, dir, dir, dir);
+	assert_string_equal(out, want);
+	/* Export tokens must differ: the same file, the same text. */
+	check_files(dir, "[web]\nexport_token_file = @/all\n"
+	    "[peer x]\nexport_token_file = @/x\n"
+	    "[peer y]\nexport_token_file = @/same\n"
+	    "[peer v]\nexport_token_file = @/to-x\n", out, sizeof out);
+	snprintf(want, sizeof want,
+	    "[peer y] export_token_file: %s/same holds the same token as "
+	    "[peer x] export_token_file (%s/x): each peer needs its own to be "
+	    "revoked alone\n"
+	    "[peer v] export_token_file: %s/to-x holds the same token as "
+	    "[web] export_token_file (%s/all): each peer needs its own to be "
+	    "revoked alone\n", dir, dir, dir, dir);
+	assert_string_equal(out, want);
+	check_files(dir, "[peer x]\nexport_token_file = @/x\n"
+	    "[peer y]\nexport_token_file = @/x\n", out, sizeof out);
+	assert_non_null(strstr(out, "[peer y] export_token_file: "));
+	assert_non_null(strstr(out, "holds the same token as [peer x]"));
+	check_files(dir, "", out, sizeof out);
+	assert_string_equal(out, "");
+
+	/* [export] key_file: a key of op25b keygen, not an HMAC key. */
+	{
+		char	 p[256], pub[SIG_PUBLIC_STRLEN], err[512];
+
+		snprintf(p, sizeof p, "%s/site.key", dir);
+		assert_int_equal(sig_keygen(p, pub, sizeof pub, err,
+		    sizeof err), 0);
+	}
+	check_files(dir, "[export]\nkey_file = @/site.key\n", out,
+	    sizeof out);
+	assert_string_equal(out, "");
+	token_file(dir, "hmac.key", "3f9a0c1b2d4e5f60718293a4b5c6d7e8f9a0b1c2d3"
+	    "e4f5061728394a5b6c7d8e", 0600);
+	check_files(dir, "[export]\nkey_file = @/hmac.key\n", out,
+	    sizeof out);
+	snprintf(want, sizeof want, "[export] key_file: %s/hmac.key: not an "
+	    "Ed25519 secret key from op25b keygen (an HMAC key of bundle "
+	    "format 1?)", dir);
+	if (strncmp(out, want, strlen(want)) != 0)
+		fail_msg("got %s", out);
+	snprintf(want, sizeof want, "run \"op25b keygen -o %s/hmac.key\"",
+	    dir);
+	assert_non_null(strstr(out, want));
+	{
+		char	 p[256];
+
+		snprintf(p, sizeof p, "%s/site.key", dir);
+		assert_int_equal(chmod(p, 0644), 0);
+	}
+	check_files(dir, "[export]\nkey_file = @/site.key\n[peer x]\n"
+	    "export_token_file = @/x\n", out, sizeof out);
+	snprintf(want, sizeof want, "[export] key_file: %s/site.key: readable "
+	    "or writable by group or others (mode 0644): run chmod 600 "
+	    "%s/site.key\n", dir, dir);
+	assert_string_equal(out, want);
+
+	{
+		const char *names[] = { "all", "x", "y", "to-x", "loose",
+		    "same", "short", "site.key", "hmac.key" };
+		char	 p[256];
+		size_t	 i;
+
+		for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+			snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+			unlink(p);
+		}
+		rmdir(dir);
+	}
+}
+
 int
 main(void)
 {
@@ -327,6 +576,10 @@ main(void)
 		cmocka_unit_test(test_servers_in_dynamic),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_listen_values),
+		cmocka_unit_test(test_peer_keys),
+		cmocka_unit_test(test_peer_key_file),
+		cmocka_unit_test(test_tokens),
+		cmocka_unit_test(test_token_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

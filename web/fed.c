@@ -1,7 +1,8 @@
 /*
  * Federation over HTTP: /api/v1/export serves our signed bundle to
- * peers holding the bearer token (the bundle is rebuilt at most once a
- * minute and only when new bins were written), and /api/v1/federation
+ * peers holding a bearer token, the shared one or their own, and counts
+ * the requests by whose token they bore (the bundle is rebuilt at most
+ * once a minute and only when new bins were written); /api/v1/federation
  * puts every ISP side by side - totals, combined totals, and the
  * difference-in-differences of direct sessions between an ISP that
  * blocked and one that had not yet.
@@ -15,6 +16,7 @@
 #include "bundle.h"
 #include "json.h"
 #include "peers.h"
+#include "secret.h"
 #include "summary.h"
 #include "utc.h"
 #include "web.h"
@@ -25,6 +27,10 @@ static unsigned char	*fed_bundle;
 static size_t		 fed_len;
 static uint64_t		 fed_generation = UINT64_MAX;
 static int64_t		 fed_built;
+
+/* Accepted /api/v1/export requests by whose token they bore. */
+static struct fed_puller fed_pullers_tab[FED_PULLERS_MAX];
+static size_t		 fed_npullers;
 
 /* Compare in time independent of where the strings differ. */
 static int
@@ -38,33 +44,108 @@ fed_equal(const char *a, size_t alen, const char *b, size_t blen)
 	return d == 0;
 }
 
+/*
+ * Whose token the request bears: a peer index, FED_SHARED ([web]
+ * export_token_file) or FED_NOBODY.  Every configured token is read and
+ * compared whatever matches, peers first, so that a token both shared
+ * and a peer's counts as the peer's.  A file that cannot be read is
+ * skipped; the first such message is left in err ("" if none).
+ */
+static int
+fed_token_owner(const struct conf *c, const char *auth, char *err,
+    size_t errlen)
+{
+	struct buf	 token;
+	const char	*path, *bearer = NULL;
+	char		 e[512];
+	size_t		 i, blen = 0;
+	int		 who = FED_NOBODY;
+
+	err[0] = '\0';
+	if (auth != NULL && strncmp(auth, "Bearer ", 7) == 0) {
+		bearer = auth + 7;
+		blen = strlen(bearer);
+	}
+	buf_init(&token, SECRET_MAX);
+	for (i = 0; i <= c->npeers; i++) {
+		path = i < c->npeers ? c->peers[i].export_token_file :
+		    c->export_token_file;
+		if (path == NULL)
+			continue;
+		if (secret_token_read(path, &token, e, sizeof e) == -1) {
+			if (err[0] == '\0')
+				snprintf(err, errlen, "%s", e);
+			continue;
+		}
+		if (bearer != NULL && fed_equal(bearer, blen, token.data,
+		    token.len) && who == FED_NOBODY)
+			who = i < c->npeers ? (int)i : FED_SHARED;
+		secret_clear(token.data, token.len);
+	}
+	buf_free(&token);
+	return who;
+}
+
+/* Count an accepted request for the token's owner (under fed_mu). */
+static void
+fed_count(const struct conf *c, int who, int64_t now)
+{
+	const char	*name = who == FED_SHARED ? "" : c->peers[who].name;
+	size_t		 i;
+
+	for (i = 0; i < fed_npullers; i++)
+		if (strcmp(fed_pullers_tab[i].peer, name) == 0)
+			break;
+	if (i == fed_npullers) {
+		if (i == FED_PULLERS_MAX)
+			return;
+		snprintf(fed_pullers_tab[i].peer, sizeof fed_pullers_tab[i].peer,
+		    "%s", name);
+		fed_npullers++;
+	}
+	fed_pullers_tab[i].accepted++;
+	fed_pullers_tab[i].last = now;
+}
+
+size_t
+fed_pullers(struct fed_puller *out, size_t max)
+{
+	size_t	 n;
+
+	pthread_mutex_lock(&fed_mu);
+	n = fed_npullers < max ? fed_npullers : max;
+	memcpy(out, fed_pullers_tab, n * sizeof *out);
+	pthread_mutex_unlock(&fed_mu);
+	return n;
+}
+
 int
 fed_export(const struct web_req *req, struct web_resp *resp)
 {
 	const struct conf	*c = req->snap->conf;
-	struct buf		 token, out;
-	const char		*auth = web_header(req, "Authorization");
+	struct buf		 out;
 	char			 err[512], sampling[32];
 	int64_t			 now = req->snap->now_ms / 1000;
+	size_t			 i;
+	int			 who;
 
-	if (c->export_token_file == NULL)
+	for (i = 0; i < c->npeers; i++)
+		if (c->peers[i].export_token_file != NULL)
+			break;
+	if (c->export_token_file == NULL && i == c->npeers)
 		return web_error(resp, 404, "export is not enabled ([web] "
-		    "export_token_file)");
-	buf_init(&token, 4096);
-	if (bundle_secret(c->export_token_file, &token, err, sizeof err) ==
-	    -1) {
-		buf_free(&token);
+		    "export_token_file or [peer] export_token_file)");
+	who = fed_token_owner(c, web_header(req, "Authorization"), err,
+	    sizeof err);
+	if (who == FED_NOBODY && err[0] != '\0')
 		return web_error(resp, 500, "export token: %s", err);
-	}
-	if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0 ||
-	    !fed_equal(auth + 7, strlen(auth + 7), token.data, token.len)) {
-		buf_free(&token);
+	if (who == FED_NOBODY) {
 		resp->auth = "Bearer realm=\"op25b export\"";
 		return web_error(resp, 401, "a valid bearer token is needed");
 	}
-	buf_free(&token);
 
 	pthread_mutex_lock(&fed_mu);
+	fed_count(c, who, now);
 	if (fed_bundle == NULL || (fed_generation != req->snap->generation &&
 	    now - fed_built >= 60)) {
 		if (req->snap->nex == 0)
