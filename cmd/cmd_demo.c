@@ -541,10 +541,10 @@ cmd_demo(const struct cmd_entry *ce, int argc, char **argv)
 	/* Each site imports the other's signed bundle. */
 	for (i = 0; i < 2; i++) {
 		buf_init(&b, BUNDLE_MAX);
-		if (bundle_export(c[i], 0, 0, now, "none", &b, err,
-		    sizeof err) == -1 || bundle_import(c[1 - i],
-		    (const uint8_t *)b.data, b.len, &info, err,
-		    sizeof err) == -1) {
+		if (bundle_export(c[i], 0, 0, BUNDLE_FULL, 0, cmd_now_ms(),
+		    "none", &b, &info, err, sizeof err) == -1 ||
+		    bundle_import(c[1 - i], NULL, (const uint8_t *)b.data,
+		    b.len, cmd_now_ms(), &info, err, sizeof err) != 0) {
 			fprintf(stderr, "op25b demo: bundle: %s\n", err);
 			buf_free(&b);
 			return CMD_EXIT_ERROR;

@@ -13,7 +13,7 @@
 
 #include "buf.h"
 #include "cmd.h"
-#include "jsonr.h"
+#include "jsonin.h"
 #include "snapshot.h"
 #include "web.h"
 
@@ -81,7 +81,7 @@ cmd_graph(const struct cmd_entry *ce, int argc, char **argv)
 	struct graph_params	 p;
 	struct web_req		 req;
 	struct web_resp		 resp;
-	struct jsonr		*j;
+	struct jsonin		*j;
 	const char		*path = NULL, *out = NULL, *name, *ext, *msg;
 	const char		*from_s = NULL, *to_s = NULL;
 	char			 url[128], err[1024], from[32], to[32];
@@ -180,11 +180,11 @@ cmd_graph(const struct cmd_entry *ce, int argc, char **argv)
 	rc = CMD_EXIT_OK;
 	if (resp.status != 200) {
 		msg = "graph failed";
-		j = jsonr_parse(resp.body.data, resp.body.len, err, sizeof err);
+		j = jsonin_parse(resp.body.data, resp.body.len, err, sizeof err);
 		if (j != NULL)
-			jsonr_str(j, "error", &msg);
+			jsonv_str(jsonin_root(j), "error", &msg);
 		fprintf(stderr, "op25b graph: %s\n", msg);
-		jsonr_free(j);
+		jsonin_free(j);
 		/* The request was wrong (4xx) or rendering failed (5xx). */
 		rc = resp.status >= 400 && resp.status < 500 ?
 		    CMD_EXIT_USAGE : CMD_EXIT_ERROR;

@@ -9,6 +9,9 @@
 #include "bundle.h"
 #include "cmd.h"
 #include "fetch.h"
+#include "manifest.h"
+#include "secret.h"
+#include "sig.h"
 #include "utc.h"
 
 /* The [peer] whose url is this one, for its token; -1 if none. */
@@ -66,7 +69,7 @@ cmd_import(const struct cmd_entry *ce, int argc, char **argv)
 		fetch_init();
 		if ((peer = cmd_import_peer(c, src)) != -1 &&
 		    c->peers[peer].token_file != NULL &&
-		    bundle_secret(c->peers[peer].token_file, &token, err,
+		    secret_token_read(c->peers[peer].token_file, &token, err,
 		    sizeof err) == -1) {
 			fprintf(stderr, "op25b import: %s\n", err);
 			goto out;
@@ -92,14 +95,15 @@ cmd_import(const struct cmd_entry *ce, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (bundle_import(c, (const uint8_t *)in.data, in.len, &info, err,
-	    sizeof err) == -1) {
+	if (bundle_import(c, NULL, (const uint8_t *)in.data, in.len,
+	    cmd_now_ms(), &info, err, sizeof err) != 0) {
 		fprintf(stderr, "op25b import: %s: %s\n", src, err);
 		goto out;
 	}
-	utc_format(info.generated, g, sizeof g);
-	printf("imported site %s (generated %s, %zu files) into %s/peers/%s\n",
-	    info.site, g, info.files, c->data_dir, info.site);
+	utc_format(info.generated_ms / 1000, g, sizeof g);
+	printf("imported site %s (%s, generated %s, %zu files, key %s) into "
+	    "%s/peers/%s\n", info.site, manifest_kind_name(info.kind), g,
+	    info.files, info.key, c->data_dir, info.site);
 	rc = CMD_EXIT_OK;
 out:
 	buf_free(&in);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "jsonr.h"
+#include "jsonin.h"
 #include "peers.h"
 #include "utc.h"
 #include "xmalloc.h"
@@ -21,12 +21,12 @@ peers_dir(const struct conf *c, const char *site, char *out, size_t len)
 }
 
 static int64_t
-peers_date(const struct jsonr *o, const char *key)
+peers_date(const struct jsonv *o, const char *key)
 {
 	const char	*s;
 	int64_t		 t;
 
-	if (jsonr_str(o, key, &s) == -1 || strchr(s, '-') == NULL ||
+	if (jsonv_str(o, key, &s) == -1 || strchr(s, '-') == NULL ||
 	    utc_parse(s, &t) == -1)
 		return CONF_NO_DATE;
 	return t;
@@ -36,12 +36,12 @@ int
 peers_read(const struct conf *c, const char *site, struct peer_info *pi,
     char *err, size_t errlen)
 {
-	struct jsonr		*m;
-	const struct jsonr	*pools, *p;
+	struct jsonin		*d;
+	const struct jsonv	*m, *pools, *p;
 	struct buf		 b;
 	const char		*s;
 	char			 dir[4096], path[4200], chunk[65536];
-	size_t			 n;
+	size_t			 n, i;
 	FILE			*f;
 
 	memset(pi, 0, sizeof *pi);
@@ -52,29 +52,32 @@ peers_read(const struct conf *c, const char *site, struct peer_info *pi,
 		    path, strerror(errno));
 		return -1;
 	}
-	buf_init(&b, 4 * 1024 * 1024);
+	buf_init(&b, JSONIN_MAX + 1);
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		buf_add(&b, chunk, n);
 	fclose(f);
-	m = jsonr_parse(buf_str(&b), b.len, err, errlen);
+	d = jsonin_parse(buf_str(&b), b.len, err, errlen);
 	buf_free(&b);
-	if (m == NULL)
+	if (d == NULL)
 		return -1;
+	m = jsonin_root(d);
 	snprintf(pi->site, sizeof pi->site, "%s", site);
-	if (jsonr_int(m, "generated", &pi->generated) == -1 ||
-	    jsonr_int(m, "from", &pi->from) == -1 ||
-	    jsonr_int(m, "to", &pi->to) == -1) {
+	if (jsonv_int(m, "generated", &pi->generated) == -1 ||
+	    jsonv_int(m, "from", &pi->from) == -1 ||
+	    jsonv_int(m, "to", &pi->to) == -1) {
 		snprintf(err, errlen, "%s: incomplete manifest", path);
-		jsonr_free(m);
+		jsonin_free(d);
 		return -1;
 	}
 	pi->blocking_start = peers_date(m, "blocking_start");
-	if ((pools = jsonr_get(m, "pools")) != NULL &&
-	    pools->type == JSONR_ARR) {
-		for (p = pools->child; p != NULL; p = p->next) {
+	if (jsonv_str(m, "key", &s) == 0)
+		snprintf(pi->key, sizeof pi->key, "%s", s);
+	if ((pools = jsonv_get(m, "pools")) != NULL) {
+		for (i = 0; i < jsonv_len(pools); i++) {
 			struct peer_pool *pp;
 
-			if (jsonr_str(p, "name", &s) == -1 ||
+			p = jsonv_at(pools, i);
+			if (jsonv_str(p, "name", &s) == -1 ||
 			    strlen(s) > CONF_NAME_MAX || strchr(s, '/') != NULL)
 				continue;
 			pi->pools = xreallocarray(pi->pools, pi->npools + 1,
@@ -82,16 +85,16 @@ peers_read(const struct conf *c, const char *site, struct peer_info *pi,
 			pp = &pi->pools[pi->npools++];
 			memset(pp, 0, sizeof *pp);
 			snprintf(pp->name, sizeof pp->name, "%s", s);
-			pp->kind = jsonr_str(p, "kind", &s) == 0 &&
+			pp->kind = jsonv_str(p, "kind", &s) == 0 &&
 			    strcmp(s, "static") == 0 ? CONF_KIND_STATIC :
 			    CONF_KIND_DYNAMIC;
-			pp->service = jsonr_str(p, "service", &s) == 0 &&
+			pp->service = jsonv_str(p, "service", &s) == 0 &&
 			    strcmp(s, "roaming") == 0 ? CONF_SERVICE_ROAMING :
 			    CONF_SERVICE_DIRECT;
 			pp->cutover = peers_date(p, "cutover");
 		}
 	}
-	jsonr_free(m);
+	jsonin_free(d);
 	return 0;
 }
 

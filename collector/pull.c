@@ -13,7 +13,11 @@
 
 #include "bundle.h"
 #include "fetch.h"
+#include "manifest.h"
+#include "peers.h"
 #include "pull.h"
+#include "secret.h"
+#include "sig.h"
 #include "xmalloc.h"
 
 struct pull {
@@ -27,41 +31,84 @@ struct pull {
 	size_t			*peer;		/* conf->peers index */
 };
 
+static int64_t
+pull_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Fetch from a peer: with `since` (the end of the copy held) an
+ * increment, else a full bundle.  0, -1 or BUNDLE_GAP (message).
+ */
+static int
+pull_fetch(struct pull *p, const struct conf_peer *cp, const char *token,
+    int64_t since, struct bundle_info *info, char *err, size_t errlen)
+{
+	struct buf	 in;
+	char		 url[4200];
+	int		 rc;
+
+	if (since == BUNDLE_FULL)
+		snprintf(url, sizeof url, "%s", cp->url);
+	else
+		snprintf(url, sizeof url, "%s%csince=%lld", cp->url,
+		    strchr(cp->url, '?') != NULL ? '&' : '?',
+		    (long long)since);
+	buf_init(&in, BUNDLE_MAX);
+	rc = fetch_url(url, token, 300, &in, err, errlen);
+	if (rc == 0)
+		rc = bundle_import(p->conf, cp->name, (const uint8_t *)in.data,
+		    in.len, pull_now_ms(), info, err, errlen);
+	buf_free(&in);
+	return rc;
+}
+
 static void
 pull_one(struct pull *p, size_t i, int64_t now)
 {
 	const struct conf_peer	*cp = &p->conf->peers[p->peer[i]];
 	struct bundle_info	 info;
-	struct buf		 in, token;
-	char			 err[512];
-	int			 ok = 0;
+	struct peer_info	 held;
+	struct buf		 token;
+	char			 err[512], why[256];
+	int64_t			 since = BUNDLE_FULL;
+	int			 rc = -1;
 	unsigned		 delay;
 
-	buf_init(&in, BUNDLE_MAX);
 	buf_init(&token, 4096);
 	err[0] = '\0';
+	memset(&info, 0, sizeof info);
+	if (peers_read(p->conf, cp->name, &held, why, sizeof why) == 0) {
+		since = held.to;
+		peers_info_free(&held);
+	}
 	if (cp->token_file != NULL &&
-	    bundle_secret(cp->token_file, &token, err, sizeof err) == -1)
+	    secret_token_read(cp->token_file, &token, err, sizeof err) == -1)
 		;
-	else if (fetch_url(cp->url, token.len > 0 ? buf_str(&token) : NULL,
-	    300, &in, err, sizeof err) == -1)
-		;
-	else if (bundle_import(p->conf, (const uint8_t *)in.data, in.len,
-	    &info, err, sizeof err) == -1 &&
-	    strstr(err, "is not newer") == NULL)
-		;
-	else
-		ok = 1;
-	buf_free(&in);
+	else if ((rc = pull_fetch(p, cp, token.len > 0 ? buf_str(&token) :
+	    NULL, since, &info, err, sizeof err)) == BUNDLE_GAP)
+		/* The increment does not join: the whole copy again. */
+		rc = pull_fetch(p, cp, token.len > 0 ? buf_str(&token) : NULL,
+		    BUNDLE_FULL, &info, err, sizeof err);
 	buf_free(&token);
 
 	pthread_mutex_lock(&p->mu);
 	p->st[i].last_attempt = now;
 	p->st[i].pulls++;
-	if (ok) {
+	if (rc == 0) {
 		p->st[i].last_success = now;
-		if (strstr(err, "is not newer") == NULL)
-			p->st[i].generated = info.generated;
+		p->st[i].generated = info.generated_ms / 1000;
+		p->st[i].held_from = info.from;
+		p->st[i].held_to = info.to;
+		p->st[i].last_bytes = info.bytes;
+		p->st[i].bytes += info.bytes;
+		if (info.kind == MANIFEST_INCREMENT)
+			p->st[i].increments++;
+		snprintf(p->st[i].key, sizeof p->st[i].key, "%s", info.key);
 		p->st[i].failures = 0;
 		p->st[i].last_error[0] = '\0';
 		p->st[i].next = now + cp->interval;

@@ -443,35 +443,52 @@ store_rrd_check(struct store *s, const char *name, int64_t start,
  * known (checked with rrdtool fetch), and a missing update turns the
  * interval unknown instead of spreading the next bin over it.
  */
+/* The archives of our files: AVERAGE and MAX at the step, hourly, daily. */
+struct store_rra {
+	const char	*cf;
+	unsigned long	 pdp;
+	unsigned long	 rows;
+};
+#define STORE_NRRA	6
+#define STORE_XFF	0.5
+
+static void
+store_rras(unsigned step, struct store_rra r[STORE_NRRA])
+{
+	static const char *const cf[2] = { "AVERAGE", "MAX" };
+	unsigned long	 hour_pdp = step >= 3600 ? 1 : 3600 / step;
+	int		 k;
+
+	for (k = 0; k < 2; k++) {
+		r[3 * k].cf = r[3 * k + 1].cf = r[3 * k + 2].cf = cf[k];
+		r[3 * k].pdp = 1;
+		r[3 * k].rows = STORE_FINE_SECS / step;
+		r[3 * k + 1].pdp = hour_pdp;
+		r[3 * k + 1].rows = (STORE_HOUR_SECS + hour_pdp * step - 1) /
+		    (hour_pdp * step);
+		r[3 * k + 2].pdp = 86400 / step;
+		r[3 * k + 2].rows = STORE_RRD_DAYS;
+	}
+}
+
 static int
 store_create(const struct store *s, const char *path, int64_t start,
     char *err, size_t errlen)
 {
-	char		 defs[SERIES_MAX + 6][64];
-	const char	*argv[SERIES_MAX + 6];
-	const char	*cf[2] = { "AVERAGE", "MAX" };
-	unsigned	 step = s->step, hour_pdp, day_pdp;
-	unsigned long	 fine_rows, hour_rows;
+	struct store_rra r[STORE_NRRA];
+	char		 defs[SERIES_MAX + STORE_NRRA][64];
+	const char	*argv[SERIES_MAX + STORE_NRRA];
+	unsigned	 step = s->step;
 	int		 i, n = 0, k;
-
-	hour_pdp = step >= 3600 ? 1 : 3600 / step;
-	day_pdp = 86400 / step;
-	fine_rows = STORE_FINE_SECS / step;
-	hour_rows = (STORE_HOUR_SECS + hour_pdp * step - 1) /
-	    (hour_pdp * step);
 
 	for (i = 0; i < SERIES_MAX; i++, n++)
 		snprintf(defs[n], sizeof defs[n], "DS:%s:%s:%u:0:U",
 		    series_name(i), series_is_gauge(i) ? "GAUGE" : "ABSOLUTE",
 		    step);
-	for (k = 0; k < 2; k++) {
-		snprintf(defs[n++], sizeof defs[0], "RRA:%s:0.5:1:%lu", cf[k],
-		    fine_rows);
-		snprintf(defs[n++], sizeof defs[0], "RRA:%s:0.5:%u:%lu", cf[k],
-		    hour_pdp, hour_rows);
-		snprintf(defs[n++], sizeof defs[0], "RRA:%s:0.5:%u:%u", cf[k],
-		    day_pdp, STORE_RRD_DAYS);
-	}
+	store_rras(step, r);
+	for (k = 0; k < STORE_NRRA; k++)
+		snprintf(defs[n++], sizeof defs[0], "RRA:%s:%.1f:%lu:%lu",
+		    r[k].cf, STORE_XFF, r[k].pdp, r[k].rows);
 	for (i = 0; i < n; i++)
 		argv[i] = defs[i];
 
@@ -594,7 +611,7 @@ store_rows_ok(const struct store *s, const char *path,
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
-		if (rows[i].c == NULL || rows[i].start < 0 ||
+		if (rows[i].start < 0 ||
 		    rows[i].start > STORE_TIME_MAX ||
 		    rows[i].start % s->step != 0) {
 			store_iso(rows[i].start, a, sizeof a);
@@ -767,8 +784,13 @@ store_rrd_write(struct store *s, const char *name,
 		end = rows[i].start + s->step;
 		len = snprintf(line[argc], STORE_LINE, "%" PRId64, end);
 		for (j = 0; j < SERIES_MAX; j++)
-			len += snprintf(line[argc] + len, STORE_LINE - len,
-			    ":%" PRIu64, rows[i].c->v[j]);
+			if (rows[i].c == NULL)
+				len += snprintf(line[argc] + len,
+				    STORE_LINE - len, ":U");
+			else
+				len += snprintf(line[argc] + len,
+				    STORE_LINE - len, ":%" PRIu64,
+				    rows[i].c->v[j]);
 		argv[argc] = line[argc];
 		argc++;
 		last = end;
@@ -1077,30 +1099,149 @@ store_rrd_restore(const char *xml, const char *rrd, char *err, size_t errlen)
 	return -1;
 }
 
+/* What rrd_info says of one data source or archive of a file. */
+struct store_seen {
+	char		 type[16];	/* ds type, or rra cf */
+	unsigned long	 a;		/* heartbeat, or rows */
+	unsigned long	 b;		/* (unused), or pdp_per_row */
+	unsigned long	 cur;		/* rra cur_row */
+	double		 min, max, xff;
+	int		 have;
+};
+
+/* "ds[NAME].field" or "rra[N].field": the bracket's content and field. */
+static int
+store_info_key(const char *key, const char *kind, char *inner, size_t len,
+    const char **field)
+{
+	const char	*open, *close;
+	size_t		 k = strlen(kind);
+
+	if (strncmp(key, kind, k) != 0 || key[k] != '[')
+		return 0;
+	open = key + k + 1;
+	if ((close = strchr(open, ']')) == NULL || close[1] != '.' ||
+	    (size_t)(close - open) >= len)
+		return 0;
+	memcpy(inner, open, (size_t)(close - open));
+	inner[close - open] = '\0';
+	*field = close + 2;
+	return 1;
+}
+
+static void
+store_info_field(struct store_seen *x, const char *field,
+    const rrd_info_t *p)
+{
+	x->have = 1;
+	if ((strcmp(field, "type") == 0 || strcmp(field, "cf") == 0) &&
+	    p->type == RD_I_STR)
+		snprintf(x->type, sizeof x->type, "%s", p->value.u_str);
+	else if ((strcmp(field, "minimal_heartbeat") == 0 ||
+	    strcmp(field, "rows") == 0) && p->type == RD_I_CNT)
+		x->a = p->value.u_cnt;
+	else if (strcmp(field, "pdp_per_row") == 0 && p->type == RD_I_CNT)
+		x->b = p->value.u_cnt;
+	else if (strcmp(field, "cur_row") == 0 && p->type == RD_I_CNT)
+		x->cur = p->value.u_cnt;
+	else if (strcmp(field, "min") == 0 && p->type == RD_I_VAL)
+		x->min = p->value.u_val;
+	else if (strcmp(field, "max") == 0 && p->type == RD_I_VAL)
+		x->max = p->value.u_val;
+	else if (strcmp(field, "xff") == 0 && p->type == RD_I_VAL)
+		x->xff = p->value.u_val;
+}
+
+/*
+ * The whole layout, as store_create makes it: the step; exactly our
+ * data sources with their type, heartbeat (the step), minimum 0 and no
+ * maximum; exactly our six archives in order with their consolidation
+ * function, pdp_per_row, rows and xff, and a current row inside each.
+ * A file from a peer passes this before any other code reads it: a
+ * pdp_per_row of 0, say, would make librrd divide by zero.
+ */
 int
 store_rrd_layout_ok(const char *path, unsigned step, char *err, size_t errlen)
 {
-	unsigned long	 got;
-	int		 found[SERIES_MAX], i, nds;
+	struct store_rra	 want[STORE_NRRA];
+	struct store_seen	 ds[SERIES_MAX], rra[STORE_NRRA];
+	rrd_info_t		*info, *p;
+	unsigned long		 got = 0;
+	char			 inner[64], *end;
+	const char		*field;
+	int			 i, nds = 0, extra_rra = 0, rc = -1;
+	long			 n;
 
-	if ((nds = store_ds_found(path, found, &got, err, errlen)) == -1)
+	memset(ds, 0, sizeof ds);
+	memset(rra, 0, sizeof rra);
+	rrd_clear_error();
+	if ((info = rrd_info_r(path)) == NULL) {
+		store_rrd_err(err, errlen, path, "not an RRD file");
 		return -1;
+	}
+	for (p = info; p != NULL; p = p->next) {
+		if (strcmp(p->key, "step") == 0 && p->type == RD_I_CNT)
+			got = p->value.u_cnt;
+		if (store_info_key(p->key, "ds", inner, sizeof inner,
+		    &field)) {
+			for (i = 0; i < SERIES_MAX; i++)
+				if (strcmp(inner, series_name(i)) == 0)
+					break;
+			if (strcmp(field, "index") == 0)
+				nds++;
+			if (i < SERIES_MAX)
+				store_info_field(&ds[i], field, p);
+		} else if (store_info_key(p->key, "rra", inner, sizeof inner,
+		    &field)) {
+			n = strtol(inner, &end, 10);
+			if (*end != '\0' || n < 0 || n >= STORE_NRRA)
+				extra_rra = 1;
+			else
+				store_info_field(&rra[n], field, p);
+		}
+	}
+	rrd_info_free(info);
+	store_rras(step, want);
 	if (got != step) {
 		store_err(err, errlen, "%s: step %lu, not %u", path, got, step);
 		return -1;
 	}
-	for (i = 0; i < SERIES_MAX; i++)
-		if (!found[i]) {
+	for (i = 0; i < SERIES_MAX; i++) {
+		if (!ds[i].have) {
 			store_err(err, errlen, "%s: no data source \"%s\"", path,
 			    series_name(i));
 			return -1;
 		}
+		if (strcmp(ds[i].type, series_is_gauge(i) ? "GAUGE" :
+		    "ABSOLUTE") != 0 || ds[i].a != step || ds[i].min != 0 ||
+		    !isnan(ds[i].max)) {
+			store_err(err, errlen, "%s: data source \"%s\" is not "
+			    "ours (type, heartbeat, minimum or maximum)", path,
+			    series_name(i));
+			return -1;
+		}
+	}
 	if (nds != SERIES_MAX) {
 		store_err(err, errlen, "%s: %d data sources, not %d", path, nds,
 		    SERIES_MAX);
 		return -1;
 	}
-	return 0;
+	for (i = 0; i < STORE_NRRA; i++)
+		if (!rra[i].have || strcmp(rra[i].type, want[i].cf) != 0 ||
+		    rra[i].b != want[i].pdp || rra[i].a != want[i].rows ||
+		    rra[i].xff != STORE_XFF || rra[i].cur >= rra[i].a) {
+			store_err(err, errlen, "%s: archive %d is not ours (%s, "
+			    "%lu rows of %lu steps, xff 0.5)", path, i,
+			    want[i].cf, want[i].rows, want[i].pdp);
+			goto out;
+		}
+	if (extra_rra) {
+		store_err(err, errlen, "%s: more archives than ours", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	return rc;
 }
 
 int

@@ -41,6 +41,8 @@ int	cmd_help(const struct cmd_entry *);
 struct conf *cmd_conf(const char *);
 /* Parse a time option (ISO 8601 UTC or UNIX seconds); -1 on error. */
 int	cmd_time(const char *, int64_t *);
+/* The clock now, UNIX milliseconds. */
+int64_t	cmd_now_ms(void);
 /* Write a file whole under a temporary name, fsync, rename it in place;
  * 0, or -1 with "FILE: reason". */
 int	cmd_write_file(const char *, const void *, size_t, char *, size_t);

@@ -24,6 +24,7 @@ struct peer_info {
 	int64_t		 from;
 	int64_t		 to;
 	int64_t		 blocking_start;	/* CONF_NO_DATE: none */
+	char		 key[64];	/* the signer's fingerprint, or "" */
 	struct peer_pool *pools;
 	size_t		 npools;
 };

@@ -1,8 +1,12 @@
 /*
  * pull: a thread of its own that fetches each [peer NAME] url every
- * `interval` seconds and imports the bundle, backing off exponentially
- * (from a minute up to the interval) after failures.  The last result
- * and error of each peer are kept for the dashboard and /metrics.
+ * `interval` seconds - an increment from the end of the copy held, or a
+ * full bundle when none is held or the increment does not join - and
+ * imports it, backing off exponentially (from a minute up to the
+ * interval) after failures; a refused bundle (old, a gap, a bad
+ * signature) is a failure.  The last result and error of each peer, the
+ * range held and the signer's key are kept for the dashboard and
+ * /metrics.
  */
 #ifndef OP25B_PULL_H
 #define OP25B_PULL_H
@@ -17,10 +21,16 @@ struct pull_status {
 	int64_t		 last_attempt;	/* UNIX s; 0: never */
 	int64_t		 last_success;
 	int64_t		 generated;	/* of the bundle last imported */
+	int64_t		 held_from;	/* the copy held after it */
+	int64_t		 held_to;
 	int64_t		 next;
 	unsigned	 failures;	/* in a row */
 	uint64_t	 pulls;
 	uint64_t	 errors;
+	uint64_t	 increments;	/* of the pulls, increments */
+	uint64_t	 bytes;		/* bundle bytes imported */
+	uint64_t	 last_bytes;
+	char		 key[64];	/* the signer's fingerprint */
 	char		 last_error[256];
 };
 

@@ -22,7 +22,7 @@
 
 struct store;
 
-/* One bin to write: counts for [start, start + step). */
+/* One bin to write: counts for [start, start + step) (NULL: unknown). */
 struct store_row {
 	int64_t			 start;
 	const struct counts	*c;

@@ -4,7 +4,7 @@
 #   tools/deps.sh --test   also what the test suite drives
 set -e
 
-build="build-essential autoconf automake pkg-config libglib2.0-dev
+build="build-essential autoconf automake pkg-config libglib2.0-dev libjansson-dev zlib1g-dev
 libfixbuf-dev libpcap-dev librrd-dev rrdtool libmicrohttpd-dev
 libcmocka-dev libcurl4-openssl-dev libsodium-dev fonts-dejavu-core"
 test="python3 bc time tcpdump softflowd pmacct nfdump nfdump-sflow rrdcached curl clang chromium

@@ -337,11 +337,23 @@ api_exporters(const struct web_req *req, struct web_resp *resp)
 		json_int(&j, ps->last_success);
 		json_key(&j, "generated");
 		json_int(&j, ps->generated);
+		json_key(&j, "held_from");
+		json_int(&j, ps->held_from);
+		json_key(&j, "held_to");
+		json_int(&j, ps->held_to);
+		json_key(&j, "key");
+		if (ps->key[0] == '\0')
+			json_null(&j);
+		else
+			json_string(&j, ps->key);
 		json_key(&j, "next");
 		json_int(&j, ps->next);
 		api_u(&j, "failures", ps->failures);
 		api_u(&j, "pulls", ps->pulls);
 		api_u(&j, "errors", ps->errors);
+		api_u(&j, "increments", ps->increments);
+		api_u(&j, "bytes", ps->bytes);
+		api_u(&j, "last_bytes", ps->last_bytes);
 		json_key(&j, "last_error");
 		if (ps->last_error[0] == '\0')
 			json_null(&j);

@@ -7,6 +7,7 @@
  * difference-in-differences of direct sessions between an ISP that
  * blocked and one that had not yet.
  */
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include "bundle.h"
 #include "json.h"
+#include "manifest.h"
 #include "peers.h"
 #include "secret.h"
 #include "summary.h"
@@ -124,8 +126,10 @@ fed_export(const struct web_req *req, struct web_resp *resp)
 {
 	const struct conf	*c = req->snap->conf;
 	struct buf		 out;
-	char			 err[512], sampling[32];
-	int64_t			 now = req->snap->now_ms / 1000;
+	struct bundle_info	 info;
+	char			 err[512], sampling[32], *end;
+	const char		*p;
+	int64_t			 now = req->snap->now_ms / 1000, since;
 	size_t			 i;
 	int			 who;
 
@@ -143,21 +147,45 @@ fed_export(const struct web_req *req, struct web_resp *resp)
 		resp->auth = "Bearer realm=\"op25b export\"";
 		return web_error(resp, 401, "a valid bearer token is needed");
 	}
-
 	pthread_mutex_lock(&fed_mu);
 	fed_count(c, who, now);
+	pthread_mutex_unlock(&fed_mu);
+
+	if (req->snap->sampling_max > 1)
+		snprintf(sampling, sizeof sampling, "1:%u",
+		    req->snap->sampling_max);
+	else
+		snprintf(sampling, sizeof sampling, "none");
+	/* ?since=T: an increment after T, built for the request (a few KB);
+	 * where none joins T, the full bundle. */
+	if ((p = web_param(req, "since")) != NULL) {
+		errno = 0;
+		since = strtoll(p, &end, 10);
+		if (*p < '0' || *p > '9' || *end != '\0' || errno != 0)
+			return web_error(resp, 400, "since: UNIX seconds, the "
+			    "end of the last bin held");
+		buf_init(&out, BUNDLE_MAX);
+		if (bundle_export(c, 0, 0, since, 0, req->snap->now_ms,
+		    sampling, &out, &info, err, sizeof err) == -1) {
+			buf_free(&out);
+			return web_error(resp, 500, "%s", err);
+		}
+		if (info.kind == MANIFEST_INCREMENT) {
+			resp->owned = (unsigned char *)out.data;
+			resp->ownedlen = out.len;
+			resp->status = 200;
+			resp->type = "application/x-tar";
+			return 0;
+		}
+		buf_free(&out);
+	}
+
+	pthread_mutex_lock(&fed_mu);
 	if (fed_bundle == NULL || (fed_generation != req->snap->generation &&
 	    now - fed_built >= 60)) {
-		if (req->snap->nex == 0)
-			snprintf(sampling, sizeof sampling, "none");
-		else if (req->snap->sampling_max > 1)
-			snprintf(sampling, sizeof sampling, "1:%u",
-			    req->snap->sampling_max);
-		else
-			snprintf(sampling, sizeof sampling, "none");
 		buf_init(&out, BUNDLE_MAX);
-		if (bundle_export(c, 0, 0, now, sampling, &out, err,
-		    sizeof err) == -1) {
+		if (bundle_export(c, 0, 0, BUNDLE_FULL, 0, req->snap->now_ms,
+		    sampling, &out, &info, err, sizeof err) == -1) {
 			pthread_mutex_unlock(&fed_mu);
 			buf_free(&out);
 			return web_error(resp, 500, "%s", err);
@@ -209,6 +237,42 @@ fed_direct(const struct conf *c, const char *peer, int64_t from, int64_t to)
 }
 
 #define FED_MAXSITES	64
+
+/* What we hold of a peer and how its pulls go (the operator's view). */
+static void
+fed_held(struct json *j, const struct snapshot *s, const struct peer_info *pi)
+{
+	const struct pull_status	*ps = NULL;
+	size_t				 i;
+
+	for (i = 0; i < s->npeers; i++)
+		if (strcmp(s->peers[i].name, pi->site) == 0)
+			ps = &s->peers[i];
+	json_key(j, "held_from");
+	json_int(j, pi->from);
+	json_key(j, "held_to");
+	json_int(j, pi->to);
+	json_key(j, "key");
+	if (pi->key[0] == '\0')
+		json_null(j);
+	else
+		json_string(j, pi->key);
+	json_key(j, "last_success");
+	if (ps == NULL || ps->last_success == 0)
+		json_null(j);
+	else
+		json_int(j, ps->last_success);
+	json_key(j, "pull_errors");
+	if (ps == NULL)
+		json_null(j);
+	else
+		json_uint(j, ps->errors);
+	json_key(j, "last_error");
+	if (ps == NULL || ps->last_error[0] == '\0')
+		json_null(j);
+	else
+		json_string(j, ps->last_error);
+}
 
 static const char fed_method[] =
 	"Difference-in-differences: for an ISP that blocked port 25 on day C "
@@ -283,6 +347,8 @@ fed_api(const struct web_req *req, struct web_resp *resp)
 			json_null(&j);
 		else
 			json_int(&j, pi[i].generated);
+		if (names[i] != NULL)
+			fed_held(&j, req->snap, &pi[i]);
 		json_key(&j, "summary");
 		if (summary_read(c, NULL, names[i], from, to, &s, err,
 		    sizeof err) == 0) {

@@ -176,6 +176,25 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 		buf_printf(b, "op25b_peer_last_success_timestamp_seconds{peer="
 		    "\"%s\"} %lld\n", s->peers[i].name,
 		    (long long)s->peers[i].last_success);
+	metrics_head(b, "op25b_peer_held_to_timestamp_seconds", "gauge",
+	    "The end of the peer's data held, after the last pull (0: none).");
+	for (i = 0; i < s->npeers; i++)
+		buf_printf(b, "op25b_peer_held_to_timestamp_seconds{peer="
+		    "\"%s\"} %lld\n", s->peers[i].name,
+		    (long long)s->peers[i].held_to);
+	metrics_head(b, "op25b_peer_bundle_bytes_total", "counter",
+	    "Bytes of the bundles imported from the peer.");
+	for (i = 0; i < s->npeers; i++)
+		buf_printf(b, "op25b_peer_bundle_bytes_total{peer=\"%s\"} "
+		    "%llu\n", s->peers[i].name,
+		    (unsigned long long)s->peers[i].bytes);
+	metrics_head(b, "op25b_peer_key_info", "gauge",
+	    "The key that signed the peer's last bundle (fingerprint).");
+	for (i = 0; i < s->npeers; i++)
+		if (s->peers[i].key[0] != '\0')
+			buf_printf(b, "op25b_peer_key_info{peer=\"%s\","
+			    "fingerprint=\"%s\"} 1\n", s->peers[i].name,
+			    s->peers[i].key);
 	metrics_head(b, "op25b_web_requests_total", "counter",
 	    "HTTP requests answered, by status code.");
 	for (c = 100; c < 600; c++)

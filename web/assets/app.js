@@ -1546,9 +1546,20 @@ function fedSiteRow(s, nowMs) {
 		    fmtAgo(s.generated * 1000, nowMs));
 	else
 		age = h('td', null, '\u2014');
+	const held = s.local ? '\u2014' : isNum(s.held_from) && isNum(s.held_to) ?
+	    isoDate(s.held_from) + ' to ' + fmtTime(s.held_to) : '\u2014';
+	const key = typeof s.key === 'string' ? s.key : null;
+	const pulled = s.local ? h('td', null, '\u2014') :
+	    h('td', {class: s.last_error ? 'warn' : null, 'data-key':
+	    'last_success', title: s.last_error || null},
+	    isNum(s.last_success) ? fmtAgo(s.last_success * 1000, nowMs) :
+	    'never');
 	const head = [h('th', {scope: 'row'}, s.site),
 	    h('td', null, s.local ? 'local' : 'peer'),
-	    h('td', {'data-key': 'cutover'}, s.cutover || 'none'), age];
+	    h('td', {'data-key': 'cutover'}, s.cutover || 'none'), age,
+	    h('td', {'data-key': 'held'}, held), pulled,
+	    h('td', {'data-key': 'key', class: 'mono', title: key},
+	    key !== null ? key.slice(0, 18) + '\u2026' : '\u2014')];
 	if (!sum || typeof sum !== 'object')
 		return h('tr', {'data-site': s.site}, head,
 		    h('td', {colspan: CATS.length + 2, class: 'muted'},
@@ -1570,14 +1581,17 @@ function fedSitesTable(fed, nowMs) {
 	const comb = fed.combined || {};
 	const cs = comb.sessions || {};
 	const heads = [['ISP'], ['data'], ['cut-over'], ['bundle', 0,
-	    'how old the peer\u2019s bundle is']].concat(
+	    'how old the peer\u2019s bundle is'], ['held', 0, 'the range ' +
+	    'of the peer\u2019s data held here'], ['last pull', 0,
+	    'the last successful pull (hover: the last error)'], ['key', 0,
+	    'the fingerprint of the key that signed the bundle held']].concat(
 	    BAR_ORDER.map(c => [LABEL[c], 1, HINT[c]]),
 	    [['Direct share', 1, 'direct / (direct + relay)'],
 	    ['Hosts (max)', 1, 'most distinct direct sources in one bin']]);
 	const t = table('fed-sites', heads, sites.map(s => fedSiteRow(s,
 	    nowMs)), 'No ISP has data yet.');
 	t.querySelector('table').appendChild(h('tfoot', null,
-	    h('tr', {id: 'fed-combined'}, h('th', {scope: 'row', colspan: 4},
+	    h('tr', {id: 'fed-combined'}, h('th', {scope: 'row', colspan: 7},
 	    'All ISPs together'), BAR_ORDER.map(c => h('td', {class: 'num',
 	    'data-cat': c, 'data-value': isNum(cs[c]) ? String(cs[c]) : '',
 	    title: nullReason(comb, c)}, fmtCount(comb, c))),
