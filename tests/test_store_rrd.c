@@ -563,8 +563,11 @@ test_upgrade(void **state)
 		o += (size_t)snprintf(cmd + o, sizeof cmd - o, " DS:%s:%s:%d:0:U",
 		    series_name(j), series_is_gauge(j) ? "GAUGE" : "ABSOLUTE",
 		    STEP);
+	/* The archives store_rrd makes (DESIGN.md). */
 	o += (size_t)snprintf(cmd + o, sizeof cmd - o,
-	    " RRA:AVERAGE:0.5:1:17280 RRA:AVERAGE:0.5:12:9600");
+	    " RRA:AVERAGE:0.5:1:17280 RRA:AVERAGE:0.5:12:9600"
+	    " RRA:AVERAGE:0.5:288:3660 RRA:MAX:0.5:1:17280"
+	    " RRA:MAX:0.5:12:9600 RRA:MAX:0.5:288:3660");
 	assert_int_equal(system(cmd), 0);
 	/* Bin 0 the old way: 17 values. */
 	o = (size_t)snprintf(cmd, sizeof cmd, "%s update %s %" PRId64,
