@@ -540,11 +540,6 @@ bundle_members(const struct conf *c, const struct manifest *m,
 	char			 hex[DIGEST_HEX], why[256];
 	size_t			 i, k, cap;
 
-	if (n != m->nfiles + 2) {
-		snprintf(err, errlen, "the bundle holds files the manifest does "
-		    "not list");
-		return -1;
-	}
 	for (i = 0; i < m->nfiles; i++) {
 		for (e = NULL, k = 0; k < n; k++)
 			if (strcmp(ent[k].name, m->files[i].name) == 0)
@@ -554,6 +549,16 @@ bundle_members(const struct conf *c, const struct manifest *m,
 			    m->files[i].name);
 			return -1;
 		}
+	}
+	if (n != m->nfiles + 2) {
+		snprintf(err, errlen, "the bundle holds files the manifest does "
+		    "not list");
+		return -1;
+	}
+	for (i = 0; i < m->nfiles; i++) {
+		for (e = NULL, k = 0; k < n; k++)
+			if (strcmp(ent[k].name, m->files[i].name) == 0)
+				e = &ent[k];
 		digest_sha256_hex(e->data, e->len, hex);
 		if (e->len != m->files[i].bytes ||
 		    strcmp(hex, m->files[i].sha256) != 0) {
