@@ -123,6 +123,9 @@ bad xml-cut "site\\.xml\\.gz: line [0-9]+: .+"
 bad extra "the bundle holds files the manifest does not list"
 bad unlisted "the bundle holds files the manifest does not list"
 bad swapped "pool-biz\\.xml\\.gz is listed but missing"
+# A listed member left out: the tar holds fewer files than the manifest
+# lists, none that it does not list.
+bad missing:pool-biz.xml.gz "pool-biz\\.xml\\.gz is listed but missing"
 bad twice "site\\.xml\\.gz appears twice"
 bad listed-twice "manifest\\.json: site\\.xml\\.gz listed twice"
 for name in ../x a/b /etc/passwd ./site.xml.gz .hidden; do
