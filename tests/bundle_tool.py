@@ -7,7 +7,9 @@ Ed25519 key, so that a tampered bundle reaches the one check it is for.
 
   bundle_tool.py tamper IN OUT KIND --key SECRET [--other SECRET]
   bundle_tool.py members IN            the members, in the tar's order
-  bundle_tool.py manifest IN [FIELD..] the manifest, or the fields' values
+  bundle_tool.py manifest IN [FIELD..] the manifest (of a bundle, or a
+                                       manifest.json), or its fields'
+                                       values, one a line
   bundle_tool.py inflate IN DIR        each gzip member inflated into DIR
   bundle_tool.py verify IN PUBLIC      exit 0 if the signature is PUBLIC's
                                        and every member's hash and sizes
@@ -668,7 +670,8 @@ def main(argv):
         for e in read_tar(open(args[0], "rb").read()):
             print(e[0])
     elif cmd == "manifest":
-        m = Bundle(open(args[0], "rb").read()).manifest
+        data = open(args[0], "rb").read()
+        m = json.loads(data) if data[:1] == b"{" else Bundle(data).manifest
         if len(args) == 1:
             print(json.dumps(m, indent=1, sort_keys=True))
         for k in args[1:]:
