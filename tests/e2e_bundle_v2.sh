@@ -143,9 +143,10 @@ bad flip-header I12 "bad header checksum \\(at byte 0\\)"
 
 # Rows (inflated, edited, gzipped, re-hashed, re-signed).
 ROWS="site\\.rows\\.gz: not rows of our series joining $F1_to"
-bad rows-magic I12 "$ROWS \\(line [0-9]+\\)"
-bad rows-step I12 "$ROWS \\(line [0-9]+\\)"
-bad rows-series I12 "$ROWS \\(line [0-9]+\\)"
+# The message names the line at fault: the header's first three.
+bad rows-magic I12 "$ROWS \\(line 1\\)"
+bad rows-step I12 "$ROWS \\(line 2\\)"
+bad rows-series I12 "$ROWS \\(line 3\\)"
 bad rows-big I12 "$ROWS \\(line [0-9]+\\)"
 bad rows-negative I12 "$ROWS \\(line [0-9]+\\)"
 bad rows-few I12 "$ROWS \\(line [0-9]+\\)"
