@@ -28,6 +28,7 @@ import re
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the sources
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sampled_dom import Tap, by_id, load  # noqa: E402
 

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in the sources
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bundle_tool  # noqa: E402
 
