@@ -40,7 +40,7 @@ conf_data_dir() {
 # import_out (stdout and stderr), import_cpu (user + system seconds, as
 # /usr/bin/time measures them) and import_rss (KiB).
 import_run() {
-	local t=$W/import.time
+	local t=$W/import.time u s
 	import_out=$(/usr/bin/time -f '%U %S %M' -o "$t" \
 	    "$OP25B" import -c "$1" "$2" 2>&1)
 	import_rc=$(sed -n 's/^Command exited with non-zero status //p' "$t")

@@ -14,12 +14,13 @@ totals and the difference-in-differences computed here from the
 generator's truths of A's and B's two captures (A1 A2 B1 B2; the day
 of the cut-over D in UNIX seconds); A's held range and key fingerprint.
 pulled: exit 0 once /api/v1/exporters shows A pulled and X failed (no
-TAP; a test waits on it).  pulls: B's /api/v1/exporters and /metrics say A was pulled without
-error, with A's bundle date, held range and key (HELD_MANIFEST: the
-manifest.json of B's copy of A; KEY: the fingerprint of A's public
-key), and that peer X failed with HTTP 401.  dom: the Federation and
-Exporters pages as headless Chromium dumped them show what the API
-says (FED.log, EXPORTERS.log: their console lines).
+TAP; a test waits on it).  pulls: B's /api/v1/exporters and /metrics
+say A was pulled without error, with A's bundle date, held range and
+key (HELD_MANIFEST: the manifest.json of B's copy of A; KEY: the
+fingerprint of A's public key), and that peer X failed with HTTP 401.
+dom: the Federation and Exporters pages as headless Chromium dumped
+them show what the API says, A's key and last pull too (FED.log,
+EXPORTERS.log: their console lines).
 """
 
 import json
