@@ -8,7 +8,9 @@
 # the difference-in-differences must follow from the generator's counts.
 # The same bundle by file (op25b export / op25b import): a newer bundle
 # replaces an older one, an older one is refused; an increment over
-# HTTP (?since=) joins a copy held, one that does not join is refused.
+# HTTP (?since=) joins a copy held, one that does not join is refused;
+# B restarted with an older copy pulls an increment that makes its view
+# of A A's own again.
 # Bundles are signed with A's Ed25519 key (op25b keygen); peers hold its
 # public key.  Privacy: no address of the traffic, no pool prefix and
 # nothing of DATA_DIR/local/ (top senders) appears in any bundle (files,
@@ -426,6 +428,35 @@ else
 	    "$W/federation.log" "$W/exporters.html" "$W/exporters.log" \
 	    "$W/A.json" "$W/B.json" "$W/federation.json" "$A_FP"
 fi
+
+# ---- an incremental pull ----
+# B restarted holding the older bundle: its first pull asks A for the
+# bins since the end of that copy (?since=), applies the increment,
+# and B's view of A is A's own again.
+kill -TERM "$B_PID"
+wait "$B_PID"
+check_eq "op25bd B: SIGTERM, exit 0 (to hold the older bundle)" "$?" 0
+rm -rf "$W/B/peers"
+"$OP25B" import -c "$W/B-d.conf" "$W/old.tar" >"$W/import-b-old.out" 2>&1
+check_eq "B: import of the older bundle" "$?" 0
+fed_start B "$W/B.peers" ||
+    { not_ok "op25bd B starts again"; done_testing; exit 1; }
+for ((i = 0; i < 200; i++)); do
+	body "$B_URL/api/v1/exporters" >"$W/exporters-incr.json"
+	$FED_CHECKS pulled "$W/exporters-incr.json" 1 && break
+	sleep 0.1
+done
+check_eq "B pulled an increment: pulls, increments, errors" \
+    "$($FED_CHECKS peer "$W/exporters-incr.json" A pulls increments errors |
+    tr '\n' ' ')" "1 1 0 "
+bytes=$($FED_CHECKS peer "$W/exporters-incr.json" A last_bytes)
+check "... of less than a tenth of the full bundle ($bytes bytes)" \
+    test $((bytes * 10)) -lt "$(stat -c %s "$W/served.tar")"
+check_eq "... B's copy of A: the older bundle's start, A's end" \
+    "$($BUNDLE_TOOL manifest "$W/B/peers/A/manifest.json" from to |
+    tr '\n' ' ')" \
+    "$($BUNDLE_TOOL manifest "$W/old.tar" from | tr '\n' ' ')$held_to "
+same_as_a "B (incremental pull): " "$W/B-d.conf"
 
 # ---- stop ----
 for name in A B; do

@@ -3,7 +3,8 @@
 bundle, as TAP (tests/e2e_federation.sh).
 
   fed_checks.py view FEDERATION.json A.json B.json A1 A2 B1 B2 D CUT KEY
-  fed_checks.py pulled EXPORTERS.json
+  fed_checks.py pulled EXPORTERS.json [INCREMENTS]
+  fed_checks.py peer EXPORTERS.json NAME FIELD...
   fed_checks.py pulls EXPORTERS.json METRICS HELD_MANIFEST KEY
   fed_checks.py dom FED.html FED.log EXPORTERS.html EXPORTERS.log
                     A.json B.json FEDERATION.json KEY
@@ -13,8 +14,9 @@ B.json: each site's op25b summary), A's cut-over CUT, the combined
 totals and the difference-in-differences computed here from the
 generator's truths of A's and B's two captures (A1 A2 B1 B2; the day
 of the cut-over D in UNIX seconds); A's held range and key fingerprint.
-pulled: exit 0 once /api/v1/exporters shows A pulled and X failed (no
-TAP; a test waits on it).  pulls: B's /api/v1/exporters and /metrics
+pulled: exit 0 once /api/v1/exporters shows A pulled (with at least
+INCREMENTS increments) and X failed (no TAP; a test waits on it).
+peer: the FIELDs of peer NAME in /api/v1/exporters, one a line.  pulls: B's /api/v1/exporters and /metrics
 say A was pulled without error, with A's bundle date, held range and
 key (HELD_MANIFEST: the manifest.json of B's copy of A; KEY: the
 fingerprint of A's public key), and that peer X failed with HTTP 401.
@@ -191,13 +193,20 @@ def pulls(tap, ex_path, metrics_path, man_path, key):
                      'peer="X"') == 0, "metrics: X never succeeded")
 
 
-def pulled(ex_path):
+def peers_of(ex_path):
+    """The peers of /api/v1/exporters by name ({} if unreadable)."""
     try:
-        peers = {p["name"]: p for p in
-                 json.load(open(ex_path)).get("peers", [])}
+        return {p["name"]: p for p in
+                json.load(open(ex_path)).get("peers", [])}
     except (ValueError, KeyError, TypeError, OSError):
-        return 1
-    return 0 if peers.get("A", {}).get("last_success", 0) > 0 and \
+        return {}
+
+
+def pulled(ex_path, increments=0):
+    peers = peers_of(ex_path)
+    a = peers.get("A", {})
+    return 0 if a.get("last_success", 0) > 0 and \
+        a.get("increments", 0) >= int(increments) and \
         peers.get("X", {}).get("errors", 0) >= 1 else 1
 
 
@@ -316,8 +325,13 @@ def dom(tap, fed_html, fed_log, ex_html, ex_log, a_path, b_path, api_path,
 
 
 def main(argv):
-    if len(argv) == 3 and argv[1] == "pulled":
-        return pulled(argv[2])
+    if len(argv) in (3, 4) and argv[1] == "pulled":
+        return pulled(*argv[2:])
+    if len(argv) >= 5 and argv[1] == "peer":
+        p = peers_of(argv[2]).get(argv[3], {})
+        for k in argv[4:]:
+            print(json.dumps(p.get(k)))
+        return 0
     cmds = {"view": (view, 10), "pulls": (pulls, 4), "dom": (dom, 8)}
     if len(argv) < 2 or argv[1] not in cmds or \
             len(argv) - 2 != cmds[argv[1]][1]:
