@@ -339,6 +339,13 @@ def v_future(b, arg, o):
     manifest_kind(fn)(b, None, o)
 
 
+def v_sequence(b, arg, o):
+    """sequence:S: the sequence S seconds after now (in ms), the
+    generation time left as it is."""
+    ms = int(time.time() * 1000) + int(arg) * 1000
+    manifest_kind(lambda m, _: m.update(sequence=ms))(b, None, o)
+
+
 def v_manifest_json(b, arg, o):
     """manifest-json: manifest.json cut in the middle (bad JSON)."""
     b.set_manifest(None, b'{"format": "op25b-bundle", "vers')
@@ -568,6 +575,7 @@ KINDS = {
     "joins": manifest_kind(
         lambda m, _: m.update(joins=m["joins"] - m["step"])),
     "future": v_future,
+    "sequence": v_sequence,
     "manifest-json": v_manifest_json,
     "manifest-dup": v_manifest_dup,
     "manifest-big": v_manifest_big,

@@ -127,6 +127,9 @@ FUTURE="the bundle is dated [0-9T:Z-]+, more than max_skew \\(300 s\\) ahead of 
 bad future:3600 F2 "$FUTURE"
 bad future:3600 I12 "$FUTURE"
 bad future:400 I12 "$FUTURE"
+# The sequence orders bundles (rollback); one a year ahead of the
+# generation time would make every bundle of A's for a year "not newer".
+bad sequence:31536000 I12 ".*(sequence|max_skew).*"
 bad sign-other I12 "signed with the key of peer X, but the bundle claims to be from site A" \
     --other "$W/X.key"
 bad sign-other I12 "$SIG" --other "$W/Z.key"
