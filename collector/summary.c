@@ -156,6 +156,27 @@ summary_finish(struct summary *s)
 	}
 }
 
+int64_t
+summary_last(const struct conf *conf, const char *peer)
+{
+	struct store	*st;
+	char		*dir, err[256];
+	int64_t		 last = INT64_MIN;
+
+	if (peer != NULL)
+		xasprintf(&dir, "%s/peers/%s", conf->data_dir, peer);
+	else
+		xasprintf(&dir, "%s/%s", conf->data_dir, conf->site);
+	st = store_rrd_open(dir, conf->step, conf->rrdcached, err, sizeof err);
+	free(dir);
+	if (st == NULL)
+		return INT64_MIN;
+	if (store_rrd_last(st, "site", &last, err, sizeof err) != 1)
+		last = INT64_MIN;
+	store_rrd_close(st);
+	return last;
+}
+
 int
 summary_known(const struct summary *s, int cat)
 {

@@ -43,6 +43,9 @@ struct summary {
  */
 int	summary_read(const struct conf *, const char *, const char *,
 	    int64_t, int64_t, struct summary *, char *, size_t);
+/* The end of a site's data (site.rrd's last update; our own, or a
+ * peer's copy), or INT64_MIN when there is none. */
+int64_t	summary_last(const struct conf *, const char *);
 void	summary_json(const struct summary *, struct buf *);
 struct json;
 /* The same object as a value inside a document being written. */

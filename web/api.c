@@ -423,12 +423,20 @@ api_config(const struct web_req *req, struct web_resp *resp)
 	const struct conf	*c = req->snap->conf;
 	struct json		 j;
 	size_t			 i;
+	int64_t			 end;
 
 	api_json(resp);
 	json_init(&j, &resp->body);
 	json_object(&j);
 	json_key(&j, "site");
 	json_string(&j, c->site);
+	json_key(&j, "read_only");
+	json_bool(&j, req->snap->read_only);
+	json_key(&j, "data_end");
+	if ((end = summary_last(c, NULL)) == INT64_MIN)
+		json_null(&j);
+	else
+		json_int(&j, end);
 	api_u(&j, "step", c->step);
 	api_u(&j, "grace", c->grace);
 	json_key(&j, "blocking_start");

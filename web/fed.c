@@ -19,7 +19,6 @@
 #include "json.h"
 #include "manifest.h"
 #include "peers.h"
-#include "store_rrd.h"
 #include "secret.h"
 #include "summary.h"
 #include "utc.h"
@@ -123,24 +122,6 @@ fed_pullers(struct fed_puller *out, size_t max)
 	return n;
 }
 
-/* The end of our own data (site.rrd's last update), or INT64_MIN. */
-static int64_t
-fed_data_end(const struct conf *c)
-{
-	struct store	*st;
-	char		 dir[4096], err[256];
-	int64_t		 last = INT64_MIN;
-
-	snprintf(dir, sizeof dir, "%s/%s", c->data_dir, c->site);
-	if ((st = store_rrd_open(dir, c->step, c->rrdcached, err,
-	    sizeof err)) == NULL)
-		return INT64_MIN;
-	if (store_rrd_last(st, "site", &last, err, sizeof err) != 1)
-		last = INT64_MIN;
-	store_rrd_close(st);
-	return last;
-}
-
 /* The clock now (a snapshot's lags up to a tick). */
 static int64_t
 fed_now_ms(void)
@@ -210,7 +191,7 @@ fed_export(const struct web_req *req, struct web_resp *resp)
 	/* A full bundle: the one built last while our data has not moved
 	 * on (it takes seconds to build), else a new one. */
 	pthread_mutex_lock(&fed_mu);
-	to = fed_data_end(c);
+	to = summary_last(c, NULL);
 	if (fed_bundle == NULL || to != fed_data_to ||
 	    now - fed_built >= 3600) {
 		buf_init(&out, BUNDLE_MAX);

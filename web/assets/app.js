@@ -237,8 +237,15 @@ function parseDate(s) {
 	return isoDate(t) === s ? t : NaN;
 }
 
+/*
+ * A read-only op25bd (no input, issue 16) serves data of any age: the
+ * pages then take the end of its data for "now", so the Overview shows
+ * the latest day with data and the ranges end there.
+ */
+let anchorSec = null;
+
 function nowSec() {
-	return Math.floor(Date.now() / 1000);
+	return anchorSec !== null ? anchorSec : Math.floor(Date.now() / 1000);
 }
 
 function query(params) {
@@ -1772,7 +1779,18 @@ function start() {
 	for (const a of document.querySelectorAll('#nav a'))
 		if (a.dataset.page === p[0])
 			a.setAttribute('aria-current', 'page');
-	p[2](page);
+	getConfig().then(function (r) {
+		if (r.ok && r.data.read_only === true && isNum(r.data.data_end)) {
+			/* the last second with data: its day is "today" */
+			anchorSec = r.data.data_end - 1;
+			page.before(h('p', {class: 'note', id: 'read-only'},
+			    'A read-only view: op25bd has no input and writes ' +
+			    'nothing; its data end ' + fmtTime(r.data.data_end) +
+			    ', which the pages take for now.'));
+		}
+	}, function () {}).then(function () {
+		p[2](page);
+	});
 }
 
 if (document.readyState === 'loading')
