@@ -17,6 +17,7 @@
 #include "exporter.h"
 #include "flow.h"
 #include "in_nf5.h"
+#include "seqtrack.h"
 
 #define NF5_VERSION		5
 #define NF5_SLACK_MS		1000	/* export time rounding */
@@ -63,45 +64,32 @@ nf5_peek(const uint8_t *p, size_t len, struct nf5_hdr *h)
 }
 
 /*
- * Account flow_sequence against the source state: a forward step is a
- * gap of exactly that many flows; a step back is reordering (state kept)
- * unless the exporter restarted: its uptime ran back by more than
- * NF5_RESTART_MS while the sequence started over, or the sequence went
- * back further than any reordering would.
+ * Account flow_sequence against the source state (seqtrack.h): a gap
+ * is exactly that many flows lost.
  */
 static void
 nf5_sequence(struct nf5_state *st, const struct nf5_hdr *h,
     struct exporter_stats *stats)
 {
-	uint32_t	gap;
-	int		uptime_back;
-
-	if (!st->started) {
-		st->started = 1;
-		goto sync;
-	}
-	gap = h->flow_sequence - st->next_seq;
-	if (gap == 0)
-		goto sync;
-	uptime_back = h->sys_uptime < st->last_uptime &&
-	    st->last_uptime - h->sys_uptime > NF5_RESTART_MS;
-	if (gap < UINT32_C(0x80000000)) {
-		/* Forward modulo 2^32, but numerically lower: a reset. */
-		if (uptime_back && h->flow_sequence < st->next_seq) {
+	if (st->started) {
+		switch (seqtrack(st->next_seq, st->last_uptime,
+		    h->flow_sequence, h->sys_uptime, NF5_RESTART_MS,
+		    NF5_REORDER_WINDOW)) {
+		case SEQ_IN_ORDER:
+			break;
+		case SEQ_GAP:
+			stats->seq_gaps++;
+			stats->lost += h->flow_sequence - st->next_seq;
+			break;
+		case SEQ_REORDERED:
+			stats->reordered++;
+			return;
+		case SEQ_RESET:
 			stats->resets++;
-			goto sync;
+			break;
 		}
-		stats->seq_gaps++;
-		stats->lost += gap;
-		goto sync;
 	}
-	if (uptime_back || (uint32_t)-gap > NF5_REORDER_WINDOW) {
-		stats->resets++;
-		goto sync;
-	}
-	stats->reordered++;
-	return;
-sync:
+	st->started = 1;
 	st->next_seq = h->flow_sequence + h->count;
 	st->last_uptime = h->sys_uptime;
 }

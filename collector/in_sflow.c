@@ -21,6 +21,7 @@
 #include "flow.h"
 #include "in_sflow.h"
 #include "pkt.h"
+#include "seqtrack.h"
 
 /* data_format and flow_format: enterprise << 12 | format (enterprise 0). */
 #define SFLOW_FLOW_SAMPLE	1
@@ -118,42 +119,32 @@ sflow_peek(const uint8_t *p, size_t len, struct sflow_hdr *h)
 }
 
 /*
- * Account the datagram sequence_number: a forward step is a gap of
- * datagrams (the samples in them are counted per source); a step back
- * is reordering unless the agent restarted: its uptime ran back by more
- * than SFLOW_RESTART_MS while the sequence started over, or it went
- * back further than reordering would.  A restart forgets the sources.
+ * Account the datagram sequence_number (seqtrack.h): a gap of
+ * datagrams is counted, the samples in them are counted per source; a
+ * restart forgets the sources.
  */
 static void
 sflow_sequence(struct sflow_state *st, const struct sflow_hdr *h,
     struct exporter_stats *stats)
 {
-	uint32_t	gap;
-	int		uptime_back;
-
-	if (!st->started) {
-		st->started = 1;
-		goto sync;
+	if (st->started) {
+		switch (seqtrack(st->next_seq, st->last_uptime, h->sequence,
+		    h->uptime, SFLOW_RESTART_MS, SFLOW_REORDER_DGRAMS)) {
+		case SEQ_IN_ORDER:
+			break;
+		case SEQ_GAP:
+			stats->seq_gaps++;
+			break;
+		case SEQ_REORDERED:
+			stats->reordered++;
+			return;
+		case SEQ_RESET:
+			stats->resets++;
+			st->nsources = 0;
+			break;
+		}
 	}
-	gap = h->sequence - st->next_seq;
-	if (gap == 0)
-		goto sync;
-	uptime_back = h->uptime < st->last_uptime &&
-	    st->last_uptime - h->uptime > SFLOW_RESTART_MS;
-	if (gap < UINT32_C(0x80000000)) {
-		if (uptime_back && h->sequence < st->next_seq)
-			goto reset;
-		stats->seq_gaps++;
-		goto sync;
-	}
-	if (uptime_back || (uint32_t)-gap > SFLOW_REORDER_DGRAMS)
-		goto reset;
-	stats->reordered++;
-	return;
-reset:
-	stats->resets++;
-	st->nsources = 0;
-sync:
+	st->started = 1;
 	st->next_seq = h->sequence + 1;
 	st->last_uptime = h->uptime;
 }
