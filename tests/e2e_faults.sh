@@ -453,10 +453,13 @@ sys.exit(0 if s.recv(100)[:1].isdigit() else 1)' "$sock" 2>/dev/null &&
 	conf "$D" "checkpoint = 1" "rrdcached = unix:$sock" >"$W/base.conf"
 	daemon_start "$W/base.conf" || { not_ok "op25bd starts"; return; }
 	phase1 41
-	check "1: bin B written through rrdcached" \
-	    wait_daemon_last "$D/example/site.rrd" "$sock" 30
+	check "1: bin B written through rrdcached, to every file" \
+	    wait_daemon_last "$sock" 60 "${ALL_RRD[@]/#/$D/example/}"
 	check_eq "1: B not on disk yet (rrdcached writes after an hour)" \
 	    "$(last_of "$D/example/site.rrd")" "$B_START"
+	# op25bd is stopped meanwhile, so that it cannot offer B to the new
+	# rrdcached before the test has seen that it lacks B.
+	kill -STOP "$daemon_pid"
 	rrdc_kill
 	rm -f "$RW"/rrdj/*
 	check "1: rrdcached killed and started again, its journal gone" \
@@ -464,6 +467,7 @@ sys.exit(0 if s.recv(100)[:1].isdigit() else 1)' "$sock" 2>/dev/null &&
 	check_eq "1: the new rrdcached lacks B" \
 	    "$("$RRDTOOL" last --daemon "unix:$sock" "$D/example/site.rrd")" \
 	    "$B_START"
+	kill -CONT "$daemon_pid"
 	phase2 42
 	daemon_stop "1: "
 	"$RRDTOOL" flushcached --daemon "unix:$sock" "$D"/example/*.rrd
@@ -492,7 +496,7 @@ sys.exit(0 if s.recv(100)[:1].isdigit() else 1)' "$sock" 2>/dev/null &&
 	check "2: op25bd keeps running" kill -0 "$daemon_pid"
 	check "2: rrdcached starts again" rrdc_start
 	check "2: op25bd writes B through it by the next ticks" \
-	    wait_daemon_last "$D/example/site.rrd" "$sock" 5
+	    wait_daemon_last "$sock" 60 "${ALL_RRD[@]/#/$D/example/}"
 	phase2 44
 	daemon_stop "2: "
 	"$RRDTOOL" flushcached --daemon "unix:$sock" "$D"/example/*.rrd
@@ -504,13 +508,21 @@ sys.exit(0 if s.recv(100)[:1].isdigit() else 1)' "$sock" 2>/dev/null &&
 	wait $rrdc_pid
 }
 
-# wait_daemon_last FILE SOCK SECONDS: rrdcached's last update of FILE
-# is B's end within SECONDS.
+# The files of the sample configuration, every one written in bin B.
+ALL_RRD=(site.rrd pool-ftth.rrd pool-adsl.rrd pool-roam.rrd pool-biz.rrd)
+
+# wait_daemon_last SOCK SECONDS FILE...: rrdcached's last update of
+# every FILE is B's end within SECONDS.
 wait_daemon_last() {
-	local i
-	for ((i = 0; i < $3 * 10; i++)); do
-		[ "$("$RRDTOOL" last --daemon "unix:$2" "$1" 2>/dev/null)" = \
-		    "$B_END" ] && return 0
+	local i f n sock=$1 secs=$2
+	shift 2
+	for ((i = 0; i < secs * 10; i++)); do
+		n=0
+		for f in "$@"; do
+			[ "$("$RRDTOOL" last --daemon "unix:$sock" "$f" \
+			    2>/dev/null)" = "$B_END" ] && n=$((n + 1))
+		done
+		[ "$n" -eq $# ] && return 0
 		sleep 0.1
 	done
 	return 1
@@ -518,7 +530,7 @@ wait_daemon_last() {
 
 # ---------------------------------------------------------------- clock
 case_clock() {
-	local D=$W/data T0 l1 l2 t jm1 jm2 tot
+	local D=$W/data T0 l1 l2 t jm1 jm2 tot i
 	t=$(FAKETIME=-3600 LD_PRELOAD=$LIBFAKETIME date +%s 2>/dev/null)
 	if [ -z "$LIBFAKETIME" ] || [ "${t:-0}" -lt $(($(date +%s) - 3700)) ] ||
 	    [ "${t:-0}" -gt $(($(date +%s) - 3500)) ]; then
@@ -545,8 +557,12 @@ case_clock() {
 	jm1=$(stat -c %.9Y "$D/example/journal" 2>/dev/null)
 	send c2 52 "$T0" 260 -b 127.0.0.2
 	daemon_drained
-	sleep 2
-	jm2=$(stat -c %.9Y "$D/example/journal" 2>/dev/null)
+	# checkpoint = 1: wait (60 s at most) for the next one
+	for ((i = 0; i < 600; i++)); do
+		jm2=$(stat -c %.9Y "$D/example/journal" 2>/dev/null)
+		[ -n "$jm2" ] && [ "$jm2" != "$jm1" ] && break
+		sleep 0.1
+	done
 	check "checkpoints go on while the clock is behind" \
 	    test -n "$jm2" -a "$jm2" != "$jm1"
 	# Forward again, then an hour ahead: every bin due is written.

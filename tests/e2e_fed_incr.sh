@@ -133,8 +133,11 @@ for p in json.load(sys.stdin)["peers"]:
     print(p["name"], p["pulls"], p["errors"], p["increments"],
           p["last_bytes"], p["key"])'
 }
-"$CURL" -s "http://127.0.0.1:$PB/api/v1/exporters" >B-exporters.json
 # The pull statuses start again at each reload: the last hour's pull.
+# The copy is installed before the status is written: wait for it.
+pulled() { [ "$(peers "$PB" | cut -d' ' -f2)" -ge 1 ] 2>/dev/null; }
+wait_for 60 pulled
+"$CURL" -s "http://127.0.0.1:$PB/api/v1/exporters" >B-exporters.json
 read -r name pulls errors incr last key <<<"$(peers "$PB")"
 check_eq "B's last pull of A: an increment, no error" \
     "$name $pulls $errors $incr" "A 1 0 1"
