@@ -163,3 +163,92 @@ put("bundle", "tar", b"\x01" + tar_of([("manifest.json", man),
 put("bundle", "import", b"\x02" + tar_of([("manifest.json", man),
                                           ("manifest.sig", b"0" * 64),
                                           ("site.xml", xml)]))
+
+# Restored RRD files (fuzz_restored): a 16-byte control block, then the
+# header of a file that `rrdtool restore` made from the dump of a file
+# op25b ingest wrote (so with restore's random cur_row), as such and
+# with single fields changed; the harness lays them over its own file.
+# Offsets are those of librrd's rrd_format.h on LP64: stat_head 128
+# bytes, ds_def 120, rra_def 120, live_head 16, pdp_prep 112, cdp_prep
+# 80, rra_ptr 8.
+import tempfile
+NDS, NRRA = 33, 6
+DS0, RRA0 = 128, 128 + NDS * 120
+LIVE = RRA0 + NRRA * 120
+PDP0 = LIVE + 16
+CDP0 = PDP0 + NDS * 112
+PTR0 = CDP0 + NRRA * NDS * 80
+HDR = PTR0 + NRRA * 8
+
+def restored_header():
+    with tempfile.TemporaryDirectory() as d:
+        r = subprocess.run([os.path.join(build, "tools", "gencap"), "-o",
+                            d + "/cap", "-g", d + "/truth", "-c",
+                            d + "/op25b.conf", "-D", d + "/data"],
+                           capture_output=True)
+        if r.returncode != 0:
+            return None
+        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+        r = subprocess.run([os.path.join(build, "op25b"), "ingest", "-c",
+                            d + "/op25b.conf", d + "/cap"],
+                           capture_output=True, env=env)
+        if r.returncode != 0:
+            return None
+        subprocess.run("rrdtool dump %s/data/example/site.rrd >%s/s.xml && "
+                       "rrdtool restore %s/s.xml %s/r.rrd" % (d, d, d, d),
+                       shell=True, check=True)
+        info = subprocess.run(["rrdtool", "info", d + "/r.rrd"],
+                              capture_output=True, text=True).stdout
+        assert "header_size = %d" % HDR in info, "not our layout"
+        return open(d + "/r.rrd", "rb").read(HDR)
+
+def ctl(rng=0, flags=0, w=0, h=0, a=0, b=0, resize=0, bins=0, val=0):
+    return struct.pack("<BBBBIIhBB", rng, flags, w, h, a, b, resize, bins,
+                       val)
+
+def setf(h, off, fmt, v):
+    h = bytearray(h)
+    struct.pack_into(fmt, h, off, v)
+    return bytes(h)
+
+hdr = restored_header()
+if hdr is not None:
+    R = lambda k, f: RRA0 + 120 * k + f
+    rows = [struct.unpack_from("<Q", hdr, R(k, 24))[0] for k in range(NRRA)]
+    last = struct.unpack_from("<q", hdr, LIVE)[0]
+    for rng in range(8):
+        put("restored", "restored-range%d" % rng, ctl(rng) + hdr)
+    put("restored", "restored-increment", ctl(0, 1, bins=2, val=9) + hdr)
+    put("restored", "restored-pool-isp-a", ctl(3, 4 | 8, 3, 2) + hdr)
+    put("restored", "restored-did", ctl(0, 16) + hdr)
+    put("restored", "restored-short", ctl(0, 2, resize=-1) + hdr)
+    put("restored", "restored-long", ctl(0, 2, resize=4096) + hdr)
+    put("restored", "prefix-only", ctl(1) + hdr[:PDP0])
+    put("restored", "patches", ctl(2) + hdr + b"".join(
+        struct.pack("<Id", i * 7919, v) for i, v in enumerate(
+            [1e300, float("inf"), float("nan"), -1.0, 0.0, 5e-324, 2.0**64,
+             1e15])))
+    # Issue 13: pdp_per_row 0 (refused), and the other archives' steps.
+    for k, pdp in ((0, 0), (1, 0), (0, 12), (1, 1), (1, 288), (2, 12)):
+        put("restored", "rra%d-pdp%d" % (k, pdp),
+            ctl(k) + setf(hdr, R(k, 32), "<Q", pdp))
+    for k, n in ((0, 1), (0, rows[0] - 1), (3, 2 * rows[3]), (5, 0)):
+        put("restored", "rra%d-rows%d" % (k, n),
+            ctl(k) + setf(hdr, R(k, 24), "<Q", n))
+    for k in range(NRRA):
+        put("restored", "rra%d-cur-last" % k,
+            ctl(k) + setf(hdr, PTR0 + 8 * k, "<Q", rows[k] - 1))
+    put("restored", "rra0-cur-rows", ctl(0) + setf(hdr, PTR0, "<Q", rows[0]))
+    for x in (0.0, 1.0, float("nan")):
+        put("restored", "rra0-xff%g" % x, ctl(0) + setf(hdr, R(0, 40), "<d", x))
+    for step in (60, 3600, 0):
+        put("restored", "step%d" % step, ctl(2) + setf(hdr, 40, "<Q", step))
+    for t in (0, -1, last + 1, last + 86400 * 400, 2**40, 2**62, -2**62):
+        put("restored", "last-up%d" % t, ctl(4) + setf(hdr, LIVE, "<q", t))
+    put("restored", "version0001", ctl(0) + setf(hdr, 4, "5s", b"0001\0"))
+    put("restored", "ds0-gauge", ctl(0) + setf(hdr, DS0 + 20, "20s", b"GAUGE"))
+    put("restored", "ds0-heartbeat0", ctl(0) + setf(hdr, DS0 + 40, "<Q", 0))
+    put("restored", "pdp0-unknown-huge", ctl(0, 1) +
+        setf(hdr, PDP0 + 32, "<Q", 2**63))
+    put("restored", "cdp0-unknown-huge", ctl(3, 1) +
+        setf(hdr, CDP0 + 33 * 80 + 8, "<Q", 2**63))
