@@ -51,11 +51,11 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 #define T_LAST		(T_FIRST + T_BINS * STEP)
 #define MAXKV		8
 /*
- * Ranges read are at most 400 days: longer ones cost what they cost
- * whatever the file (up to STORE_FETCH_MAX rows of the finest archive,
- * about 0.5 GB a fetch), which would only slow the search down.
+ * Ranges read are short: a long one costs what it costs whatever the
+ * file (up to STORE_FETCH_MAX rows of the finest archive, about 0.5 GB
+ * a fetch), which would only slow the search down.
  */
-#define RANGE_MAX	(400U * 86400)
+#define RANGE_MAX	(40U * 86400)
 
 struct kv {
 	size_t		 n;
@@ -321,45 +321,35 @@ increment(const uint8_t *ctl)
 	return store_rrd_layout_ok(peer_file, STEP, err, sizeof err);
 }
 
-/* The range to read, as UNIX seconds. */
+/*
+ * The range to read, as UNIX seconds: ranges that a file of our layout
+ * (last update T_LAST) reads from each archive, one across the finest
+ * archive's reach, one after the file and one long before it, or any
+ * range of up to RANGE_MAX.
+ */
 static void
 range(const uint8_t *ctl, int64_t *from, int64_t *to)
 {
+	static const int64_t r[7][2] = {
+		{ T_LAST - 86400, T_LAST },
+		{ T_LAST - 7200, T_LAST },
+		{ T_LAST - 62 * 86400, T_LAST - 59 * 86400 },
+		{ T_LAST - 399 * 86400, T_LAST - 398 * 86400 },
+		{ T_LAST - 3600LL * 86400, T_LAST - 3599LL * 86400 },
+		{ T_LAST, T_LAST + 86400 },
+		{ 86400, 60 * 86400 }
+	};
 	uint32_t	 a, b;
 
 	memcpy(&a, ctl + 4, 4);
 	memcpy(&b, ctl + 8, 4);
-	*to = T_LAST;
-	switch (ctl[0] % 8) {
-	case 0:
-		*from = T_LAST - 86400;
-		break;
-	case 1:
-		*from = T_LAST - 7200;
-		break;
-	case 2:
-		*from = T_LAST - 59 * 86400;
-		break;
-	case 3:
-		*from = T_LAST - 399 * 86400;
-		break;
-	case 4:
-		*from = T_LAST - 3600LL * 86400;
-		*to = *from + 100 * 86400;
-		break;
-	case 5:
+	if (ctl[0] % 8 == 7) {
 		*from = (int64_t)a * 8;
-		*to = *from + 1 + (int64_t)(b % (RANGE_MAX + 1));
-		break;
-	case 6:
-		*from = T_LAST;
-		*to = T_LAST + 30 * 86400;
-		break;
-	default:
-		*from = 86400;
-		*to = 60 * 86400;
-		break;
+		*to = *from + 1 + (int64_t)(b % RANGE_MAX);
+		return;
 	}
+	*from = r[ctl[0] % 8][0];
+	*to = r[ctl[0] % 8][1];
 }
 
 /* Every reader of a peer's file, over one range. */
