@@ -1153,6 +1153,53 @@ store_info_field(struct store_seen *x, const char *field,
 }
 
 /*
+ * Largest value a row may hold (per second): a day of it (x 86400) is
+ * still an exact integer in a double (2^53).
+ */
+#define STORE_VALUE_MAX		(9007199254740992.0 / 86400)
+
+/*
+ * Every value of the n after the header (at off) unknown or a count
+ * the readers can take, 0 to STORE_VALUE_MAX: rrdtool restore
+ * --range-check lets any value above the minimum (0) through, even
+ * inf.  0 or -1 (message).
+ */
+static int
+store_values_ok(const char *path, unsigned long off, size_t n, char *err,
+    size_t errlen)
+{
+	double		 v[4096];
+	size_t		 done, i, k;
+	ssize_t		 r;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		store_err(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (done = 0; done < n; done += k) {
+		k = n - done < 4096 ? n - done : 4096;
+		r = pread(fd, v, k * sizeof *v, (off_t)(off + done * sizeof *v));
+		if (r != (ssize_t)(k * sizeof *v)) {
+			store_err(err, errlen, "%s: rows cut short", path);
+			close(fd);
+			return -1;
+		}
+		for (i = 0; i < k; i++)
+			if (!isnan(v[i]) && !(v[i] >= 0 &&
+			    v[i] <= STORE_VALUE_MAX)) {
+				store_err(err, errlen, "%s: a stored value (%g) "
+				    "is not a count (0 to %.0f per second, or "
+				    "unknown)", path, v[i], STORE_VALUE_MAX);
+				close(fd);
+				return -1;
+			}
+	}
+	close(fd);
+	return 0;
+}
+
+/*
  * The whole layout, as store_create makes it: the step; exactly our
  * data sources with their type, heartbeat (the step), minimum 0 and no
  * maximum; exactly our six archives in order with their consolidation
@@ -1166,7 +1213,8 @@ store_rrd_layout_ok(const char *path, unsigned step, char *err, size_t errlen)
 	struct store_rra	 want[STORE_NRRA];
 	struct store_seen	 ds[SERIES_MAX], rra[STORE_NRRA];
 	rrd_info_t		*info, *p;
-	unsigned long		 got = 0;
+	unsigned long		 got = 0, hdr = 0;
+	size_t			 nrows = 0;
 	char			 inner[64], *end;
 	const char		*field;
 	int			 i, nds = 0, extra_rra = 0, rc = -1;
@@ -1182,6 +1230,9 @@ store_rrd_layout_ok(const char *path, unsigned step, char *err, size_t errlen)
 	for (p = info; p != NULL; p = p->next) {
 		if (strcmp(p->key, "step") == 0 && p->type == RD_I_CNT)
 			got = p->value.u_cnt;
+		if (strcmp(p->key, "header_size") == 0 &&
+		    p->type == RD_I_CNT)
+			hdr = p->value.u_cnt;
 		if (store_info_key(p->key, "ds", inner, sizeof inner,
 		    &field)) {
 			for (i = 0; i < SERIES_MAX; i++)
@@ -1239,6 +1290,15 @@ store_rrd_layout_ok(const char *path, unsigned step, char *err, size_t errlen)
 		store_err(err, errlen, "%s: more archives than ours", path);
 		goto out;
 	}
+	/* A value past 2^64 or infinite: summary_read's casts are UB. */
+	for (i = 0; i < STORE_NRRA; i++)
+		nrows += want[i].rows;
+	if (hdr == 0) {
+		store_err(err, errlen, "%s: no header size", path);
+		goto out;
+	}
+	if (store_values_ok(path, hdr, nrows * SERIES_MAX, err, errlen) == -1)
+		goto out;
 	rc = 0;
 out:
 	return rc;

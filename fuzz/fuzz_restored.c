@@ -179,6 +179,7 @@ setup(void)
 	struct counts	*c;
 	char		 dir[] = "/tmp/op25b-fuzz-restored-XXXXXX";
 	char		 text[2048], path[400], pub[128], err[512];
+	const char	*out;
 	FILE		*f;
 	int		 i, s;
 
@@ -202,10 +203,19 @@ setup(void)
 	snap = snapshot_new();
 	snap->now_ms = (T_LAST + 600) * 1000;
 
-	/* Our own site: the template, and the other side of the graphs. */
+	/*
+	 * Our own site: the template, and the other side of the graphs.
+	 * librrd starts each archive at a random row (rrd_random, seeded
+	 * once from the time and pid): a throwaway file seeds it, then
+	 * srandom makes the template the same in every run.
+	 */
 	snprintf(path, sizeof path, "%s/fz", dir);
-	if ((st = store_rrd_open(path, STEP, NULL, err, sizeof err)) == NULL)
+	if ((st = store_rrd_open(path, STEP, NULL, err, sizeof err)) == NULL ||
+	    store_rrd_create(st, "seed", T_FIRST, err, sizeof err) == -1)
 		abort();
+	srandom(1);
+	snprintf(path, sizeof path, "%s/fz/seed.rrd", dir);
+	unlink(path);
 	rows = calloc(T_BINS, sizeof *rows);
 	c = calloc(T_BINS, sizeof *c);
 	for (i = 0; i < T_BINS; i++) {
@@ -222,6 +232,13 @@ setup(void)
 	snprintf(path, sizeof path, "%s/fz/site.rrd", dir);
 	tmpl = slurp(path, &tmpl_len);
 	hdr_len = header_size(tmpl, tmpl_len);
+	/* fuzz/mkseeds.py makes seeds of the template's own header. */
+	if ((out = getenv("FUZZ_RESTORED_TEMPLATE")) != NULL) {
+		if ((f = fopen(out, "w")) == NULL ||
+		    fwrite(tmpl, 1, hdr_len, f) != hdr_len)
+			abort();
+		fclose(f);
+	}
 	nvalues = (tmpl_len - hdr_len) / 8;
 
 	/* The peer as an import leaves it: the held manifest and files. */
@@ -289,6 +306,71 @@ install(const uint8_t *ctl, const uint8_t *hdr, size_t hlen,
 		dirty = 1;
 	}
 	close(fd);
+}
+
+/* 1 if a field of len bytes holds a NUL. */
+static int
+terminated(const unsigned char *p, size_t len)
+{
+	return memchr(p, '\0', len) != NULL;
+}
+
+/*
+ * 1 if the installed file could come out of rrdtool restore, which
+ * writes a header whose counts its file holds, a version of
+ * at least 3, every name NUL-terminated in its field and only RPN it
+ * parsed itself for a CDEF data source.  librrd's own reader, which
+ * the check runs first (rrd_info_r), trusts all of that: a count that
+ * overflows its size, or a name running off the end of the file, makes
+ * it read outside the file.  Files that restore cannot make are not
+ * what the check is for.
+ */
+static int
+restorable(void)
+{
+	struct stat	 st;
+	unsigned char	*h;
+	uint64_t	 nds, nrra, rows, i;
+	size_t		 need;
+	int		 fd, ok = 0;
+
+	if ((fd = open(peer_file, O_RDONLY)) == -1 || fstat(fd, &st) == -1)
+		abort();
+	h = malloc(hdr_len);
+	if (pread(fd, h, 128, 0) != 128)
+		goto out;
+	memcpy(&nds, h + 24, 8);
+	memcpy(&nrra, h + 32, 8);
+	if (nds == 0 || nds > 1000 || nrra == 0 || nrra > 1000)
+		goto out;
+	need = 128 + nds * (120 + 112) + nrra * (120 + 8) + nrra * nds * 80 +
+	    16;
+	free(h);
+	if (need > (size_t)st.st_size || (h = malloc(need)) == NULL ||
+	    pread(fd, h, need, 0) != (ssize_t)need)
+		goto out;
+	if (!terminated(h + 4, 5) || atoi((char *)h + 4) < 3)
+		goto out;
+	for (i = 0; i < nds; i++)
+		if (!terminated(h + 128 + i * 120, 20) ||
+		    !terminated(h + 128 + i * 120 + 20, 20) ||
+		    strcmp((char *)h + 128 + i * 120 + 20, "CDEF") == 0 ||
+		    !terminated(h + 128 + nds * 120 + nrra * 120 + 16 +
+		    i * 112, 30))
+			goto out;
+	for (i = 0; i < nrra; i++) {
+		if (!terminated(h + 128 + nds * 120 + i * 120, 20))
+			goto out;
+		memcpy(&rows, h + 128 + nds * 120 + i * 120 + 24, 8);
+		if (rows > (uint64_t)st.st_size)
+			goto out;
+	}
+	/* A file cut short or made longer is left to librrd. */
+	ok = 1;
+out:
+	free(h);
+	close(fd);
+	return ok;
 }
 
 /* Append bins to the peer's file as an increment does; 0 or -1. */
@@ -438,6 +520,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > hdr_len)
 		npatch = (size - hdr_len) / PATCH_LEN;
 	install(ctl, data, hlen, data + hlen, npatch);
+	if (!restorable())
+		return 0;
 	if (store_rrd_layout_ok(peer_file, STEP, err, sizeof err) == -1)
 		return 0;
 	if ((ctl[1] & 1) && increment(ctl) == -1)
