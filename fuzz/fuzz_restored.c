@@ -2,23 +2,25 @@
  * libFuzzer target: a peer's restored RRD file, installed and read the
  * way op25bd reads it.  Model: our files are about 16 MB, so at start
  * one valid file of our layout is written with store_rrd (our own
- * site's, three days of bins) and kept as the template; an input
- * replaces the template's header (static header, data sources,
- * archives, live head, pdp and cdp prep, archive pointers: rrd_info's
- * header_size bytes) and may patch rows, resize the file or append an
- * increment.  The result is DATA_DIR/peers/isp-a/site.rrd (pool-a.rrd
- * is a link to it).  store_rrd_layout_ok must refuse it, or every
- * reader must survive it: summary, the series fetches, /api/v1/summary,
- * /api/v1/federation and the fed_* graphs.
+ * site's, three days of bins, the same in every run) and kept as the
+ * template; an input replaces the template's header (static header,
+ * data sources, archives, live head, pdp and cdp prep, archive
+ * pointers: 24,408 bytes) and may patch rows, cut or grow the file and
+ * append an increment.  The result is DATA_DIR/peers/isp-a/site.rrd
+ * (pool-a.rrd is a link to it).  A header rrdtool restore could not
+ * write is skipped (restorable); otherwise store_rrd_layout_ok must
+ * refuse the file, or every reader must survive it: summary, the
+ * series fetches, /api/v1/summary, /api/v1/federation and the fed_*
+ * graphs.
  *
  * Input: a 16-byte control block, then the header bytes (a prefix of
  * them is enough), then row patches of 12 bytes each (a little-endian
  * value index modulo the file's values, and the 8 bytes of a double).
  * Control: [0] the range read, [1] flags (1 increment, 2 resize,
  * 4 the pool too, 8 displacement around isp-a, 16 our site has a
- * cut-over), [2] [3] graph size,
- * [4..7] [8..11] a range's start and length, [12..13] the resize in
- * values (signed), [14] [15] the increment's bins and counts.
+ * cut-over), [2] [3] graph size, [4..7] [8..11] a range's start and
+ * length, [12..13] the resize in values (signed), [14] [15] the
+ * increment's bins and counts.
  */
 #include <sys/stat.h>
 
@@ -67,7 +69,7 @@ static struct snapshot	*snap;
 static struct conf	*conf[2];	/* without, with our cut-over */
 static unsigned char	*tmpl;		/* the template file */
 static size_t		 tmpl_len;
-static size_t		 hdr_len;	/* rrd_info's header_size */
+static size_t		 hdr_len;	/* the template's header */
 static size_t		 nvalues;	/* doubles after the header */
 static char		 peer_dir[256], peer_file[300];
 static int		 dirty = 1;	/* the file's rows differ */
