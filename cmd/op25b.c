@@ -49,10 +49,12 @@ static const struct cmd_entry cmd_table[] = {
 	    "A day's top direct senders from the dynamic pools (local data\n"
 	    "under DATA_DIR/local/, never exported): direct and blocked\n"
 	    "sessions, distinct destinations and octets.\n" },
-	{ "export", cmd_export, "export -c FILE [--from T --to T] -o BUNDLE",
+	{ "export", cmd_export,
+	    "export -c FILE [--from T --to T | --since T] -o BUNDLE",
 	    "Write a federation bundle: the site's aggregate RRD files as\n"
-	    "rrdtool dump XML (pools with export = no left out), a manifest\n"
-	    "and its HMAC-SHA256 under [export] key_file.  Counts only.\n" },
+	    "gzipped rrdtool dump XML (pools with export = no left out), a\n"
+	    "manifest and its Ed25519 signature with [export] key_file;\n"
+	    "with --since T an increment of the bins after T.  Counts only.\n" },
 	{ "import", cmd_import, "import -c FILE BUNDLE|URL",
 	    "Check a peer's bundle (signature with [peer NAME] public_key,\n"
 	    "every SHA-256, the XML) and install it as DATA_DIR/peers/SITE/,\n"

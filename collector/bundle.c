@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -302,6 +303,26 @@ out:
 	return rc;
 }
 
+/*
+ * The sequence of a bundle: its generation time in ms, one more than
+ * the last one this process made if the clock did not move on (two
+ * pulls in one millisecond, or a clock stepped back), so that it only
+ * grows.
+ */
+static int64_t
+bundle_sequence(int64_t now_ms)
+{
+	static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
+	static int64_t		 last;
+	int64_t			 s;
+
+	pthread_mutex_lock(&mu);
+	s = now_ms > last ? now_ms : last + 1;
+	last = s;
+	pthread_mutex_unlock(&mu);
+	return s;
+}
+
 /* The manifest's fields from the config (pools exported). */
 static void
 bundle_manifest_init(const struct conf *c, struct manifest *m, int64_t now_ms,
@@ -312,7 +333,7 @@ bundle_manifest_init(const struct conf *c, struct manifest *m, int64_t now_ms,
 	memset(m, 0, sizeof *m);
 	snprintf(m->site, sizeof m->site, "%s", c->site);
 	m->generated_ms = now_ms;
-	m->sequence = now_ms;
+	m->sequence = bundle_sequence(now_ms);
 	m->step = c->step;
 	if (sampling != NULL)
 		snprintf(m->sampling, sizeof m->sampling, "%s", sampling);
@@ -398,13 +419,15 @@ bundle_export(const struct conf *c, int64_t from, int64_t to, int64_t since,
 				goto out;
 		}
 	} else {
+		/* The files end at their last update whatever the range
+		 * (rows outside it are blanked): that is where an increment
+		 * joins the copy a peer restores. */
 		m.kind = MANIFEST_FULL;
 		m.from = from;
-		m.to = to;
+		m.to = last;
 		if (from == 0 && to == 0) {
 			m.from = last - BUNDLE_FINE_SECS;
 			m.from -= m.from % c->step;
-			m.to = last;
 		}
 		snprintf(tmp, sizeof tmp, "%s/.export-XXXXXX", c->data_dir);
 		if ((mkdir(c->data_dir, 0755) == -1 && errno != EEXIST) ||

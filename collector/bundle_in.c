@@ -224,7 +224,7 @@ bundle_parse_rows(const char *name, const char *s, size_t len,
 {
 	const char	*p = s, *end = s + len, *l;
 	char		 line[4096], want[4096], *q, *e;
-	size_t		 n, cap = 0, o;
+	size_t		 n, cap = 0, o, lineno = 0;
 	int64_t		 t;
 	uint64_t	 v;
 	int		 i;
@@ -235,6 +235,7 @@ bundle_parse_rows(const char *name, const char *s, size_t len,
 		o += (size_t)snprintf(want + o, sizeof want - o, " %s",
 		    series_name(i));
 	for (i = 0; i < 3; i++) {
+		lineno++;
 		if ((l = bundle_line(&p, end, &n)) == NULL ||
 		    n >= sizeof line)
 			goto bad;
@@ -247,6 +248,7 @@ bundle_parse_rows(const char *name, const char *s, size_t len,
 			goto bad;
 	}
 	while ((l = bundle_line(&p, end, &n)) != NULL) {
+		lineno++;
 		if (n >= sizeof line)
 			goto bad;
 		memcpy(line, l, n);
@@ -289,7 +291,7 @@ bundle_parse_rows(const char *name, const char *s, size_t len,
 	return 0;
 bad:
 	snprintf(err, errlen, "%s: not rows of our series joining %lld "
-	    "(line %zu)", name, (long long)joins, out->n + 4);
+	    "(line %zu)", name, (long long)joins, lineno);
 	bundle_rows_free(out);
 	return -1;
 }
@@ -538,11 +540,6 @@ bundle_members(const struct conf *c, const struct manifest *m,
 	char			 hex[DIGEST_HEX], why[256];
 	size_t			 i, k, cap;
 
-	if (n != m->nfiles + 2) {
-		snprintf(err, errlen, "the bundle holds files the manifest does "
-		    "not list");
-		return -1;
-	}
 	for (i = 0; i < m->nfiles; i++) {
 		for (e = NULL, k = 0; k < n; k++)
 			if (strcmp(ent[k].name, m->files[i].name) == 0)
@@ -552,6 +549,16 @@ bundle_members(const struct conf *c, const struct manifest *m,
 			    m->files[i].name);
 			return -1;
 		}
+	}
+	if (n != m->nfiles + 2) {
+		snprintf(err, errlen, "the bundle holds files the manifest does "
+		    "not list");
+		return -1;
+	}
+	for (i = 0; i < m->nfiles; i++) {
+		for (e = NULL, k = 0; k < n; k++)
+			if (strcmp(ent[k].name, m->files[i].name) == 0)
+				e = &ent[k];
 		digest_sha256_hex(e->data, e->len, hex);
 		if (e->len != m->files[i].bytes ||
 		    strcmp(hex, m->files[i].sha256) != 0) {
@@ -704,8 +711,12 @@ bundle_import(const struct conf *c, const char *expect, const uint8_t *data,
 		    m.step, c->step);
 		goto out;
 	}
-	if (m.generated_ms > now_ms + (int64_t)c->max_skew * 1000) {
-		utc_format(m.generated_ms / 1000, a, sizeof a);
+	/* The sequence orders bundles: ahead of the clock, it would make
+	 * every later genuine bundle look old. */
+	if (m.generated_ms > now_ms + (int64_t)c->max_skew * 1000 ||
+	    m.sequence > now_ms + (int64_t)c->max_skew * 1000) {
+		utc_format((m.generated_ms > m.sequence ? m.generated_ms :
+		    m.sequence) / 1000, a, sizeof a);
 		snprintf(err, errlen, "the bundle is dated %s, more than "
 		    "max_skew (%u s) ahead of our clock", a, c->max_skew);
 		goto out;

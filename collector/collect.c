@@ -461,7 +461,9 @@ collect_start(struct collect *c, int64_t now, char *err, size_t errlen)
 		snprintf(err, errlen, "%s/%s holds data up to %s: bins written "
 		    "now would push all of it out of its 10-year archives; "
 		    "keep old history in a data_dir of its own (or move the "
-		    "files away)", c->conf->data_dir, c->conf->site, d);
+		    "files away), or serve it read-only: op25bd with every "
+		    "listener off and no [pcap]", c->conf->data_dir,
+		    c->conf->site, d);
 		return -1;
 	}
 	buf_init(&dump, 1024 * 1024 * 1024);

@@ -143,6 +143,22 @@ daemon_udp_where(const struct conf *c, int k)
 	    k == DAEMON_IPFIX ? c->listen_ipfix : c->listen_sflow;
 }
 
+/*
+ * 1 if the config gives op25bd any input; without one it is a read-only
+ * view of the data directory (issue 16): no bins, no journal, no day
+ * files, whatever the age of the data - the web and the peer pulls only.
+ */
+static int
+daemon_has_input(const struct conf *c)
+{
+	int	 k;
+
+	for (k = 0; k < DAEMON_NUDP; k++)
+		if (strcmp(daemon_udp_where(c, k), "off") != 0)
+			return 1;
+	return c->npcaps > 0;
+}
+
 static int64_t
 daemon_clock_ms(void)
 {
@@ -233,15 +249,17 @@ daemon_new(struct conf *conf, char *err, size_t errlen)
 	d->ll.interval = d->ll_store.interval = d->ll_ckpt.interval = 60;
 	d->ll.burst = d->ll_store.burst = d->ll_ckpt.burst = 20;
 	d->now_ms = daemon_clock_ms();
-	if ((d->col = collect_new(conf, 0, err, errlen)) == NULL)
-		goto fail;
-	if (collect_start(d->col, d->now_ms / 1000, err, errlen) == -1)
-		goto fail;
-	if (collect_stats(d->col)->journal_error[0] != '\0')
-		log_warnx("%s", collect_stats(d->col)->journal_error);
-	if (collect_stats(d->col)->restored > 0)
-		log_info("resumed %zu open bins from the checkpoint",
-		    collect_stats(d->col)->restored);
+	if (daemon_has_input(conf)) {
+		if ((d->col = collect_new(conf, 0, err, errlen)) == NULL)
+			goto fail;
+		if (collect_start(d->col, d->now_ms / 1000, err, errlen) == -1)
+			goto fail;
+		if (collect_stats(d->col)->journal_error[0] != '\0')
+			log_warnx("%s", collect_stats(d->col)->journal_error);
+		if (collect_stats(d->col)->restored > 0)
+			log_info("resumed %zu open bins from the checkpoint",
+			    collect_stats(d->col)->restored);
+	}
 	d->last_checkpoint = d->now_ms / 1000;
 	d->ex = extable_new(EXPORTER_MAX);
 	extable_set_allow(d->ex, conf->allow_set);
@@ -398,7 +416,7 @@ daemon_log_exporters(struct daemon *d, int64_t now)
 	for (i = 0; i < n; i++) {
 		e = extable_at(d->ex, i);
 		s = &d->seen[i];
-		if (e->st.lost > s->lost) {
+		if (e->st.lost > s->lost && d->col != NULL) {
 			collect_lost(d->col, now, e->st.lost - s->lost);
 			s->lost = e->st.lost;
 		}
@@ -430,7 +448,10 @@ daemon_log_exporters(struct daemon *d, int64_t now)
 static void
 daemon_publish(struct daemon *d)
 {
-	const struct collect_stats	*cs = collect_stats(d->col);
+	static const struct collect_stats none = { .first_bin = INT64_MIN,
+					    .last_bin = INT64_MIN };
+	const struct collect_stats	*cs = d->col != NULL ?
+					    collect_stats(d->col) : &none;
 	struct snapshot			*s;
 	struct exporter			*e;
 	struct snap_exporter		*x;
@@ -498,9 +519,13 @@ daemon_publish(struct daemon *d)
 	s->drops_ipfix = d->drops[DAEMON_IPFIX];
 	s->drops_sflow = d->drops[DAEMON_SFLOW];
 	s->col = *cs;
-	s->col_waiting = collect_waiting(d->col);
-	s->tally = *collect_tally_stats(d->col);
-	s->oldest_open_bin = collect_floor(d->col);
+	s->read_only = d->col == NULL;
+	if (d->col != NULL) {
+		s->col_waiting = collect_waiting(d->col);
+		s->tally = *collect_tally_stats(d->col);
+		s->oldest_open_bin = collect_floor(d->col);
+	} else
+		s->oldest_open_bin = INT64_MIN;
 	s->last_commit = d->last_commit;
 	s->generation = d->generation;
 	for (i = 0; i < n; i++)
@@ -517,7 +542,7 @@ daemon_publish(struct daemon *d)
 static void
 daemon_log_reoffered(struct daemon *d)
 {
-	uint64_t	 n = collect_stats(d->col)->reoffered;
+	uint64_t	 n = d->col != NULL ? collect_stats(d->col)->reoffered : 0;
 
 	if (n == d->reoffered)
 		return;
@@ -556,11 +581,13 @@ daemon_tick(struct daemon *d)
 		if (!d->taps[i].file)
 			tcptrack_expire(d->taps[i].tt, d->now_ms * 1000);
 	daemon_log_exporters(d, now);
-	if (collect_commit(d->col, now, err, sizeof err) == -1)
+	if (d->col != NULL && collect_commit(d->col, now, err,
+	    sizeof err) == -1)
 		log_limited(&d->ll_store, "writing bins: %s", err);
 	daemon_log_reoffered(d);
 	/* A clock that went back restarts the interval from now. */
-	if (d->conf->checkpoint > 0 && (now < d->last_checkpoint ||
+	if (d->col != NULL && d->conf->checkpoint > 0 &&
+	    (now < d->last_checkpoint ||
 	    now - d->last_checkpoint >= (int64_t)d->conf->checkpoint)) {
 		d->last_checkpoint = now;
 		if (collect_checkpoint(d->col, now, err, sizeof err) == -1)
@@ -583,7 +610,8 @@ daemon_do_reload(struct daemon *d)
 		log_warnx("reload failed, keeping the running config: %s", err);
 		return;
 	}
-	if (collect_set_conf(d->col, nc, err, sizeof err) == -1) {
+	if (d->col != NULL && collect_set_conf(d->col, nc, err,
+	    sizeof err) == -1) {
 		log_warnx("reload refused, keeping the running config: %s",
 		    err);
 		conf_free(nc);
@@ -663,6 +691,10 @@ daemon_stop(struct daemon *d)
 		if (!d->taps[i].done)
 			tcptrack_flush(d->taps[i].tt);
 	daemon_log_exporters(d, d->now_ms / 1000);
+	if (d->col == NULL) {
+		log_info("stopped; read-only, nothing written");
+		return 0;
+	}
 	if (collect_commit(d->col, d->now_ms / 1000, err, sizeof err) == -1 ||
 	    collect_finish(d->col, err, sizeof err) == -1) {
 		daemon_log_reoffered(d);
@@ -692,10 +724,15 @@ daemon_run(struct daemon *d)
 	size_t		 n, i, j, first_conn, first_tap, got;
 	int		 timeout, replaying, kind[DAEMON_NUDP + 1];
 
-	log_info("collecting for site %s into %s/%s: netflow %s, ipfix %s "
-	    "(udp and tcp), sflow %s, %zu pcap taps", d->conf->site,
-	    d->conf->data_dir, d->conf->site, d->conf->listen_netflow,
-	    d->conf->listen_ipfix, d->conf->listen_sflow, d->ntaps);
+	if (d->col == NULL)
+		log_info("serving site %s from %s/%s read-only: no listener, "
+		    "no pcap tap; nothing is written but peers' bundles",
+		    d->conf->site, d->conf->data_dir, d->conf->site);
+	else
+		log_info("collecting for site %s into %s/%s: netflow %s, ipfix "
+		    "%s (udp and tcp), sflow %s, %zu pcap taps", d->conf->site,
+		    d->conf->data_dir, d->conf->site, d->conf->listen_netflow,
+		    d->conf->listen_ipfix, d->conf->listen_sflow, d->ntaps);
 	while (!daemon_quit) {
 		if (daemon_reload)
 			daemon_do_reload(d);

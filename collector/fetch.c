@@ -53,6 +53,9 @@ fetch_url(const char *url, const char *token, long timeout, struct buf *out,
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)BUNDLE_MAX);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "op25b");
+	/* Every encoding libcurl decodes (a proxy may compress; the
+	 * bundle's members are gzip already). */
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fetch_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);

@@ -133,36 +133,139 @@ for i, req in enumerate([
         "/static/app.js", "/effect"]):
     put("web", "req-%02d" % i, req.encode())
 
-# Bundles: JSON, tar, and a small real bundle if one is given.
-put("bundle", "json", b"\x00" + b'{"format":"op25b-bundle","version":1,'
-    b'"site":"isp-a","generated":1,"step":300,"files":[{"name":"site.xml",'
-    b'"sha256":"00"}],"pools":[{"name":"p","cutover":"2005-03-01"}]}')
-import io, tarfile
-def tar_of(files):
-    b = io.BytesIO()
-    with tarfile.open(fileobj=b, mode="w", format=tarfile.USTAR_FORMAT) as t:
-        for name, data in files:
-            ti = tarfile.TarInfo(name)
-            ti.size = len(data)
-            t.addfile(ti, io.BytesIO(data))
-    return b.getvalue()
-xml = (b'<?xml version="1.0" encoding="utf-8"?>\n<rrd>\n<version>0003</version>'
-       b'\n<step>300</step>\n<lastupdate>1109635200</lastupdate>\n' +
-       b''.join(b'<ds>\n<name> %s </name>\n<type> ABSOLUTE </type>\n</ds>\n'
-                % n.encode() for n in ["direct", "blocked", "submit",
-                "submit_ext", "relay", "roaming", "other", "direct_oct",
-                "blocked_oct", "submit_oct", "submit_ext_oct", "relay_oct",
-                "roaming_oct", "other_oct", "direct_hosts", "late", "lost"]) +
-       b'<rra>\n</rra>\n</rrd>\n')
-import hashlib
-man = (b'{"format":"op25b-bundle","version":1,"site":"isp-a","generated":2,'
-       b'"from":1,"to":2,"step":300,"pools":[],"files":[{"name":"site.xml",'
-       b'"sha256":"%s"}]}\n' % hashlib.sha256(xml).hexdigest().encode())
-put("bundle", "tar", b"\x01" + tar_of([("manifest.json", man),
-                                       ("site.xml", xml)]))
-put("bundle", "import", b"\x02" + tar_of([("manifest.json", man),
-                                          ("manifest.sig", b"0" * 64),
-                                          ("site.xml", xml)]))
+# Bundles (format 2) for fuzz_bundle, whose first byte % 4 picks the
+# JSON reader and manifest parser (0), the tar reader (1), gzip
+# inflation (2) or an import as peer "isp-a" that the harness signs
+# again with its own key (3).  Real bundles of a small site without
+# pools, made by op25b from two hours of gencap traffic: a full one and
+# the increment that joins it (so that an import of the full bundle
+# lets the increment apply), the manifest of the copy a peer then holds;
+# and small hand-made ones that reach the XML, rows and restore checks.
+sys.dont_write_bytecode = True  # no __pycache__ in the sources
+sys.path.insert(0, os.path.join(top, "tests"))
+import bundle_tool  # noqa: E402
+import hashlib, json, tempfile  # noqa: E402
+
+
+def run(*argv):
+    subprocess.run(argv, check=True, capture_output=True)
+
+
+def real_bundles():
+    """(full, increment, held manifest) of site isp-a, or None."""
+    op25b = os.path.join(build, "op25b")
+    gencap = os.path.join(build, "tools", "gencap")
+    if not (os.access(op25b, os.X_OK) and os.access(gencap, os.X_OK)):
+        return None
+    with tempfile.TemporaryDirectory(prefix="op25b-seed-") as d:
+        run(op25b, "keygen", "-o", d + "/k")
+        pub = subprocess.run([op25b, "keygen", "-o", d + "/k2"], check=True,
+                             capture_output=True, text=True).stdout.strip()
+        for i, t in enumerate((1109592000, 1109595600)):
+            run(gencap, "-s", str(i + 1), "-t", str(t), "-d", "3600", "-r",
+                "5", "-o", "%s/%d.pcap" % (d, i), "-g", "/dev/null",
+                *(("-c", d + "/gen.conf", "-D", d + "/x") if i == 0 else ()))
+        # gencap's pools, none exported: the bundles hold site only.
+        conf = []
+        for line in open(d + "/gen.conf"):
+            if line.startswith(("site =", "data_dir =", "user =")):
+                continue
+            conf.append(line)
+            if line.startswith("[op25b]"):
+                conf.append("site = isp-a\ndata_dir = %s/a\n" % d)
+            elif line.startswith("[pool "):
+                conf.append("export = no\n")
+        with open(d + "/a.conf", "w") as f:
+            f.write("".join(conf) + "[export]\nkey_file = %s/k2\n" % d)
+        with open(d + "/b.conf", "w") as f:
+            f.write("[op25b]\nsite = isp-b\ndata_dir = %s/b\n"
+                    "[peer isp-a]\nurl = http://127.0.0.1:1/\n"
+                    "public_key = %s\n" % (d, pub))
+        run(op25b, "ingest", "-q", "-c", d + "/a.conf", d + "/0.pcap")
+        run(op25b, "export", "-c", d + "/a.conf", "-o", d + "/full.tar")
+        full = open(d + "/full.tar", "rb").read()
+        since = bundle_tool.Bundle(full).manifest["to"]
+        run(op25b, "ingest", "-q", "-c", d + "/a.conf", d + "/1.pcap")
+        run(op25b, "export", "-c", d + "/a.conf", "--since", str(since),
+            "-o", d + "/incr.tar")
+        run(op25b, "import", "-c", d + "/b.conf", d + "/full.tar")
+        held = open(d + "/b/peers/isp-a/manifest.json", "rb").read()
+        return full, open(d + "/incr.tar", "rb").read(), held
+
+
+def small_bundle(kind, name, raw, extra=None):
+    """A bundle of one member (raw gzipped), its manifest listing it."""
+    z = bundle_tool.gzip_bytes(raw)
+    m = {"format": "op25b-bundle", "version": 2, "kind": kind,
+         "site": "isp-a", "generated_ms": 1109635200000,
+         "generated": 1109635200, "sequence": 1109635200000,
+         "from": 1109548800, "to": 1109635200,
+         "joins": 1109634600 if kind == "increment" else None,
+         "step": 300, "sampling": None, "blocking_start": "2005-03-01",
+         "pools": [{"name": "p", "kind": "dynamic", "service": "direct",
+                    "cutover": None}],
+         "files": [{"name": name, "bytes": len(z), "size": len(raw),
+                    "sha256": hashlib.sha256(z).hexdigest()}]}
+    m.update(extra or {})
+    man = (json.dumps(m, separators=(",", ":")) + "\n").encode()
+    return bundle_tool.write_tar([[name, z, b"0"],
+                                  ["manifest.json", man, b"0"],
+                                  ["manifest.sig", bytes(64), b"0"]]), man
+
+
+SERIES = ["direct", "blocked", "submit", "submit_ext", "relay", "roaming",
+          "other", "direct_oct", "blocked_oct", "submit_oct",
+          "submit_ext_oct", "relay_oct", "roaming_oct", "other_oct",
+          "direct_hosts", "late", "lost", "direct_var", "blocked_var",
+          "submit_var", "submit_ext_var", "relay_var", "roaming_var",
+          "other_var", "direct_unk", "blocked_unk", "submit_unk",
+          "submit_ext_unk", "relay_unk", "roaming_unk", "other_unk",
+          "sampled", "sampled_n"]
+xml = (b'<?xml version="1.0" encoding="utf-8"?>\n<rrd>\n<version>0003'
+       b'</version>\n<step>300</step>\n<lastupdate>1109635200</lastupdate>\n'
+       + b"".join(b"<ds>\n<name> %s </name>\n<type> ABSOLUTE </type>\n"
+                  b"<minimal_heartbeat>300</minimal_heartbeat>\n"
+                  b"<min>0.0000000000e+00</min>\n<max>NaN</max>\n"
+                  b"<last_ds>U</last_ds>\n<value>NaN</value>\n"
+                  b"<unknown_sec> 0 </unknown_sec>\n</ds>\n" % n.encode()
+                  for n in SERIES) +
+       b"<rra>\n<cf>AVERAGE</cf>\n<pdp_per_row>1</pdp_per_row>\n"
+       b"<params><xff>5.0000000000e-01</xff></params>\n<cdp_prep>\n"
+       b"</cdp_prep>\n<database>\n<row>" + b"<v>NaN</v>" * len(SERIES) +
+       b"</row>\n</database>\n</rra>\n</rrd>\n")
+rows = (b"op25b-rows 1\nstep 300\nseries " + " ".join(SERIES).encode() +
+        b"\n1109634900 U\n1109635200 " + b" ".join(b"%d" % i for i in
+                                                 range(len(SERIES))) + b"\n")
+small_full, man_full = small_bundle("full", "site.xml.gz", xml)
+small_incr, man_incr = small_bundle("increment", "site.rows.gz", rows)
+put("bundle", "json-small-full", b"\x00" + man_full)
+put("bundle", "json-small-increment", b"\x00" + man_incr)
+put("bundle", "json-format1", b"\x00" + b'{"format":"op25b-bundle",'
+    b'"version":1,"site":"isp-a","generated":1,"step":300,"files":[{"name":'
+    b'"site.xml","sha256":"00"}],"pools":[{"name":"p","cutover":'
+    b'"2005-03-01"}]}')
+put("bundle", "tar-small", b"\x01" + small_full)
+put("bundle", "gzip-rows", b"\x02" + bundle_tool.gzip_bytes(rows))
+put("bundle", "gzip-xml", b"\x02" + bundle_tool.gzip_bytes(xml))
+put("bundle", "import-small-full", b"\x03" + small_full)
+put("bundle", "import-small-increment", b"\x03" + small_incr)
+real = real_bundles()
+if real is not None:
+    full, incr, held = real
+    put("bundle", "json-full", b"\x00" + bundle_tool.Bundle(full).body(
+        "manifest.json"))
+    put("bundle", "json-increment", b"\x00" + bundle_tool.Bundle(incr).body(
+        "manifest.json"))
+    put("bundle", "json-held", b"\x00" + held)
+    put("bundle", "tar-increment", b"\x01" + incr)
+    put("bundle", "gzip-real-rows", b"\x02" +
+        bundle_tool.Bundle(incr).body("site.rows.gz"))
+    put("bundle", "import-full", b"\x03" + full)
+    # libFuzzer runs its seeds smallest first, and an increment applies
+    # only once the full bundle is held: zeros after the tar's end (which
+    # the reader ignores) make it run after the full bundle.
+    put("bundle", "import-increment", b"\x03" + incr +
+        bytes(max(0, len(full) + 512 - len(incr))))
 
 # Restored RRD files (fuzz_restored): a 16-byte control block, then a
 # header, as such and with single fields changed, sometimes with row

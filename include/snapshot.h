@@ -63,6 +63,7 @@ struct snapshot {
 	struct tally_stats	 tally;
 	int64_t			 oldest_open_bin;	/* INT64_MIN: none */
 	int64_t			 last_commit;		/* UNIX s; 0: never */
+	int			 read_only;	/* no input: nothing written */
 	uint64_t		 generation;	/* bumps when bins are written */
 	struct pull_status	*peers;		/* peer pulls */
 	size_t			 npeers;

@@ -13,11 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bundle.h"
 #include "json.h"
 #include "manifest.h"
 #include "peers.h"
+#include "store_rrd.h"
 #include "secret.h"
 #include "summary.h"
 #include "utc.h"
@@ -27,7 +29,7 @@
 static pthread_mutex_t	 fed_mu = PTHREAD_MUTEX_INITIALIZER;
 static unsigned char	*fed_bundle;
 static size_t		 fed_len;
-static uint64_t		 fed_generation = UINT64_MAX;
+static int64_t		 fed_data_to = INT64_MIN;	/* its data's end */
 static int64_t		 fed_built;
 
 /* Accepted /api/v1/export requests by whose token they bore. */
@@ -121,6 +123,34 @@ fed_pullers(struct fed_puller *out, size_t max)
 	return n;
 }
 
+/* The end of our own data (site.rrd's last update), or INT64_MIN. */
+static int64_t
+fed_data_end(const struct conf *c)
+{
+	struct store	*st;
+	char		 dir[4096], err[256];
+	int64_t		 last = INT64_MIN;
+
+	snprintf(dir, sizeof dir, "%s/%s", c->data_dir, c->site);
+	if ((st = store_rrd_open(dir, c->step, c->rrdcached, err,
+	    sizeof err)) == NULL)
+		return INT64_MIN;
+	if (store_rrd_last(st, "site", &last, err, sizeof err) != 1)
+		last = INT64_MIN;
+	store_rrd_close(st);
+	return last;
+}
+
+/* The clock now (a snapshot's lags up to a tick). */
+static int64_t
+fed_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int
 fed_export(const struct web_req *req, struct web_resp *resp)
 {
@@ -129,7 +159,7 @@ fed_export(const struct web_req *req, struct web_resp *resp)
 	struct bundle_info	 info;
 	char			 err[512], sampling[32], *end;
 	const char		*p;
-	int64_t			 now = req->snap->now_ms / 1000, since;
+	int64_t			 now = req->snap->now_ms / 1000, since, to;
 	size_t			 i;
 	int			 who;
 
@@ -165,26 +195,26 @@ fed_export(const struct web_req *req, struct web_resp *resp)
 			return web_error(resp, 400, "since: UNIX seconds, the "
 			    "end of the last bin held");
 		buf_init(&out, BUNDLE_MAX);
-		if (bundle_export(c, 0, 0, since, 0, req->snap->now_ms,
-		    sampling, &out, &info, err, sizeof err) == -1) {
-			buf_free(&out);
-			return web_error(resp, 500, "%s", err);
-		}
-		if (info.kind == MANIFEST_INCREMENT) {
+		if (bundle_export(c, 0, 0, since, 1, fed_now_ms(), sampling,
+		    &out, &info, err, sizeof err) == 0) {
 			resp->owned = (unsigned char *)out.data;
 			resp->ownedlen = out.len;
 			resp->status = 200;
 			resp->type = "application/x-tar";
 			return 0;
 		}
+		/* No increment joins `since`: the full bundle below. */
 		buf_free(&out);
 	}
 
+	/* A full bundle: the one built last while our data has not moved
+	 * on (it takes seconds to build), else a new one. */
 	pthread_mutex_lock(&fed_mu);
-	if (fed_bundle == NULL || (fed_generation != req->snap->generation &&
-	    now - fed_built >= 60)) {
+	to = fed_data_end(c);
+	if (fed_bundle == NULL || to != fed_data_to ||
+	    now - fed_built >= 3600) {
 		buf_init(&out, BUNDLE_MAX);
-		if (bundle_export(c, 0, 0, BUNDLE_FULL, 0, req->snap->now_ms,
+		if (bundle_export(c, 0, 0, BUNDLE_FULL, 0, fed_now_ms(),
 		    sampling, &out, &info, err, sizeof err) == -1) {
 			pthread_mutex_unlock(&fed_mu);
 			buf_free(&out);
@@ -193,7 +223,7 @@ fed_export(const struct web_req *req, struct web_resp *resp)
 		free(fed_bundle);
 		fed_bundle = (unsigned char *)out.data;
 		fed_len = out.len;
-		fed_generation = req->snap->generation;
+		fed_data_to = info.to;
 		fed_built = now;
 	}
 	resp->owned = xmalloc(fed_len);
