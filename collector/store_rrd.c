@@ -1206,9 +1206,12 @@ store_values_ok(const char *path, unsigned long off, size_t n,
  * The whole layout, as store_create makes it: the step; exactly our
  * data sources with their type, heartbeat (the step), minimum 0 and no
  * maximum; exactly our six archives in order with their consolidation
- * function, pdp_per_row, rows and xff, and a current row inside each.
- * A file from a peer passes this before any other code reads it: a
- * pdp_per_row of 0, say, would make librrd divide by zero.
+ * function, pdp_per_row, rows and xff, and a current row inside each;
+ * every stored value unknown or a count.  A file from a peer passes
+ * this before any other code reads it: a pdp_per_row of 0, say, would
+ * make librrd divide by zero.  rrd_info_r reads the file first and
+ * trusts what rrdtool restore always writes (counts the file holds,
+ * names NUL-terminated).
  */
 int
 store_rrd_layout_ok(const char *path, unsigned step, char *err, size_t errlen)
