@@ -1105,6 +1105,7 @@ struct store_seen {
 	unsigned long	 a;		/* heartbeat, or rows */
 	unsigned long	 b;		/* (unused), or pdp_per_row */
 	unsigned long	 cur;		/* rra cur_row */
+	unsigned long	 index;		/* ds: its column in the rows */
 	double		 min, max, xff;
 	int		 have;
 };
@@ -1144,6 +1145,8 @@ store_info_field(struct store_seen *x, const char *field,
 		x->b = p->value.u_cnt;
 	else if (strcmp(field, "cur_row") == 0 && p->type == RD_I_CNT)
 		x->cur = p->value.u_cnt;
+	else if (strcmp(field, "index") == 0 && p->type == RD_I_CNT)
+		x->index = p->value.u_cnt;
 	else if (strcmp(field, "min") == 0 && p->type == RD_I_VAL)
 		x->min = p->value.u_val;
 	else if (strcmp(field, "max") == 0 && p->type == RD_I_VAL)
@@ -1153,12 +1156,62 @@ store_info_field(struct store_seen *x, const char *field,
 }
 
 /*
+ * A bin's count is at most 2^53 (an exact integer in a double), as in
+ * an increment's rows; 0.1% more for the rounding of averages.
+ */
+#define STORE_COUNT_MAX		(9007199254740992.0 * 1.001)
+
+/*
+ * Every value of the rows after the header (at off, n rows of
+ * SERIES_MAX columns) unknown or a count: 0 to lim[column].  rrdtool
+ * restore --range-check lets any value above the minimum (0) through,
+ * even inf.  0 or -1 (message).
+ */
+static int
+store_values_ok(const char *path, unsigned long off, size_t n,
+    const double lim[SERIES_MAX], char *err, size_t errlen)
+{
+	double		 v[4096];
+	size_t		 done, i, k, c = 0;
+	ssize_t		 r;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		store_err(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	n *= SERIES_MAX;
+	for (done = 0; done < n; done += k) {
+		k = n - done < 4096 ? n - done : 4096;
+		r = pread(fd, v, k * sizeof *v, (off_t)(off + done * sizeof *v));
+		if (r != (ssize_t)(k * sizeof *v)) {
+			store_err(err, errlen, "%s: rows cut short", path);
+			close(fd);
+			return -1;
+		}
+		for (i = 0; i < k; i++, c = c + 1 == SERIES_MAX ? 0 : c + 1)
+			if (!isnan(v[i]) && !(v[i] >= 0 && v[i] <= lim[c])) {
+				store_err(err, errlen, "%s: a stored value (%g) "
+				    "is not a count (at most 2^53 a bin, or "
+				    "unknown)", path, v[i]);
+				close(fd);
+				return -1;
+			}
+	}
+	close(fd);
+	return 0;
+}
+
+/*
  * The whole layout, as store_create makes it: the step; exactly our
  * data sources with their type, heartbeat (the step), minimum 0 and no
  * maximum; exactly our six archives in order with their consolidation
- * function, pdp_per_row, rows and xff, and a current row inside each.
- * A file from a peer passes this before any other code reads it: a
- * pdp_per_row of 0, say, would make librrd divide by zero.
+ * function, pdp_per_row, rows and xff, and a current row inside each;
+ * every stored value unknown or a count.  A file from a peer passes
+ * this before any other code reads it: a pdp_per_row of 0, say, would
+ * make librrd divide by zero.  rrd_info_r reads the file first and
+ * trusts what rrdtool restore always writes (counts the file holds,
+ * names NUL-terminated).
  */
 int
 store_rrd_layout_ok(const char *path, unsigned step, char *err, size_t errlen)
@@ -1166,7 +1219,9 @@ store_rrd_layout_ok(const char *path, unsigned step, char *err, size_t errlen)
 	struct store_rra	 want[STORE_NRRA];
 	struct store_seen	 ds[SERIES_MAX], rra[STORE_NRRA];
 	rrd_info_t		*info, *p;
-	unsigned long		 got = 0;
+	double			 lim[SERIES_MAX];
+	unsigned long		 got = 0, hdr = 0;
+	size_t			 nrows = 0;
 	char			 inner[64], *end;
 	const char		*field;
 	int			 i, nds = 0, extra_rra = 0, rc = -1;
@@ -1182,6 +1237,9 @@ store_rrd_layout_ok(const char *path, unsigned step, char *err, size_t errlen)
 	for (p = info; p != NULL; p = p->next) {
 		if (strcmp(p->key, "step") == 0 && p->type == RD_I_CNT)
 			got = p->value.u_cnt;
+		if (strcmp(p->key, "header_size") == 0 &&
+		    p->type == RD_I_CNT)
+			hdr = p->value.u_cnt;
 		if (store_info_key(p->key, "ds", inner, sizeof inner,
 		    &field)) {
 			for (i = 0; i < SERIES_MAX; i++)
@@ -1239,6 +1297,20 @@ store_rrd_layout_ok(const char *path, unsigned step, char *err, size_t errlen)
 		store_err(err, errlen, "%s: more archives than ours", path);
 		goto out;
 	}
+	/* A value past 2^64 or infinite: summary_read's casts are UB. */
+	for (i = 0; i < STORE_NRRA; i++)
+		nrows += want[i].rows;
+	memset(lim, 0, sizeof lim);
+	for (i = 0; i < SERIES_MAX; i++)
+		if (ds[i].index < SERIES_MAX)
+			lim[ds[i].index] = series_is_gauge(i) ?
+			    STORE_COUNT_MAX : STORE_COUNT_MAX / step;
+	if (hdr == 0) {
+		store_err(err, errlen, "%s: no header size", path);
+		goto out;
+	}
+	if (store_values_ok(path, hdr, nrows, lim, err, errlen) == -1)
+		goto out;
 	rc = 0;
 out:
 	return rc;

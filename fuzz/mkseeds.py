@@ -266,3 +266,129 @@ if real is not None:
     # the reader ignores) make it run after the full bundle.
     put("bundle", "import-increment", b"\x03" + incr +
         bytes(max(0, len(full) + 512 - len(incr))))
+
+# Restored RRD files (fuzz_restored): a 16-byte control block, then a
+# header, as such and with single fields changed, sometimes with row
+# patches after it; the harness lays them over its own file.  Two
+# headers: the harness's own template's (its rows hold data where the
+# header says), and that of a file that `rrdtool restore` made from the
+# dump of a file op25b ingest wrote (restore's random cur_row, so the
+# rows read are mostly unknown).  With a fuzzing build only.
+# Offsets are those of librrd's rrd_format.h on LP64: stat_head 128
+# bytes, ds_def 120, rra_def 120, live_head 16, pdp_prep 112, cdp_prep
+# 80, rra_ptr 8.
+import tempfile
+NDS, NRRA = 33, 6
+DS0, RRA0 = 128, 128 + NDS * 120
+LIVE = RRA0 + NRRA * 120
+PDP0 = LIVE + 16
+CDP0 = PDP0 + NDS * 112
+PTR0 = CDP0 + NRRA * NDS * 80
+HDR = PTR0 + NRRA * 8
+
+def restored_header():
+    with tempfile.TemporaryDirectory() as d:
+        r = subprocess.run([os.path.join(build, "tools", "gencap"), "-o",
+                            d + "/cap", "-g", d + "/truth", "-c",
+                            d + "/op25b.conf", "-D", d + "/data"],
+                           capture_output=True)
+        if r.returncode != 0:
+            return None
+        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+        r = subprocess.run([os.path.join(build, "op25b"), "ingest", "-c",
+                            d + "/op25b.conf", d + "/cap"],
+                           capture_output=True, env=env)
+        if r.returncode != 0:
+            return None
+        subprocess.run("rrdtool dump %s/data/example/site.rrd >%s/s.xml && "
+                       "rrdtool restore %s/s.xml %s/r.rrd" % (d, d, d, d),
+                       shell=True, check=True)
+        info = subprocess.run(["rrdtool", "info", d + "/r.rrd"],
+                              capture_output=True, text=True).stdout
+        assert "header_size = %d" % HDR in info, "not our layout"
+        return open(d + "/r.rrd", "rb").read(HDR)
+
+def ctl(rng=0, flags=0, w=0, h=0, a=0, b=0, resize=0, bins=0, val=0):
+    return struct.pack("<BBBBIIhBB", rng, flags, w, h, a, b, resize, bins,
+                       val)
+
+def setf(h, off, fmt, v):
+    h = bytearray(h)
+    struct.pack_into(fmt, h, off, v)
+    return bytes(h)
+
+def template_header():
+    """The harness's own template header (the same in every run)."""
+    fz = os.path.join(build, "fuzz", "fuzz_restored")
+    if not os.access(fz, os.X_OK):
+        return None
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0",
+                   FUZZ_RESTORED_TEMPLATE=d + "/t")
+        subprocess.run([fz, "-runs=0"], capture_output=True, env=env,
+                       check=True)
+        return open(d + "/t", "rb").read()
+
+R = lambda k, f: RRA0 + 120 * k + f
+def variants(tag, hdr, full):
+    rows = [struct.unpack_from("<Q", hdr, R(k, 24))[0] for k in range(NRRA)]
+    cur = [struct.unpack_from("<Q", hdr, PTR0 + 8 * k)[0] for k in range(NRRA)]
+    last = struct.unpack_from("<q", hdr, LIVE)[0]
+    p = lambda name, data: put("restored", tag + "-" + name, data)
+    for rng in range(8 if full else 1):
+        p("range%d" % rng, ctl(rng) + hdr)
+    p("increment", ctl(0, 1, bins=2, val=9) + hdr)
+    p("did", ctl(0, 16) + hdr)
+    # Issue 13: pdp_per_row 0 (refused), and the other archives' steps.
+    for k, pdp in ((0, 0), (1, 0), (0, 12), (1, 1), (1, 288), (2, 12)):
+        p("rra%d-pdp%d" % (k, pdp), ctl(k) + setf(hdr, R(k, 32), "<Q", pdp))
+    for k in range(NRRA):
+        p("rra%d-cur-last" % k,
+          ctl(k) + setf(hdr, PTR0 + 8 * k, "<Q", rows[k] - 1))
+    p("rra0-cur-rows", ctl(0) + setf(hdr, PTR0, "<Q", rows[0]))
+    if not full:
+        return rows, last
+    p("pool-isp-a", ctl(3, 4 | 8, 3, 2) + hdr)
+    p("short", ctl(0, 2, resize=-1) + hdr)
+    p("long", ctl(0, 2, resize=4096) + hdr)
+    for t in (0, -1, last + 1, last + 86400 * 400, 2**40, 2**62, -2**62,
+              2**63 - 1, -2**63):
+        p("last-up%d" % t, ctl(5) + setf(hdr, LIVE, "<q", t))
+    # Values in the newest row of each archive (direct_hosts is the
+    # 15th data source): huge, infinite, negative.
+    names = [hdr[DS0 + 120 * i:DS0 + 120 * i + 20].split(b"\0")[0]
+             for i in range(NDS)]
+    dh = names.index(b"direct_hosts")
+    base = [sum(rows[:k]) * NDS for k in range(NRRA)]
+    for v in (1e300, float("inf"), -1.0, 2.0**64):
+        p("value%g" % v, ctl(0) + hdr + b"".join(
+            struct.pack("<Id", base[k] + cur[k] * NDS + i, v)
+            for k in (0, 3) for i in (0, dh)))
+    return rows, last
+
+hdr = template_header()
+if hdr is not None:
+    variants("template", hdr, True)
+hdr = restored_header()
+if hdr is not None:
+    rows, last = variants("restored", hdr, False)
+    put("restored", "restored-prefix-only", ctl(1) + hdr[:PDP0])
+    for k, n in ((0, 1), (0, rows[0] - 1), (3, 2 * rows[3]), (5, 0)):
+        put("restored", "restored-rra%d-rows%d" % (k, n),
+            ctl(k) + setf(hdr, R(k, 24), "<Q", n))
+    for x in (0.0, 1.0, float("nan")):
+        put("restored", "restored-rra0-xff%g" % x,
+            ctl(0) + setf(hdr, R(0, 40), "<d", x))
+    for step in (60, 3600, 0):
+        put("restored", "restored-step%d" % step,
+            ctl(2) + setf(hdr, 40, "<Q", step))
+    put("restored", "restored-version0001",
+        ctl(0) + setf(hdr, 4, "5s", b"0001\0"))
+    put("restored", "restored-ds0-gauge",
+        ctl(0) + setf(hdr, DS0 + 20, "20s", b"GAUGE"))
+    put("restored", "restored-ds0-heartbeat0",
+        ctl(0) + setf(hdr, DS0 + 40, "<Q", 0))
+    put("restored", "restored-pdp0-unknown-huge", ctl(0, 1) +
+        setf(hdr, PDP0 + 32, "<Q", 2**63))
+    put("restored", "restored-cdp0-unknown-huge", ctl(3, 1) +
+        setf(hdr, CDP0 + 33 * 80 + 8, "<Q", 2**63))
