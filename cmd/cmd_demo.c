@@ -449,10 +449,12 @@ cmd_demo(const struct cmd_entry *ce, int argc, char **argv)
 	char			 path[4200], text[8192], err[1024], cut[2][16];
 	char			 pub[2][SIG_PUBLIC_STRLEN];
 	char			*end;
-	int64_t			 now, from, to, until = 0;
+	int64_t			 now, from, to, until = 0, duration = 0;
 	unsigned		 port = 8025, ipfix;
 	pid_t			 pid;
-	int			 ch, i, status;
+	int			 ch, i, status, ready[2];
+	ssize_t			 n;
+	char			 byte;
 	long			 v;
 
 	while ((ch = getopt_long(argc, argv, "d:p:t:h", longopts,
@@ -471,7 +473,7 @@ cmd_demo(const struct cmd_entry *ce, int argc, char **argv)
 			v = strtol(optarg, &end, 10);
 			if (*end != '\0' || v < 1)
 				return cmd_usage(ce, "--duration: seconds");
-			until = time(NULL) + v;
+			duration = v;
 			break;
 		case 'h':
 			return cmd_help(ce);
@@ -554,7 +556,7 @@ cmd_demo(const struct cmd_entry *ce, int argc, char **argv)
 	conf_free(c[1]);
 
 	/* op25bd for isp-a, in a child; live flows from here. */
-	if ((pid = fork()) == -1) {
+	if (pipe(ready) == -1 || (pid = fork()) == -1) {
 		fprintf(stderr, "op25b demo: fork: %s\n", strerror(errno));
 		return CMD_EXIT_ERROR;
 	}
@@ -569,17 +571,34 @@ cmd_demo(const struct cmd_entry *ce, int argc, char **argv)
 			    "program on port %u? try --port)\n", err, port);
 			_exit(1);
 		}
+		close(ready[0]);
+		if (write(ready[1], "1", 1) != 1)
+			_exit(1);
+		close(ready[1]);
 		_exit(daemon_run(d) == 0 ? 0 : 1);
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = demo_on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	sleep(1);
-	if (waitpid(pid, &status, WNOHANG) == pid) {
+	/*
+	 * The child writes a byte once its sockets are bound and its
+	 * threads run; end of file means it failed.  However long that
+	 * takes on a busy machine, --duration counts from then.
+	 */
+	close(ready[1]);
+	do
+		n = read(ready[0], &byte, 1);
+	while (n == -1 && errno == EINTR && !demo_stop);
+	close(ready[0]);
+	if (n != 1) {
+		kill(pid, SIGTERM);
+		waitpid(pid, &status, 0);
 		fprintf(stderr, "op25b demo: op25bd did not start\n");
 		return CMD_EXIT_ERROR;
 	}
+	if (duration > 0)
+		until = time(NULL) + duration;
 	printf("\nThe dashboard: http://127.0.0.1:%u/\n\n"
 	    "  Overview    today's sessions of %s, live (flows arrive over "
 	    "IPFIX every 30 s)\n"

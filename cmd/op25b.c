@@ -78,7 +78,7 @@ static const struct cmd_entry cmd_table[] = {
 	    "cut-overs, written into DIR (default: a new directory in /tmp),\n"
 	    "exchanged as signed bundles, and shown by op25bd's dashboard on\n"
 	    "127.0.0.1:N (default 8025) while live flows arrive over IPFIX.\n"
-	    "Ctrl-C (or --duration) stops it.\n" },
+	    "Ctrl-C stops it, or --duration: seconds after the dashboard is up.\n" },
 };
 
 #define CMD_COUNT	(sizeof cmd_table / sizeof cmd_table[0])

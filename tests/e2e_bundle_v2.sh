@@ -14,8 +14,8 @@
 # value, bins out of order or after the increment's end, a line too
 # long; members whose inflated size is not the manifest's, gzip bombs,
 # members that are not gzip, cut short or followed by bytes; members
-# unlisted, listed twice or missing; a manifest of 20 MB (refused in
-# under 0.1 s of CPU) and one of a megabyte of duplicate keys.  Taken:
+# unlisted, listed twice or missing; a manifest of 20 MB (refused
+# before it is parsed) and one of a megabyte of duplicate keys.  Taken:
 # the increments that join, one dated within max_skew, values up to
 # 2^53; B's view of A is then A's own, and a full bundle replaces a
 # copy built from increments.  tests/bundle_tool.py does the tampering.
@@ -176,8 +176,10 @@ bad twice I12 "site\\.rows\\.gz appears twice"
 bad listed-twice I12 "manifest\\.json: site\\.rows\\.gz listed twice"
 
 # A manifest of 20 MB, validly signed: refused by its size before
-# anything is parsed, in under 0.1 s of CPU; a megabyte of one key
-# repeated, signed: refused by the JSON reader, as fast.
+# anything is parsed; a megabyte of one key repeated, signed: refused
+# by the JSON reader.  The CPU bound (2 s) only tells a linear reader
+# from the quadratic one of before (16 s); it is no speed goal: an
+# import takes about 0.05 s here, 0.1 s under ASan on a busy machine.
 tampered manifest-big:20000000 "$W/I12.tar" "$W/big.tar"
 check "the 20 MB manifest is validly signed (Python)" \
     $BUNDLE_TOOL verify "$W/big.tar" "$W/A.pub"
@@ -185,11 +187,11 @@ check_eq "... and 20 MB" "$(tar xOf "$W/big.tar" manifest.json | wc -c)" \
     20000000
 refused "I12 manifest of 20 MB" "$W/B.conf" "$W/big.tar" \
     "manifest\\.json larger than 1048576 bytes"
-check "... in under 0.1 s of CPU (${import_cpu} s)" \
-    awk -v t="$import_cpu" 'BEGIN { exit !(t < 0.1) }'
+check "... in under 2 s of CPU (${import_cpu} s)" \
+    awk -v t="$import_cpu" 'BEGIN { exit !(t < 2) }'
 bad manifest-dupkeys:1040000 I12 "manifest\\.json: duplicate object key .*"
-check "... in under 0.1 s of CPU (${import_cpu} s)" \
-    awk -v t="$import_cpu" 'BEGIN { exit !(t < 0.1) }'
+check "... in under 2 s of CPU (${import_cpu} s)" \
+    awk -v t="$import_cpu" 'BEGIN { exit !(t < 2) }'
 
 # Taken, then put back: dated within max_skew; a count of 2^53.
 for kind in future:240 rows-max; do
