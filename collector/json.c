@@ -72,12 +72,51 @@ json_end_array(struct json *j)
 	json_close(j, ']');
 }
 
+/*
+ * The length of the well-formed UTF-8 sequence (RFC 3629) at p, whose
+ * first byte is at least 0x80: 2 to 4, or 0 if it is not one (a stray
+ * continuation byte, an overlong form, a surrogate, a code point over
+ * U+10FFFF or a sequence cut short, the NUL included).  Output JSON is
+ * valid UTF-8 always: each byte that starts no sequence becomes U+FFFD.
+ */
+static size_t
+json_utf8_len(const unsigned char *p)
+{
+	unsigned char	 lo = 0x80, hi = 0xbf;
+	size_t		 n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		if (p[0] == 0xe0)
+			lo = 0xa0;	/* overlong */
+		else if (p[0] == 0xed)
+			hi = 0x9f;	/* surrogates */
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		if (p[0] == 0xf0)
+			lo = 0x90;	/* overlong */
+		else if (p[0] == 0xf4)
+			hi = 0x8f;	/* over U+10FFFF */
+	} else
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
 static void
 json_quote(struct json *j, const char *s)
 {
+	static const char	 fffd[] = "\xef\xbf\xbd";
 	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*p;
 	char			 esc[6];
+	size_t			 n;
 
 	buf_add(j->b, "\"", 1);
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
@@ -103,8 +142,13 @@ json_quote(struct json *j, const char *s)
 				esc[4] = hex[*p >> 4];
 				esc[5] = hex[*p & 0xf];
 				buf_add(j->b, esc, 6);
-			} else
+			} else if (*p < 0x80)
 				buf_add(j->b, p, 1);
+			else if ((n = json_utf8_len(p)) > 0) {
+				buf_add(j->b, p, n);
+				p += n - 1;
+			} else
+				buf_add(j->b, fffd, 3);
 		}
 	}
 	buf_add(j->b, "\"", 1);

@@ -72,12 +72,67 @@ test_json_doc(void **state)
 	buf_free(&b);
 }
 
+/* S quoted alone, in B. */
+static const char *
+quoted(struct buf *b, const char *s)
+{
+	struct json	 j;
+
+	buf_reset(b);
+	json_init(&j, b);
+	json_string(&j, s);
+	return buf_str(b);
+}
+
+/*
+ * Output is valid UTF-8 always (issue 14): well-formed sequences of
+ * each length pass, every byte that starts none becomes U+FFFD (the
+ * cases of RFC 3629 section 10 and Markus Kuhn's decoder test).
+ */
+static void
+test_json_utf8(void **state)
+{
+	static const struct {
+		const char	*in, *out;
+	} t[] = {
+		{ "2005\xff\xfe", "\"2005\xef\xbf\xbd\xef\xbf\xbd\"" },
+		{ "\xc3\xa9t\xc3\xa9", "\"\xc3\xa9t\xc3\xa9\"" },
+		{ "\xe6\x97\xa5\xe6\x9c\xac", "\"\xe6\x97\xa5\xe6\x9c\xac\"" },
+		{ "\xf0\x9f\x93\xa7", "\"\xf0\x9f\x93\xa7\"" },
+		{ "\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\"" },
+		/* over U+10FFFF: four bytes, each replaced */
+		{ "\xf4\x90\x80\x80", "\"\xef\xbf\xbd\xef\xbf\xbd"
+		    "\xef\xbf\xbd\xef\xbf\xbd\"" },
+		/* overlong '/' and NUL */
+		{ "\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\"" },
+		{ "\xe0\x80\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
+		{ "\xf0\x8f\xbf\xbf", "\"\xef\xbf\xbd\xef\xbf\xbd"
+		    "\xef\xbf\xbd\xef\xbf\xbd\"" },
+		/* a surrogate */
+		{ "\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
+		/* cut short, at the end and before ASCII */
+		{ "a\xe6\x97", "\"a\xef\xbf\xbd\xef\xbf\xbd\"" },
+		{ "\xe6\x97x", "\"\xef\xbf\xbd\xef\xbf\xbdx\"" },
+		/* a lone continuation byte; 0xf5 starts nothing */
+		{ "\x80\xf5", "\"\xef\xbf\xbd\xef\xbf\xbd\"" },
+	};
+	struct buf	 b;
+	size_t		 i;
+
+	(void)state;
+	buf_init(&b, 4096);
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		assert_string_equal(quoted(&b, t[i].in), t[i].out);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_cap),
 		cmocka_unit_test(test_json_doc),
+		cmocka_unit_test(test_json_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
