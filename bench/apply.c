@@ -33,6 +33,11 @@ main(int argc, char **argv)
 	FILE			*f;
 	int			 rc;
 
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		printf("usage: apply CONFIG BUNDLE\n");
+		return 0;
+	}
 	if (argc != 3) {
 		fprintf(stderr, "usage: apply CONFIG BUNDLE\n");
 		return 2;

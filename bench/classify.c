@@ -26,6 +26,11 @@ main(int argc, char **argv)
 	size_t			 i, k;
 	double			 ns;
 
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		printf("usage: classify CONFIG\n");
+		return 0;
+	}
 	if (argc != 2) {
 		fprintf(stderr, "usage: classify CONFIG\n");
 		return 2;

@@ -81,12 +81,13 @@ drop_privileges(const struct conf *c, char *err, size_t errlen)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: op25bd -c FILE [-n] [-s] [-v] [-V]\n"
-	    "  -c FILE  configuration (see op25b.conf(5))\n"
-	    "  -n       check the configuration and exit\n"
-	    "  -s       log to syslog instead of stderr\n"
-	    "  -v       more verbose logging\n"
-	    "  -V       print the version and exit\n");
+	fprintf(f, "usage: op25bd -c FILE [-n] [-s] [-v] [-V] [-h]\n"
+	    "  -c, --config FILE  configuration (see op25b.conf(5))\n"
+	    "  -n, --check        check the configuration and exit\n"
+	    "  -s, --syslog       log to syslog instead of stderr\n"
+	    "  -v, --verbose      more verbose logging\n"
+	    "  -V, --version      print the version and exit\n"
+	    "  -h, --help         this help\n");
 }
 
 int
@@ -99,7 +100,18 @@ main(int argc, char **argv)
 	size_t		 i;
 	int		 ch, check = 0, use_syslog = 0, verbose = 0, rc;
 
-	while ((ch = getopt(argc, argv, "c:hnsvV")) != -1) {
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "syslog", no_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	while ((ch = getopt_long(argc, argv, "c:hnsvV", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;

@@ -152,11 +152,33 @@ done
 
 out=$("$OP25BD" -h 2>&1); rc=$?
 check_eq "op25bd -h: exit 0" "$rc" 0
-opts=$(printf '%s\n' "$out" | sed -n 's/^  -\([a-zA-Z]\) .*/\1/p')
+opts=$(printf '%s\n' "$out" | sed -n 's/^  -\([a-zA-Z]\),.*/\1/p')
+longs=$(printf '%s\n' "$out" | sed -n 's/^  -[a-zA-Z], --\([a-z]*\).*/\1/p')
 check "op25bd -h lists options" test -n "$opts"
+check_eq "op25bd -h: a long name for each option" \
+    "$(printf '%s\n' $longs | wc -l)" "$(printf '%s\n' $opts | wc -l)"
 for o in $opts; do
 	check "op25bd.8 documents -$o" grep -q "^\\.It Fl $o\\b" "$DOC/op25bd.8"
 done
+for o in $longs; do
+	check "op25bd.8 documents --$o" grep -q "^\\.It Fl .* Fl -$o\\b" \
+	    "$DOC/op25bd.8"
+done
+
+# --help on every program: exit 0, the usage on the standard output
+# and nothing on the standard error (an unknown option: exit 2).
+for p in "$OP25BD" "$OP25B" "$GENCAP" "$top_builddir/tools/genflow" \
+    "$top_builddir/tools/gensflow" "$top_builddir/bench/classify" \
+    "$top_builddir/bench/apply"; do
+	n=${p##*/}
+	out=$("$p" --help 2>"$W/help.err"); rc=$?
+	check_eq "$n --help: exit 0" "$rc" 0
+	check_match "$n --help: usage on the standard output" "$out" "^usage: "
+	check_eq "$n --help: nothing on the standard error" \
+	    "$(cat "$W/help.err")" ""
+done
+"$OP25BD" --no-such-option >/dev/null 2>&1
+check_eq "op25bd --no-such-option: exit 2" "$?" 2
 out=$("$OP25BD" -V 2>&1); rc=$?
 check_eq "op25bd -V: exit 0" "$rc" 0
 for s in SIGTERM SIGINT SIGHUP; do

@@ -315,20 +315,21 @@ struct conv {
 	uint16_t	 mss;
 };
 
-static void	 usage(void) __attribute__((noreturn));
+static void	 usage(int) __attribute__((noreturn));
 static void	 die(const char *, ...)
 		    __attribute__((noreturn, format(printf, 1, 2)));
 
 static void
-usage(void)
+usage(int code)
 {
-	fprintf(stderr, "usage: gencap -o CAPTURE -g TRUTH [-s SEED] "
+	fprintf(code == 0 ? stdout : stderr,
+	    "usage: gencap -o CAPTURE -g TRUTH [-s SEED] "
 	    "[-t START] [-d SECONDS] [-r PER_MINUTE]\n"
 	    "              [-l eth|sll|sll2|raw] [-v VLAN%%] [-q QINQ%%] "
 	    "[-f pcap|pcapng] [-n] [-E] [-b] [-4]\n"
 	    "              [-c CONFIG -D DATADIR] [-P MIN_PACKETS] "
 	    "[-S SNAPLEN]\n");
-	exit(2);
+	exit(code);
 }
 
 static void
@@ -1669,7 +1670,7 @@ num_arg(const char *s, long long lo, long long hi, const char *what)
 	v = strtoll(s, &end, 10);
 	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi) {
 		fprintf(stderr, "gencap: bad %s: %s\n", what, s);
-		usage();
+		usage(2);
 	}
 	return (v);
 }
@@ -1687,6 +1688,9 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->rate = 20;
 	o->link = LINK_ETH;
 	o->snaplen = SNAP_DEFAULT;
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0))
+		usage(0);
 	while ((ch = getopt(argc, argv, "4bc:D:d:Ef:g:l:no:P:q:r:S:s:t:v:")) !=
 	    -1) {
 		switch (ch) {
@@ -1715,7 +1719,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 			else if (strcmp(optarg, "pcapng") == 0)
 				o->pcapng = 1;
 			else
-				usage();
+				usage(2);
 			break;
 		case 'g':
 			o->truth = optarg;
@@ -1730,7 +1734,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 			else if (strcmp(optarg, "raw") == 0)
 				o->link = LINK_RAW;
 			else
-				usage();
+				usage(2);
 			break;
 		case 'n':
 			o->nano = 1;
@@ -1750,7 +1754,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 			o->rate = strtod(optarg, &end);
 			if (errno != 0 || *end != '\0' || !(o->rate >= 0) ||
 			    o->rate > RATE_MAX)
-				usage();
+				usage(2);
 			break;
 		case 'S':
 			o->snaplen = (uint32_t)num_arg(optarg, SNAP_MIN,
@@ -1760,7 +1764,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 			errno = 0;
 			o->seed = strtoull(optarg, &end, 0);
 			if (errno != 0 || *end != '\0' || *optarg == '\0')
-				usage();
+				usage(2);
 			break;
 		case 't':
 			o->start = num_arg(optarg, 0, 4000000000LL, "start");
@@ -1769,13 +1773,13 @@ parse_opts(struct opts *o, int argc, char **argv)
 			o->vlan = (int)num_arg(optarg, 0, 100, "VLAN percent");
 			break;
 		default:
-			usage();
+			usage(2);
 		}
 	}
 	if (optind != argc || o->out == NULL || o->truth == NULL ||
 	    (o->conf != NULL) != (o->datadir != NULL) ||
 	    o->vlan + o->qinq > 100)
-		usage();
+		usage(2);
 	if (o->rate == 0 && o->minpkts > 0)
 		die("-P needs a rate above 0");
 }

@@ -471,14 +471,15 @@ struct gen {
 	uint64_t	 sent_bytes;
 };
 
-static void	 usage(void) __attribute__((noreturn));
+static void	 usage(int) __attribute__((noreturn));
 static void	 die(const char *, ...)
 		    __attribute__((noreturn, format(printf, 1, 2)));
 
 static void
-usage(void)
+usage(int code)
 {
-	fprintf(stderr, "usage: genflow [-V 5|9|10] (-o FILE | -u HOST:PORT | "
+	fprintf(code == 0 ? stdout : stderr,
+	    "usage: genflow [-V 5|9|10] (-o FILE | -u HOST:PORT | "
 	    "-T HOST:PORT) [-g TRUTH]\n"
 	    "               [-s SEED] [-t START] [-d SECONDS] "
 	    "[-r PER_MINUTE] [-R RECORDS_PER_SEC]\n"
@@ -486,7 +487,7 @@ usage(void)
 	    "[-L N] [-m SAMPLING] [-M SAMPLING2]\n"
 	    "               [-e LAG] [-U] [-B] [-F] [-E] [-b SOURCE] "
 	    "[-c CONFIG -C DATADIR]\n");
-	exit(2);
+	exit(code);
 }
 
 static void
@@ -2902,7 +2903,7 @@ num_arg(const char *s, long long lo, long long hi, const char *what)
 	v = strtoll(s, &end, 10);
 	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi) {
 		fprintf(stderr, "genflow: bad %s: %s\n", what, s);
-		usage();
+		usage(2);
 	}
 	return (v);
 }
@@ -2918,7 +2919,7 @@ dbl_arg(const char *s, double lo, double hi, const char *what)
 	if (errno != 0 || *s == '\0' || *end != '\0' || !(v >= lo) ||
 	    v > hi) {
 		fprintf(stderr, "genflow: bad %s: %s\n", what, s);
-		usage();
+		usage(2);
 	}
 	return (v);
 }
@@ -2937,6 +2938,9 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->rate = 20;
 	o->nexp = 1;
 	o->pace = -1;
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0))
+		usage(0);
 	while ((ch = getopt(argc, argv, "Bb:C:c:D:d:Ee:Fg:L:M:m:o:R:r:S:s:"
 	    "T:t:u:UV:x:")) != -1) {
 		switch (ch) {
@@ -3001,7 +3005,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 			errno = 0;
 			o->seed = strtoull(optarg, &end, 0);
 			if (errno != 0 || *end != '\0' || *optarg == '\0')
-				usage();
+				usage(2);
 			break;
 		case 'T':
 			o->tcp = optarg;
@@ -3018,19 +3022,19 @@ parse_opts(struct opts *o, int argc, char **argv)
 		case 'V':
 			o->fmt = (int)num_arg(optarg, 5, 10, "version");
 			if (o->fmt != V5 && o->fmt != V9 && o->fmt != V10)
-				usage();
+				usage(2);
 			break;
 		case 'x':
 			o->nexp = (int)num_arg(optarg, 1, 255, "exporters");
 			break;
 		default:
-			usage();
+			usage(2);
 		}
 	}
 	nout = (o->out != NULL) + (o->udp != NULL) + (o->tcp != NULL);
 	if (optind != argc || nout != 1 || (o->conf != NULL) !=
 	    (o->datadir != NULL))
-		usage();
+		usage(2);
 	if (o->fmt == V5)
 		o->uptime = 1;			/* v5 times are always so */
 	if (o->tcp != NULL && o->fmt != V10)

@@ -258,13 +258,14 @@ datagram(struct gen *g, uint8_t *buf)
 }
 
 static void
-usage(void)
+usage(int code)
 {
-	fprintf(stderr, "usage: gensflow (-u HOST:PORT -R SAMPLES_PER_SEC "
+	fprintf(code == 0 ? stdout : stderr,
+	    "usage: gensflow (-u HOST:PORT -R SAMPLES_PER_SEC "
 	    "-D SECONDS | -o FILE -c DATAGRAMS)\n"
 	    "                [-m SAMPLING_RATE] [-n SAMPLES_PER_DATAGRAM] "
 	    "[-s SEED]\n");
-	exit(2);
+	exit(code);
 }
 
 /* Send until secs have passed, rate flow samples a second. */
@@ -283,7 +284,7 @@ send_paced(struct gen *g, const char *where, double rate, double secs)
 
 	if ((colon = strrchr(where, ':')) == NULL ||
 	    (size_t)(colon - where) >= sizeof host)
-		usage();
+		usage(2);
 	memcpy(host, where, (size_t)(colon - where));
 	host[colon - where] = '\0';
 	memset(&sin, 0, sizeof sin);
@@ -343,6 +344,9 @@ main(int argc, char **argv)
 	g.rng = 0x9e3779b97f4a7c15ULL;
 	g.rate = 256;
 	g.per = 8;
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0))
+		usage(0);
 	while ((ch = getopt(argc, argv, "u:R:D:o:c:m:n:s:")) != -1) {
 		switch (ch) {
 		case 'u': where = optarg; break;
@@ -353,13 +357,13 @@ main(int argc, char **argv)
 		case 'm': g.rate = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'n': g.per = (unsigned)atoi(optarg); break;
 		case 's': g.rng ^= strtoull(optarg, NULL, 10) * 0xbf58476d1ce4e5b9ULL; break;
-		default: usage();
+		default: usage(2);
 		}
 	}
 	if (g.rate < 1 || g.per < 1 || g.per > 40 || (where == NULL) ==
 	    (out == NULL) || (where != NULL && (rate <= 0 || secs <= 0)) ||
 	    (out != NULL && count <= 0))
-		usage();
+		usage(2);
 	clock_gettime(CLOCK_MONOTONIC, &g.t0);
 	if (where != NULL)
 		send_paced(&g, where, rate, secs);
