@@ -176,8 +176,9 @@ sflow_source(struct sflow_state *st, uint64_t id, int *fresh,
  * Account a flow sample against its source: sequence_number numbers the
  * source's flow samples, so a forward gap is that many samples lost; a
  * step back is a late sample, or a restart of the source if it goes back
- * further than reordering would.  drops and sample_pool are totals since
- * the source started: their increases are added up.
+ * further than reordering would, or forward further than SEQ_MAX_GAP
+ * (seqtrack.h).  drops and sample_pool are totals since the source
+ * started: their increases are added up (drops' up to SEQ_MAX_GAP).
  */
 static void
 sflow_account(struct sflow_state *st, const struct sflow_sample *sm,
@@ -203,11 +204,15 @@ sflow_account(struct sflow_state *st, const struct sflow_sample *sm,
 		stats->resets++;
 		goto sync;
 	}
+	if (gap > SEQ_MAX_GAP) {
+		stats->resets++;
+		goto sync;
+	}
 	if (gap > 0) {
 		stats->seq_gaps++;
 		stats->lost += gap;
 	}
-	if ((d = sm->drops - s->drops) < UINT32_C(0x80000000)) {
+	if ((d = sm->drops - s->drops) <= SEQ_MAX_GAP) {
 		stats->sample_drops += d;
 		stats->lost += d;
 	}

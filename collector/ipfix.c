@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "ipfix_int.h"
+#include "seqtrack.h"
 
 /* forwardingStatus class, the top two bits (RFC 7270 section 4.12). */
 static const uint8_t ipfix_fwd_class[4] = {
@@ -453,7 +454,8 @@ ipfix_data_set(struct ipfix_msg *m, uint16_t id, const uint8_t *p,
  * is n times the session's average records per packet.  A step back
  * is reordering, unless it is a restart: too far back for reordering,
  * or (IPFIX) templates re-sent in a message exported later, or (v9)
- * the uptime ran back while the sequence started over.
+ * the uptime ran back while the sequence started over.  A step forward
+ * of more than SEQ_MAX_GAP is a reset too (seqtrack.h).
  */
 static void
 ipfix_sequence(struct ipfix_msg *m, const struct ipfix_hdr *h)
@@ -481,7 +483,8 @@ ipfix_sequence(struct ipfix_msg *m, const struct ipfix_hdr *h)
 	uptime_back = !m->ipfix && h->sys_uptime < s->last_uptime &&
 	    s->last_uptime - h->sys_uptime > IPFIX_RESTART_MS;
 	if (gap < UINT32_C(0x80000000)) {
-		if (uptime_back && h->sequence < s->next_seq) {
+		if ((uptime_back && h->sequence < s->next_seq) ||
+		    gap > SEQ_MAX_GAP) {
 			st->resets++;
 			goto sync;
 		}

@@ -3,7 +3,7 @@
 # headers, zero-length sets, set lengths past the end, templates with
 # absurd field counts or lengths, options templates with odd scopes, a
 # data set before its template, a template ID reused with another
-# layout, a sequence running backwards, records far in the future and
+# layout, a sequence running backwards or jumping 2^30 ahead, records far in the future and
 # far in the past (max_skew and max_age set in the config: counted as
 # skewed, not binned), a record that ends after its export, datagrams
 # from outside the allow-list, TCP peers that send half a message (or
@@ -233,6 +233,17 @@ def before():
             start, start + 500))]))
         count("relay", None, None, T + 30 + i, 1000 + i)
 
+    # Domain 21: sequence 0, 1, then 2^30 further on (a jump: a
+    # restart, not 2^30 lost records booked into the series, issue
+    # 14), then in step from there.
+    send(ipfix(21, 0, [fset(2, tmpl(256, LAYOUT_A))]))
+    for i, seq in enumerate((0, 1, 2 + 2**30, 3 + 2**30)):
+        start = (T + 40 + i) * 1000
+        send(ipfix(21, seq, [fset(256, rec_a(
+            "192.0.2.25", "192.0.2.43", 42000 + i, 25, SA, 1100 + i, 5,
+            start, start + 500))]))
+        count("relay", None, None, T + 40 + i, 1100 + i)
+
     # Domain 18: direct sessions dated 2 days ahead, 10 days back,
     # 200 s ahead (max_skew is 120 s) and 7200 s back (max_age 3600 s):
     # counted as skewed, not binned.  One record ends after its
@@ -344,6 +355,7 @@ expect 127.0.0.1 9 20 refused=1 malformed=1
 expect 127.0.0.1 10 15 no_template=1 templates=1 records=2 lost=0
 expect 127.0.0.1 10 16 templates=2 records=4 malformed=0 lost=0
 expect 127.0.0.1 10 17 records=5 reordered=1 lost=0 resets=0
+expect 127.0.0.1 10 21 records=4 lost=0 resets=1 seq_gaps=0
 expect 127.0.0.1 10 18 records=5 skewed=4 bad_time=1 lost=0
 expect 127.0.0.1 10 19 templates=1 malformed=1 records=0
 for dom in 100 124; do

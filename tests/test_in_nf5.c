@@ -433,6 +433,44 @@ test_restart(void **unused)
 	assert_int_equal(st.reordered, 0);
 }
 
+/*
+ * A jump forward of more than 2^24 flows is a restart, not loss (issue
+ * 14: an exporter could book 2^31 lost records into the site series);
+ * exactly 2^24 is still loss.
+ */
+static void
+test_sequence_jump(void **unused)
+{
+	size_t	len;
+
+	(void)unused;
+	len = hdr(1, 100000, T0, 0, 1000, 0);
+	assert_int_equal(dec(len), 1);
+	len = hdr(1, 101000, T0 + 1, 0, 1001 + (UINT32_C(1) << 30), 0);
+	assert_int_equal(dec(len), 1);
+	assert_int_equal(st.resets, 1);
+	assert_int_equal(st.lost, 0);
+	assert_int_equal(st.seq_gaps, 0);
+	/* in step from there */
+	len = hdr(1, 102000, T0 + 2, 0, 1002 + (UINT32_C(1) << 30), 0);
+	assert_int_equal(dec(len), 1);
+	assert_int_equal(st.seq_gaps, 0);
+	/* 2^24 ahead: loss */
+	len = hdr(1, 103000, T0 + 3, 0, 1003 + (UINT32_C(1) << 30) +
+	    (UINT32_C(1) << 24), 0);
+	assert_int_equal(dec(len), 1);
+	assert_int_equal(st.seq_gaps, 1);
+	assert_int_equal(st.lost, UINT32_C(1) << 24);
+	/* 2^24 + 1 ahead: a restart */
+	len = hdr(1, 104000, T0 + 4, 0, 1004 + (UINT32_C(1) << 30) +
+	    (UINT32_C(1) << 25) + 1, 0);
+	assert_int_equal(dec(len), 1);
+	assert_int_equal(st.resets, 2);
+	assert_int_equal(st.seq_gaps, 1);
+	assert_int_equal(st.lost, UINT32_C(1) << 24);
+	assert_int_equal(st.reordered, 0);
+}
+
 /* Wrong version, count 0 or 31, length off by one: nothing emitted. */
 static void
 test_malformed(void **unused)
@@ -473,6 +511,7 @@ main(void)
 		cmocka_unit_test_setup(test_sequence_wrap, setup),
 		cmocka_unit_test_setup(test_reordered, setup),
 		cmocka_unit_test_setup(test_restart, setup),
+		cmocka_unit_test_setup(test_sequence_jump, setup),
 		cmocka_unit_test_setup(test_malformed, setup),
 	};
 

@@ -546,6 +546,46 @@ test_drops_pool(void **unused)
 }
 
 /*
+ * Jumps of 2^30 are restarts, not loss (issue 14): the datagram
+ * sequence, a source's sample sequence and its drops counter; exactly
+ * 2^24 ahead is still loss.
+ */
+static void
+test_sequence_jump(void **unused)
+{
+	(void)unused;
+	hdr(0, 0, 1, 1000, 1);
+	syn_sample(100, 1, 0, 0);
+	assert_int_equal(dec(), 0);
+	hdr(0, 0, 2, 2000, 1);
+	syn_sample(101 + (UINT32_C(1) << 30), 1, 0, 0);
+	assert_int_equal(dec(), 0);
+	assert_int_equal(st.resets, 1);		/* the sample's */
+	assert_int_equal(st.seq_gaps, 0);
+	assert_int_equal(st.lost, 0);
+	hdr(0, 0, 3, 3000, 1);
+	syn_sample(102 + (UINT32_C(1) << 30), 1, 0, UINT32_C(1) << 30);
+	assert_int_equal(dec(), 0);
+	assert_int_equal(st.lost, 0);		/* drops jumped */
+	assert_int_equal(st.sample_drops, 0);
+	hdr(0, 0, 4, 4000, 1);
+	syn_sample(103 + (UINT32_C(1) << 30) + (UINT32_C(1) << 24), 1, 0,
+	    (UINT32_C(1) << 30) + 7);
+	assert_int_equal(dec(), 0);
+	assert_int_equal(st.seq_gaps, 1);
+	assert_int_equal(st.lost, (UINT32_C(1) << 24) + 7);
+	assert_int_equal(st.sample_drops, 7);
+	/* the datagram sequence jumps: a restart, the sources forgotten */
+	hdr(0, 0, 5 + (UINT32_C(1) << 30), 5000, 1);
+	syn_sample(1, 1, 0, 0);
+	assert_int_equal(dec(), 0);
+	assert_int_equal(st.resets, 2);
+	assert_int_equal(st.seq_gaps, 1);
+	assert_int_equal(st.lost, (UINT32_C(1) << 24) + 7);
+	assert_int_equal(st.reordered, 0);
+}
+
+/*
  * Datagram 2 after 3 is reordering; then the agent restarts (uptime
  * 60 s -> 0.5 s, sequence 1): a reset that forgets the sources, so its
  * samples starting at 1 are no gap.  A source whose samples jump back
@@ -786,6 +826,7 @@ main(void)
 		cmocka_unit_test_setup(test_source_gaps, setup),
 		cmocka_unit_test_setup(test_drops_pool, setup),
 		cmocka_unit_test_setup(test_reorder_restart, setup),
+		cmocka_unit_test_setup(test_sequence_jump, setup),
 		cmocka_unit_test_setup(test_rate_change, setup),
 		cmocka_unit_test_setup(test_zero_rate, setup),
 		cmocka_unit_test_setup(test_full_array, setup),

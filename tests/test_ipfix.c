@@ -1166,6 +1166,28 @@ test_ipfix_sequence(void **unused)
 	assert_int_equal(st.seq_gaps, 2);
 	assert_int_equal(st.lost, 8);
 	assert_int_equal(st.reordered, 1);
+	/*
+	 * Expected 4 - 200000.  A jump of 2^30 records is a restart, not
+	 * loss (issue 14); from there, 2^24 ahead is loss, 2^24 + 1 a
+	 * restart again.
+	 */
+	ipfix_hdr(T0 + 33, (uint32_t)(4 - 200000) + (UINT32_C(1) << 30));
+	assert_int_equal(dec(), 0);
+	assert_int_equal(st.resets, 3);
+	assert_int_equal(st.seq_gaps, 2);
+	assert_int_equal(st.lost, 8);
+	ipfix_hdr(T0 + 34, (uint32_t)(4 - 200000) + (UINT32_C(1) << 30) +
+	    (UINT32_C(1) << 24));
+	assert_int_equal(dec(), 0);
+	assert_int_equal(st.seq_gaps, 3);
+	assert_int_equal(st.lost, 8 + (UINT32_C(1) << 24));
+	ipfix_hdr(T0 + 35, (uint32_t)(4 - 200000) + (UINT32_C(1) << 30) +
+	    (UINT32_C(1) << 25) + 1);
+	assert_int_equal(dec(), 0);
+	assert_int_equal(st.resets, 4);
+	assert_int_equal(st.seq_gaps, 3);
+	assert_int_equal(st.lost, 8 + (UINT32_C(1) << 24));
+	assert_int_equal(st.reordered, 1);
 }
 
 /*
@@ -1346,6 +1368,12 @@ test_v9_loss(void **unused)
 	assert_int_equal(st.no_template, 1);
 	v9_hdr(5000, T0 + 64, 4);
 	assert_int_equal(dec(), 0);
+	assert_int_equal(st.seq_gaps, 2);
+	assert_int_equal(st.lost, 9);
+	/* expected 5; 2^30 packets ahead is a restart, not loss (issue 14) */
+	v9_hdr(6000, T0 + 65, 5 + (UINT32_C(1) << 30));
+	assert_int_equal(dec(), 0);
+	assert_int_equal(st.resets, 2);
 	assert_int_equal(st.seq_gaps, 2);
 	assert_int_equal(st.lost, 9);
 }
