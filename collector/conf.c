@@ -7,6 +7,8 @@
  * cross-checked (overlapping pools, servers inside dynamic pools).  Any
  * error stops the parse: a struct conf is complete or not at all.
  */
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <glib.h>
 
@@ -102,6 +105,7 @@ static const struct conf_key conf_keys[] = {
 
 	{ SEC_WEB, "listen", CT_HOSTPORT, 0, 0, "127.0.0.1:8025", 0,
 	    C(web_listen), 0 },
+	{ SEC_WEB, "hosts", CT_STRING, 0, 0, NULL, 0, C(web_hosts), 0 },
 	{ SEC_WEB, "export_token_file", CT_STRING, 0, 0, NULL, 0,
 	    C(export_token_file), 0 },
 
@@ -528,6 +532,113 @@ conf_named(struct conf_parse *cp, struct conf *c)
 	return rc;
 }
 
+/*
+ * [web] hosts: names separated by commas or blanks, each a DNS name
+ * (letters, digits, '-' and '.', at most 253 characters), or "*".
+ */
+#define CONF_HOST_SEP	", \t"
+
+static size_t
+conf_host_len(const char *s, size_t n)
+{
+	return n > 1 && s[n - 1] == '.' ? n - 1 : n;	/* a root dot */
+}
+
+static int
+conf_hosts_check(const char *list, char *err, size_t errlen)
+{
+	const char	*p = list, *q;
+	size_t		 n, i, count = 0;
+
+	for (;;) {
+		p += strspn(p, CONF_HOST_SEP);
+		if (*p == '\0')
+			break;
+		n = strcspn(p, CONF_HOST_SEP);
+		count++;
+		if (n == 1 && *p == '*') {
+			p += n;
+			continue;
+		}
+		for (i = 0, q = p; i < n; i++, q++)
+			if (!isalnum((unsigned char)*q) && *q != '-' &&
+			    *q != '.')
+				break;
+		if (i < n || n > 253 || *p == '-' || *p == '.') {
+			snprintf(err, errlen, "\"%.*s\" is not a host name "
+			    "(letters, digits, '-' and '.', or \"*\" for any)",
+			    (int)(n > 64 ? 64 : n), p);
+			return -1;
+		}
+		p += n;
+	}
+	if (count == 0) {
+		snprintf(err, errlen, "no host name");
+		return -1;
+	}
+	return 0;
+}
+
+int
+conf_host_ok(const struct conf *c, const char *host)
+{
+	const char	*end, *p, *rest;
+	char		 name[256];
+	unsigned char	 a[16];
+	size_t		 n, len;
+	int		 v6;
+
+	if (c->web_hosts != NULL) {
+		for (p = c->web_hosts;; p += n) {
+			p += strspn(p, CONF_HOST_SEP);
+			if (*p == '\0')
+				break;
+			n = strcspn(p, CONF_HOST_SEP);
+			if (n == 1 && *p == '*')
+				return 1;
+		}
+	}
+	/* Split off the port: digits after the colon. */
+	if ((v6 = host[0] == '[')) {
+		if ((end = strchr(++host, ']')) == NULL)
+			return 0;
+		rest = end + 1;
+	} else {
+		end = host + strcspn(host, ":");
+		if (strchr(end + (*end == ':'), ':') != NULL)
+			return 0;	/* IPv6 without brackets */
+		rest = end;
+	}
+	if (*rest == ':') {
+		rest++;
+		if (strspn(rest, "0123456789") != strlen(rest))
+			return 0;	/* the port may be empty (RFC 3986) */
+	} else if (*rest != '\0')
+		return 0;
+	len = (size_t)(end - host);
+	if (len == 0 || len >= sizeof name)
+		return 0;
+	memcpy(name, host, len);
+	name[len] = '\0';
+	if (v6)
+		return inet_pton(AF_INET6, name, a) == 1;
+	if (inet_pton(AF_INET, name, a) == 1)
+		return 1;
+	len = conf_host_len(name, len);
+	if (len == 9 && strncasecmp(name, "localhost", 9) == 0)
+		return 1;
+	if (c->web_hosts == NULL)
+		return 0;
+	for (p = c->web_hosts;; p += n) {
+		p += strspn(p, CONF_HOST_SEP);
+		if (*p == '\0')
+			return 0;
+		n = strcspn(p, CONF_HOST_SEP);
+		if (conf_host_len(p, n) == len && strncasecmp(p, name, len) == 0)
+			return 1;
+	}
+}
+
 struct conf *
 conf_parse(const char *path, const char *text, size_t len, char *err,
     size_t errlen)
@@ -535,7 +646,7 @@ conf_parse(const char *path, const char *text, size_t len, char *err,
 	struct conf_parse	 cp;
 	struct conf		*c;
 	GError			*gerr = NULL;
-	char			*clean;
+	char			*clean, herr[256];
 	size_t			 i;
 	int			 rc = -1, line;
 
@@ -574,6 +685,12 @@ conf_parse(const char *path, const char *text, size_t len, char *err,
 		line = conf_line_of(&cp, "op25b", "step");
 		conf_error(&cp, line, "op25b", "step", "%u does not divide a "
 		    "day (86400 s) evenly", c->step);
+		goto out;
+	}
+	if (c->web_hosts != NULL && conf_hosts_check(c->web_hosts, herr,
+	    sizeof herr) == -1) {
+		conf_error(&cp, conf_line_of(&cp, "web", "hosts"), "web",
+		    "hosts", "%s", herr);
 		goto out;
 	}
 	for (i = 0; i < c->npools; i++) {
@@ -682,6 +799,7 @@ conf_free(struct conf *c)
 	free(c->listen_sflow);
 	free(c->allow);
 	free(c->web_listen);
+	free(c->web_hosts);
 	free(c->export_token_file);
 	free(c->relays);
 	free(c->msa);

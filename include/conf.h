@@ -95,6 +95,7 @@ struct conf {
 
 	/* [web] */
 	char		*web_listen;
+	char		*web_hosts;	/* names the Host header may carry */
 	char		*export_token_file;	/* shared by any puller */
 
 	/* [servers] */
@@ -151,5 +152,12 @@ int64_t		 conf_pool_cutover(const struct conf *, size_t);
  * with "[section] key: FILE: reason", 1 past the last.
  */
 int		 conf_check_file(const struct conf *, size_t, char *, size_t);
+
+/*
+ * 1 if HOST (a Host header: a name or address, with or without a port)
+ * is one this server answers to: an IP address, "localhost", or a name
+ * of [web] hosts ("*" there: any).
+ */
+int	 conf_host_ok(const struct conf *, const char *);
 
 #endif

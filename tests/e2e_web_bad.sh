@@ -3,8 +3,9 @@
 # percent-encoded), unknown graphs and extensions, huge and reversed
 # ranges, out-of-range and non-numeric sizes and times, unknown pools,
 # option injection into rrd arguments and TZ, methods other than GET and
-# HEAD with and without a body, oversized headers and URLs, and more
-# connections from one address than WEB_MAX_PER_IP.  Each gets its
+# HEAD with and without a body, oversized headers and URLs, more
+# connections from one address than WEB_MAX_PER_IP, and Host headers
+# that are none of the server's names (DNS rebinding).  Each gets its
 # status (op25bd's own answers carry a JSON {"error": ...} body; 414 and
 # 431 come from libmicrohttpd), the web request counters of /metrics
 # agree, bytes that are not UTF-8 in any parameter still give valid
@@ -35,6 +36,7 @@ daemon_start() {
 		{
 			cat "$1"
 			printf '\n[web]\nlisten = 127.0.0.1:%s\n' "$port"
+			printf 'hosts = op25b.example.net, Stats.Example.org.\n'
 			printf '\n[listen]\nipfix = off\nnetflow = off\nsflow = off\n'
 		} >"$W/op25bd.conf"
 		U=http://127.0.0.1:$port
@@ -73,7 +75,7 @@ req() {
 		echo ;;
 	esac
 	case $code in
-	400 | 401 | 404 | 405 | 413 | 500 | 503)
+	400 | 401 | 404 | 405 | 413 | 421 | 500 | 503)
 		answered[$code]=$((${answered[$code]:-0} + 1))
 		body=$(head -c 2000 "$W/body")
 		if [ "$type" = application/json ] &&
@@ -232,10 +234,36 @@ req 414 "a 100 KB path" "$U/static/$big"
 req "404|414" "a 30 KB path" "$U/static/${big:0:30000}"
 alive "after oversized requests"
 
+# --- Host: DNS rebinding ----------------------------------------------------
+
+# A page whose name rebinds to the collector reaches it with its own
+# name in Host: 421 on every page (the dashboard, the API, graphs,
+# /metrics, the export); addresses, localhost and [web] hosts (any
+# case, any port, a root dot) are served; HTTP/1.0 without Host too.
+for h in rebind.attacker.example rebind.attacker.example:${U##*:} \
+    op25b.example.net.attacker.example 127.0.0.1.nip.io localhost.attacker \
+    "127.0.0.1:80x" "[::1" "::1" "op25b.example.net:x"; do
+	for p in / /api/v1/summary?$R /api/v1/top /graph/sessions.png?$R \
+	    /metrics /api/v1/export; do
+		req 421 "Host $h: $p" -H "Host: $h" "$U$p"
+	done
+done
+for h in 127.0.0.1 "127.0.0.1:${U##*:}" "[::1]:${U##*:}" "[::1]" \
+    localhost LOCALHOST. op25b.example.net OP25B.Example.NET.:443 \
+    stats.example.org "stats.example.org:8025" "127.0.0.1:"; do
+	req 200 "Host $h: served" -H "Host: $h" "$U/api/v1/summary?$R"
+done
+req 200 "HTTP/1.0 without Host: served" -0 -H "Host:" "$U/api/v1/summary?$R"
+check_match "the 421 names the Host and [web] hosts" "$(curl -s \
+    -H "Host: rebind.attacker.example" "$U/api/v1/config")" \
+    '"Host \\"rebind.attacker.example\\" is not a name of this server.*\[web\] hosts'
+answered[421]=$((${answered[421]} + 1))
+alive "after foreign Host headers"
+
 # --- /metrics counted every answer so far --------------------------------
 
-curl -s --max-time 20 "$U/metrics" >"$W/metrics"
-for c in 400 404 405; do
+curl -s --max-time 20 "$U/metrics" -H "Host: localhost" >"$W/metrics"
+for c in 400 404 405 421; do
 	got=$(sed -n "s/^op25b_web_requests_total{code=\"$c\"} //p" "$W/metrics")
 	check_eq "/metrics: $c answers counted" "${got:-0}" "${answered[$c]:-0}"
 done

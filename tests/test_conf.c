@@ -417,6 +417,60 @@ test_tokens(void **state)
 	    "t.conf:4: [peer b] export_token_file: empty value");
 }
 
+/*
+ * [web] hosts: names checked at load; Host headers (issue 14) are
+ * addresses, localhost, or a listed name, with any port and case.
+ */
+static void
+test_web_hosts(void **state)
+{
+	static const char *ok[] = { "127.0.0.1", "127.0.0.1:8025",
+	    "127.0.0.1:", "[::1]", "[::1]:8025", "[2001:db8::1]:443",
+	    "localhost", "LocalHost.:80", "op25b.example.net",
+	    "OP25B.EXAMPLE.NET.:443", "stats.example.org", NULL };
+	static const char *bad[] = { "", "evil.example", "evil.example:8025",
+	    "op25b.example.net.evil", "example.net", "127.0.0.1:80x",
+	    "[::1", "::1", "[::1]x", "[banana]", "localhost.evil", "op25b",
+	    "op25b.example.net:443:1", NULL };
+	struct conf	*c;
+	char		 err[CONF_ERRLEN];
+	size_t		 i;
+
+	(void)state;
+	c = parse("[op25b]\nsite = a\n[web]\nhosts = op25b.example.net, "
+	    "Stats.Example.org.\n", err, sizeof err);
+	if (c == NULL)
+		fail_msg("%s", err);
+	for (i = 0; ok[i] != NULL; i++)
+		if (!conf_host_ok(c, ok[i]))
+			fail_msg("Host %s refused", ok[i]);
+	for (i = 0; bad[i] != NULL; i++)
+		if (conf_host_ok(c, bad[i]))
+			fail_msg("Host %s accepted", bad[i]);
+	conf_free(c);
+
+	/* none listed: addresses and localhost only; "*": any */
+	c = parse("[op25b]\nsite = a\n", err, sizeof err);
+	assert_non_null(c);
+	assert_true(conf_host_ok(c, "127.0.0.1:8025"));
+	assert_true(conf_host_ok(c, "localhost"));
+	assert_false(conf_host_ok(c, "op25b.example.net"));
+	conf_free(c);
+	c = parse("[op25b]\nsite = a\n[web]\nhosts = *\n", err, sizeof err);
+	assert_non_null(c);
+	assert_true(conf_host_ok(c, "anything.example"));
+	conf_free(c);
+
+	fails("[op25b]\nsite = a\n[web]\nhosts = a.example, -x\n",
+	    "t.conf:4: [web] hosts: \"-x\" is not a host name (letters, "
+	    "digits, '-' and '.', or \"*\" for any)");
+	fails("[op25b]\nsite = a\n[web]\nhosts = a_b.example\n",
+	    "t.conf:4: [web] hosts: \"a_b.example\" is not a host name "
+	    "(letters, digits, '-' and '.', or \"*\" for any)");
+	fails("[op25b]\nsite = a\n[web]\nhosts = ,\n",
+	    "t.conf:4: [web] hosts: no host name");
+}
+
 /* A token file in dir with a mode. */
 static void
 token_file(const char *dir, const char *name, const char *text, mode_t mode)
@@ -579,6 +633,7 @@ main(void)
 		cmocka_unit_test(test_peer_keys),
 		cmocka_unit_test(test_peer_key_file),
 		cmocka_unit_test(test_tokens),
+		cmocka_unit_test(test_web_hosts),
 		cmocka_unit_test(test_token_files),
 	};
 

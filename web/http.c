@@ -165,7 +165,20 @@ web_is_local(struct MHD_Connection *conn)
 void
 web_handle(const struct web_req *req, struct web_resp *resp)
 {
-	size_t	 i, n;
+	const char	*host;
+	size_t		 i, n;
+
+	/*
+	 * A name that is not ours in Host is a browser led here by DNS
+	 * rebinding (or a misrouted request): 421.  No Host (HTTP/1.0) is
+	 * no browser.
+	 */
+	host = web_header(req, MHD_HTTP_HEADER_HOST);
+	if (host != NULL && !conf_host_ok(req->snap->conf, host)) {
+		web_error(resp, 421, "Host \"%.64s\" is not a name of this "
+		    "server (an address, localhost, or [web] hosts)", host);
+		return;
+	}
 
 	for (i = 0; i < sizeof web_routes / sizeof web_routes[0]; i++) {
 		n = strlen(web_routes[i].path);
