@@ -102,6 +102,10 @@ static const struct conf_key conf_keys[] = {
 	    C(nallow) },
 	{ SEC_LISTEN, "rcvbuf", CT_SIZE, 4096, 1ULL << 31, "16M", 0,
 	    C(rcvbuf), 0 },
+	{ SEC_LISTEN, "tcp_idle", CT_UINT, 0, 86400, "600", 0, C(tcp_idle),
+	    0 },
+	{ SEC_LISTEN, "tcp_per_source", CT_UINT, 1, 256, "8", 0,
+	    C(tcp_per_source), 0 },
 
 	{ SEC_WEB, "listen", CT_HOSTPORT, 0, 0, "127.0.0.1:8025", 0,
 	    C(web_listen), 0 },

@@ -8,6 +8,7 @@
  * series and logs what went wrong since the last tick, rate-limited.
  */
 #include <sys/types.h>
+#include <sys/socket.h>
 
 #include <errno.h>
 #ifdef __GLIBC__
@@ -29,6 +30,7 @@
 #include "in_pcap.h"
 #include "listen.h"
 #include "log.h"
+#include "prefix.h"
 #include "pull.h"
 #include "snapshot.h"
 #include "tcptrack.h"
@@ -82,7 +84,8 @@ struct daemon {
 	uint32_t		 drops[DAEMON_NUDP];	/* kernel's, cumulative */
 	struct listen_conn	*conns[LISTEN_MAXCONN];
 	size_t			 nconns;
-	uint64_t		 conns_refused;
+	struct listen_tcp_stats	 tcp;
+	struct log_limit	 tcp_log;
 	struct tap		*taps;
 	size_t			 ntaps;
 	struct seen		*seen;
@@ -248,6 +251,8 @@ daemon_new(struct conf *conf, char *err, size_t errlen)
 	 * seconds must not hide a failing write. */
 	d->ll.interval = d->ll_store.interval = d->ll_ckpt.interval = 60;
 	d->ll.burst = d->ll_store.burst = d->ll_ckpt.burst = 20;
+	d->tcp_log.interval = 60;
+	d->tcp_log.burst = 20;
 	d->now_ms = daemon_clock_ms();
 	if (daemon_has_input(conf)) {
 		if ((d->col = collect_new(conf, 0, err, errlen)) == NULL)
@@ -365,19 +370,87 @@ daemon_tcp_message(void *arg, struct listen_conn *c, const uint8_t *msg,
 	    d->now_ms, daemon_flow, d);
 }
 
+/*
+ * Accept TCP exporters: the allow-list is checked here, before the
+ * connection takes a slot; one address holds at most tcp_per_source
+ * slots; when all LISTEN_MAXCONN are taken the newcomer is refused (an
+ * exporter that holds a slot is never closed for it).  Squatters are
+ * closed by daemon_idle.
+ */
 static void
 daemon_accept(struct daemon *d)
 {
 	struct listen_conn	*c;
+	const char		*why;
+	char			 a[64];
+	size_t			 i, same;
 
 	while ((c = listen_accept(d->fd_ipfix_tcp)) != NULL) {
-		if (d->nconns == LISTEN_MAXCONN) {
-			d->conns_refused++;
+		why = NULL;
+		for (i = same = 0; i < d->nconns; i++)
+			same += memcmp(d->conns[i]->addr, c->addr, 16) == 0;
+		if (d->conf->allow_set != NULL && prefix_set_lookup(
+		    d->conf->allow_set, c->addr) == PREFIX_NONE) {
+			d->tcp.outside++;
+			why = "outside [listen] allow";
+		} else if (same >= d->conf->tcp_per_source) {
+			d->tcp.per_source++;
+			why = "[listen] tcp_per_source connections from it "
+			    "already";
+		} else if (d->nconns == LISTEN_MAXCONN) {
+			d->tcp.full++;
+			why = "every connection slot taken";
+		}
+		if (why != NULL) {
+			addr_format(c->addr, a, sizeof a);
+			log_limited(&d->tcp_log, "ipfix tcp connection from %s "
+			    "refused: %s", a, why);
 			listen_conn_free(c);
 			continue;
 		}
+		d->tcp.accepted++;
+		c->last_ms = d->now_ms;
 		d->conns[d->nconns++] = c;
 	}
+}
+
+/* 1 if bytes (or the peer's close) wait on a connection unread. */
+static int
+daemon_pending(int fd)
+{
+	char	 c;
+
+	return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) >= 0;
+}
+
+/*
+ * Close the connections that sent nothing for [listen] tcp_idle s (one
+ * with bytes that arrived since the poll is read first, next round).
+ */
+static void
+daemon_idle(struct daemon *d)
+{
+	int64_t	 limit = (int64_t)d->conf->tcp_idle * 1000;
+	size_t	 i, j;
+	char	 a[64];
+
+	if (limit == 0)
+		return;
+	for (i = j = 0; i < d->nconns; i++) {
+		if (d->now_ms - d->conns[i]->last_ms < limit ||
+		    daemon_pending(d->conns[i]->fd)) {
+			d->conns[j++] = d->conns[i];
+			continue;
+		}
+		d->tcp.idle++;
+		addr_format(d->conns[i]->addr, a, sizeof a);
+		log_limited(&d->tcp_log, "ipfix tcp connection from %s closed: "
+		    "idle for %u s ([listen] tcp_idle)", a, d->conf->tcp_idle);
+		extable_tcp_closed(d->ex, d->conns[i]->addr,
+		    d->conns[i]->port);
+		listen_conn_free(d->conns[i]);
+	}
+	d->nconns = j;
 }
 
 /* Replay a chunk of a file tap; at its end, decide every session. */
@@ -514,7 +587,8 @@ daemon_publish(struct daemon *d)
 		s->refused[i] = *extable_refused_at(d->ex, i);
 	s->refused_total = extable_refused_total(d->ex);
 	s->over_cap = extable_over_cap(d->ex);
-	s->conns_refused = d->conns_refused;
+	s->tcp = d->tcp;
+	s->tcp.open = d->nconns;
 	s->drops_netflow = d->drops[DAEMON_NETFLOW];
 	s->drops_ipfix = d->drops[DAEMON_IPFIX];
 	s->drops_sflow = d->drops[DAEMON_SFLOW];
@@ -665,10 +739,16 @@ daemon_report(struct daemon *d)
 		    (unsigned long long)d->taps[i].skewed);
 	}
 	log_info("refused datagrams %llu (allow-list or cap), exporters over "
-	    "cap %llu, tcp connections refused %llu, kernel drops netflow %u "
-	    "ipfix %u sflow %u", (unsigned long long)extable_refused_total(d->ex),
+	    "cap %llu, tcp connections refused %llu (outside allow %llu, "
+	    "per source %llu, full %llu), closed idle %llu, kernel drops "
+	    "netflow %u ipfix %u sflow %u",
+	    (unsigned long long)extable_refused_total(d->ex),
 	    (unsigned long long)extable_over_cap(d->ex),
-	    (unsigned long long)d->conns_refused, d->drops[DAEMON_NETFLOW],
+	    (unsigned long long)(d->tcp.outside + d->tcp.per_source +
+	    d->tcp.full), (unsigned long long)d->tcp.outside,
+	    (unsigned long long)d->tcp.per_source,
+	    (unsigned long long)d->tcp.full, (unsigned long long)d->tcp.idle,
+	    d->drops[DAEMON_NETFLOW],
 	    d->drops[DAEMON_IPFIX], d->drops[DAEMON_SFLOW]);
 }
 
@@ -783,6 +863,7 @@ daemon_run(struct daemon *d)
 		for (i = first_conn, j = 0; i < first_tap; i++, j++) {
 			if (!(pfd[i].revents & (POLLIN | POLLERR | POLLHUP)))
 				continue;
+			d->conns[j]->last_ms = d->now_ms;
 			if (listen_conn_read(d->conns[j], daemon_tcp_message,
 			    d) == -1) {
 				extable_tcp_closed(d->ex, d->conns[j]->addr,
@@ -795,6 +876,7 @@ daemon_run(struct daemon *d)
 			if (d->conns[i] != NULL)
 				d->conns[j++] = d->conns[i];
 		d->nconns = j;
+		daemon_idle(d);
 		for (i = 0, j = first_tap; i < d->ntaps; i++) {
 			char err[512];
 

@@ -92,6 +92,8 @@ struct conf {
 	struct prefix	*allow;
 	size_t		 nallow;
 	uint64_t	 rcvbuf;
+	unsigned	 tcp_idle;	/* s; 0: never closed for idleness */
+	unsigned	 tcp_per_source;
 
 	/* [web] */
 	char		*web_listen;

@@ -4,7 +4,10 @@
  * batch) with the kernel's drop counter (SO_RXQ_OVFL) read from each
  * datagram; TCP IPFIX connections are read into a per-connection buffer
  * of at most one message (64 KiB) and cut into messages by the IPFIX
- * length field.  Connections are capped (LISTEN_MAXCONN).
+ * length field.  Connections are capped (LISTEN_MAXCONN); the daemon
+ * checks the allow-list when it accepts one, caps those of one address
+ * ([listen] tcp_per_source) and closes those idle for [listen] tcp_idle
+ * seconds, and never closes one to make room for another.
  */
 #ifndef OP25B_LISTEN_H
 #define OP25B_LISTEN_H
@@ -29,6 +32,16 @@ struct listen_batch {
 	void		*priv;		/* mmsghdr etc. */
 };
 
+/* What became of TCP connections (the daemon counts, snapshots show). */
+struct listen_tcp_stats {
+	uint64_t	 open;		/* now */
+	uint64_t	 accepted;
+	uint64_t	 outside;	/* refused: not in [listen] allow */
+	uint64_t	 per_source;	/* refused: tcp_per_source reached */
+	uint64_t	 full;		/* refused: LISTEN_MAXCONN open */
+	uint64_t	 idle;		/* closed after tcp_idle seconds */
+};
+
 /* One TCP IPFIX connection. */
 struct listen_conn {
 	int		 fd;
@@ -37,6 +50,7 @@ struct listen_conn {
 	uint8_t		*buf;
 	size_t		 len;
 	uint64_t	 messages;
+	int64_t		 last_ms;	/* accepted or last read, daemon clock */
 };
 
 /* Parse "addr:port", "[v6]:port" or ":port"; 0 or -1 with a message. */

@@ -17,6 +17,7 @@
 #include "exporter.h"
 #include "extable.h"
 #include "in_pcap.h"
+#include "listen.h"
 #include "pull.h"
 #include "tally.h"
 #include "tcptrack.h"
@@ -54,7 +55,7 @@ struct snapshot {
 	size_t			 nrefused;
 	uint64_t		 refused_total;
 	uint64_t		 over_cap;
-	uint64_t		 conns_refused;
+	struct listen_tcp_stats	 tcp;
 	uint32_t		 drops_netflow;
 	uint32_t		 drops_ipfix;
 	uint32_t		 drops_sflow;

@@ -229,7 +229,7 @@ EXPORTER_KEYS = """address port version transport domain datagrams bytes
 TAP_KEYS = """name kind packets drops ifdrops sessions established blocked
     evicted skewed truncated bad_ip bad_tcp fragment not_ip not_tcp""".split()
 TOP_KEYS = """now_ms started_ms exporters taps refused kernel_drops
-    tcp_connections_refused collector""".split()
+    tcp_connections_refused tcp_connections collector""".split()
 COLLECTOR_KEYS = """open_bins oldest_open_bin last_commit bins_written
     records late refused sessions""".split()
 

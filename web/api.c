@@ -322,7 +322,17 @@ api_exporters(const struct web_req *req, struct web_resp *resp)
 	api_u(&j, "ipfix", s->drops_ipfix);
 	api_u(&j, "sflow", s->drops_sflow);
 	json_end_object(&j);
-	api_u(&j, "tcp_connections_refused", s->conns_refused);
+	api_u(&j, "tcp_connections_refused", s->tcp.outside +
+	    s->tcp.per_source + s->tcp.full);
+	json_key(&j, "tcp_connections");
+	json_object(&j);
+	api_u(&j, "open", s->tcp.open);
+	api_u(&j, "accepted", s->tcp.accepted);
+	api_u(&j, "refused_outside", s->tcp.outside);
+	api_u(&j, "refused_per_source", s->tcp.per_source);
+	api_u(&j, "refused_full", s->tcp.full);
+	api_u(&j, "closed_idle", s->tcp.idle);
+	json_end_object(&j);
 	json_key(&j, "peers");
 	json_array(&j);
 	for (i = 0; i < s->npeers; i++) {

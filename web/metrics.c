@@ -125,6 +125,19 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 	metrics_one(b, "op25b_refused_datagrams_total", "counter",
 	    "Datagrams refused by the allow-list or the exporter cap.",
 	    s->refused_total);
+	metrics_one(b, "op25b_tcp_connections", "gauge",
+	    "IPFIX-over-TCP connections open.", s->tcp.open);
+	metrics_head(b, "op25b_tcp_connections_refused_total", "counter",
+	    "IPFIX-over-TCP connections refused when accepted, by reason.");
+	buf_printf(b, "op25b_tcp_connections_refused_total{reason=\"outside\"} "
+	    "%llu\nop25b_tcp_connections_refused_total{reason=\"per_source\"}"
+	    " %llu\nop25b_tcp_connections_refused_total{reason=\"full\"} "
+	    "%llu\n", (unsigned long long)s->tcp.outside,
+	    (unsigned long long)s->tcp.per_source,
+	    (unsigned long long)s->tcp.full);
+	metrics_one(b, "op25b_tcp_connections_idle_closed_total", "counter",
+	    "IPFIX-over-TCP connections closed after [listen] tcp_idle.",
+	    s->tcp.idle);
 	metrics_head(b, "op25b_kernel_drops_total", "counter",
 	    "Datagrams the kernel dropped on a flow socket.");
 	buf_printf(b, "op25b_kernel_drops_total{socket=\"netflow\"} %u\n"
