@@ -257,7 +257,14 @@ check_eq "B: /api/v1/summary?peer=A&pool=../x: 400" \
     "$(status "$B_URL/api/v1/summary?peer=A&pool=../x&$q")" 400
 
 # The federation view: every site's summary and the combined totals;
-# the difference-in-differences from the generator's counts.
+# the difference-in-differences from the generator's counts.  The pull
+# status it shows comes from the snapshot, published once a second
+# after the copy is installed: wait until it shows both first pulls.
+for ((i = 0; i < 600; i++)); do
+	body "$B_URL/api/v1/exporters" >"$W/exporters.json"
+	$FED_CHECKS pulled "$W/exporters.json" && break
+	sleep 0.1
+done
 body "$B_URL/api/v1/federation?$q&before=1&after=1" >"$W/federation.json"
 summary "$W/B-d.conf" >"$W/B.json"
 tap_run "federation: " $FED_CHECKS view "$W/federation.json" "$W/A.json" \
@@ -363,7 +370,7 @@ tap_run "privacy (a leak is seen): " $PYTHON3 \
 # ---- the pull status ----
 # The snapshot is published once a second: wait until it shows both
 # peers' first pulls.
-for ((i = 0; i < 100; i++)); do
+for ((i = 0; i < 600; i++)); do
 	body "$B_URL/api/v1/exporters" >"$W/exporters.json"
 	$FED_CHECKS pulled "$W/exporters.json" && break
 	sleep 0.1
@@ -441,7 +448,7 @@ rm -rf "$W/B/peers"
 check_eq "B: import of the older bundle" "$?" 0
 fed_start B "$W/B.peers" ||
     { not_ok "op25bd B starts again"; done_testing; exit 1; }
-for ((i = 0; i < 200; i++)); do
+for ((i = 0; i < 600; i++)); do
 	body "$B_URL/api/v1/exporters" >"$W/exporters-incr.json"
 	$FED_CHECKS pulled "$W/exporters-incr.json" 1 && break
 	sleep 0.1
