@@ -188,7 +188,7 @@ PY
 # bytes, twice in a row 0.2 s apart (at most 30 s).
 drained() {
 	local i quiet=0
-	for ((i = 0; i < 150; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		if sockets_on busy "$@"; then
 			quiet=0
 		else
@@ -200,10 +200,10 @@ drained() {
 	return 1
 }
 
-# wait_bound PORT: wait until a socket is bound to the port (10 s).
+# wait_bound PORT: wait until a socket is bound to the port (60 s).
 wait_bound() {
 	local i
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		sockets_on bound "$1" && return 0
 		sleep 0.1
 	done

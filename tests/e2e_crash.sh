@@ -67,11 +67,11 @@ kill9() {
 
 # wait_journal DIR [N]: wait until N (default 2) checkpoints newer
 # than now have been written, so the daemon has checkpointed after
-# everything it had read (20 s at most).
+# everything it had read (60 s at most).
 wait_journal() {
 	local j=$1/example/journal want=${2:-2} t0 i n=0 m last=
 	t0=$(date +%s.%N)
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		m=$(stat -c %.9Y "$j" 2>/dev/null)
 		if [ -n "$m" ] && [ "$m" != "$last" ] && [ "$m" \> "$t0" ]; then
 			n=$((n + 1))

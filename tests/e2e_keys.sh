@@ -142,7 +142,7 @@ keys_conf
 kill -HUP "$daemon_pid"
 check "op25bd reloaded" wait_log_count "configuration reloaded" 1 20
 # The web takes the new config with the next snapshot (once a second).
-for ((i = 0; i < 100; i++)); do
+for ((i = 0; i < 600; i++)); do
 	[ "$(status "$ty")" = 401 ] && break
 	sleep 0.1
 done
@@ -161,7 +161,7 @@ kill -HUP "$daemon_pid"
 check "op25bd reloaded again" wait_log_count "configuration reloaded" 2 20
 check_match "op25bd warns about the loose token file" "$(cat "$DLOG")" \
     "\\[peer y\\] export_token_file: $W/loose.token: readable or writable by group or others \\(mode 0644\\): run chmod 600 $W/loose.token"
-for ((i = 0; i < 100; i++)); do
+for ((i = 0; i < 600; i++)); do
 	[ "$(status "$ty")" = 500 ] && break
 	sleep 0.1
 done

@@ -66,7 +66,7 @@ status() {
 # wait_file PATH: wait (5 s) until PATH exists.
 wait_file() {
 	local i
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		[ -e "$1" ] && return 0
 		sleep 0.1
 	done

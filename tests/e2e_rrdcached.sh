@@ -40,7 +40,7 @@ rrdc_start() {
 	    -b "$W" -B -F -w 3600 -f 7200 >>"$W/rrdcached-$1.log" 2>&1 &
 	rrdc_pid=$!
 	track $rrdc_pid
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		rrdc_stat UpdatesReceived >/dev/null 2>&1 && return 0
 		kill -0 $rrdc_pid 2>/dev/null || break
 		sleep 0.1

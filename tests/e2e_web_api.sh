@@ -686,7 +686,7 @@ daemon_start "$W/base.conf" on || { not_ok "op25bd with IPFIX starts"; done_test
 check_eq "genflow sends" "$?" 0
 want=$(awk -F'\t' '$1 == "meta" && $2 == "records" {print $3}' "$W/flow.truth")
 have=
-for ((i = 0; i < 200; i++)); do
+for ((i = 0; i < 600; i++)); do
 	have=$(curl -s --max-time 5 "$U/api/v1/exporters" | $PYTHON3 -c '
 import json, sys
 print(sum(e["records"] for e in json.load(sys.stdin)["exporters"]))' 2>/dev/null)

@@ -101,7 +101,7 @@ web_daemon_start() {
 
 web_daemon_start || { not_ok "op25bd starts"; done_testing; exit 1; }
 up=0
-for ((i = 0; i < 100; i++)); do
+for ((i = 0; i < 600; i++)); do
 	if "$CURL" -fs -o /dev/null "$URL/api/v1/config"; then
 		up=1
 		break

@@ -36,11 +36,11 @@ check() {
 }
 
 # check_eq DESCRIPTION GOT WANT
-# web_up PID URL: wait (at most 20 s) until the op25bd of PID answers
+# web_up PID URL: wait (at most 60 s) until the op25bd of PID answers
 # URL/api/v1/config with 200; 1 if it exits first or never answers.
 web_up() {
 	local i
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		kill -0 "$1" 2>/dev/null || return 1
 		[ "$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' \
 		    "$2/api/v1/config")" = 200 ] && return 0
