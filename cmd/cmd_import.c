@@ -75,7 +75,7 @@ cmd_import(const struct cmd_entry *ce, int argc, char **argv)
 			goto out;
 		}
 		if (fetch_url(src, token.len > 0 ? buf_str(&token) : NULL, 300,
-		    &in, err, sizeof err) == -1) {
+		    NULL, &in, err, sizeof err) == -1) {
 			fprintf(stderr, "op25b import: %s\n", err);
 			goto out;
 		}

@@ -40,6 +40,7 @@
 #define DAEMON_TAP_BASE		0x80000000u	/* flow->exporter of taps */
 #define DAEMON_REPLAY_CHUNK	8192		/* frames a turn (file taps) */
 #define DAEMON_MAXFDS		(LISTEN_MAXCONN + 64)
+#define DAEMON_RETIRED		64	/* pull threads still ending */
 #define DAEMON_COALESCE_US	500		/* wait for a fuller batch */
 #define DAEMON_TRIM		10		/* s between malloc_trim */
 
@@ -103,6 +104,8 @@ struct daemon {
 	struct web		*web;
 	int			 web_fd;	/* bound before privileges go */
 	struct pull		*pull;
+	struct pull		*retired[DAEMON_RETIRED];	/* cancelled */
+	size_t			 nretired;
 	int64_t			 started_ms;
 	int64_t			 last_commit;
 	uint64_t		 last_bins;
@@ -306,6 +309,8 @@ daemon_free(struct daemon *d)
 	if (d == NULL)
 		return;
 	pull_stop(d->pull);
+	for (i = 0; i < d->nretired; i++)
+		pull_stop(d->retired[i]);
 	web_stop(d->web);
 	if (d->web == NULL && d->web_fd != -1)
 		close(d->web_fd);
@@ -700,12 +705,36 @@ daemon_do_reload(struct daemon *d)
 		    "restart only");
 	conf_free(d->conf);
 	d->conf = nc;
-	pull_stop(d->pull);
+	/*
+	 * Never wait for a pull here (a peer may trickle): the old thread
+	 * is cancelled and freed once it has ended (daemon_reap).
+	 */
+	if (d->pull != NULL) {
+		if (d->nretired == DAEMON_RETIRED)
+			pull_stop(d->retired[--d->nretired]);	/* never */
+		pull_cancel(d->pull);
+		d->retired[d->nretired++] = d->pull;
+	}
 	d->pull = pull_start(nc);
 	log_info("configuration reloaded: %zu pools", nc->npools);
 	for (i = 0; (rc = conf_check_file(nc, i, err, sizeof err)) != 1; i++)
 		if (rc == -1)
 			log_warnx("%s", err);
+}
+
+/* Free the cancelled pull threads that have ended. */
+static void
+daemon_reap(struct daemon *d)
+{
+	size_t	 i, j;
+
+	for (i = j = 0; i < d->nretired; i++) {
+		if (pull_finished(d->retired[i]))
+			pull_stop(d->retired[i]);
+		else
+			d->retired[j++] = d->retired[i];
+	}
+	d->nretired = j;
 }
 
 /* One line per exporter and tap with every counter, at stop. */
@@ -816,6 +845,8 @@ daemon_run(struct daemon *d)
 	while (!daemon_quit) {
 		if (daemon_reload)
 			daemon_do_reload(d);
+		if (d->nretired > 0)
+			daemon_reap(d);
 		n = 0;
 		for (i = 0; i < DAEMON_NUDP; i++) {
 			if (d->fd_udp[i] == -1)

@@ -3,6 +3,7 @@
  * verified TLS for https URLs, refuse redirects (a redirect could take
  * the token elsewhere), bound the time and the size of the answer.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,9 +28,23 @@ fetch_write(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* libcurl calls this at least once a second: non-zero aborts. */
+static int
+fetch_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	const int	*cancel = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return cancel != NULL && __atomic_load_n(cancel, __ATOMIC_RELAXED);
+}
+
 int
-fetch_url(const char *url, const char *token, long timeout, struct buf *out,
-    char *err, size_t errlen)
+fetch_url(const char *url, const char *token, long timeout,
+    const int *cancel, struct buf *out, char *err, size_t errlen)
 {
 	struct curl_slist	*hdr = NULL;
 	char			 auth[4200], cerr[CURL_ERROR_SIZE];
@@ -49,6 +64,11 @@ fetch_url(const char *url, const char *token, long timeout, struct buf *out,
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, (long)FETCH_LOW_SPEED);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)FETCH_LOW_TIME);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, fetch_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)(uintptr_t)cancel);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)BUNDLE_MAX);
@@ -68,6 +88,16 @@ fetch_url(const char *url, const char *token, long timeout, struct buf *out,
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	curl_slist_free_all(hdr);
 	curl_easy_cleanup(c);
+	if (rc == CURLE_ABORTED_BY_CALLBACK) {
+		snprintf(err, errlen, "%s: cancelled (reload or stop)", url);
+		return -1;
+	}
+	if (rc == CURLE_OPERATION_TIMEDOUT && cerr[0] != '\0' &&
+	    strstr(cerr, "too slow") != NULL) {
+		snprintf(err, errlen, "%s: too slow: under %d bytes/s for %d s "
+		    "(%s)", url, FETCH_LOW_SPEED, FETCH_LOW_TIME, cerr);
+		return -1;
+	}
 	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "%s: %s", url, cerr[0] != '\0' ? cerr :
 		    curl_easy_strerror(rc));

@@ -3,7 +3,11 @@
  * the collector or the web.  Each peer has a next-attempt time; the
  * thread sleeps on a condition variable until the earliest one (or a
  * stop), fetches, imports, and reschedules: the interval after success,
- * 60 s doubling up to the interval after failures.
+ * 60 s doubling up to the interval after failures.  A fetch takes at
+ * most half the interval (300 s at most) and is aborted sooner if it
+ * trickles (fetch.h).  A reload cancels the thread without waiting for
+ * it (pull_cancel): a transfer under way is aborted within a second,
+ * and the daemon frees the thread once it has ended (pull_finished).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -25,7 +29,8 @@ struct pull {
 	pthread_t		 thread;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
-	int			 stop;
+	int			 stop;		/* atomic: read by fetch */
+	int			 done;		/* atomic: the thread ended */
 	struct pull_status	*st;
 	size_t			 n;
 	size_t			*peer;		/* conf->peers index */
@@ -59,7 +64,8 @@ pull_fetch(struct pull *p, const struct conf_peer *cp, const char *token,
 		    strchr(cp->url, '?') != NULL ? '&' : '?',
 		    (long long)since);
 	buf_init(&in, BUNDLE_MAX);
-	rc = fetch_url(url, token, 300, &in, err, errlen);
+	rc = fetch_url(url, token, cp->interval / 2 < 300 ?
+	    (long)cp->interval / 2 : 300, &p->stop, &in, err, errlen);
 	if (rc == 0)
 		rc = bundle_import(p->conf, cp->name, (const uint8_t *)in.data,
 		    in.len, pull_now_ms(), info, err, errlen);
@@ -135,7 +141,7 @@ pull_main(void *arg)
 	size_t		 i;
 
 	pthread_mutex_lock(&p->mu);
-	while (!p->stop) {
+	while (!__atomic_load_n(&p->stop, __ATOMIC_RELAXED)) {
 		now = time(NULL);
 		next = INT64_MAX;
 		for (i = 0; i < p->n; i++)
@@ -147,7 +153,8 @@ pull_main(void *arg)
 			pthread_cond_timedwait(&p->cv, &p->mu, &until);
 			continue;
 		}
-		for (i = 0; i < p->n && !p->stop; i++) {
+		for (i = 0; i < p->n && !__atomic_load_n(&p->stop,
+		    __ATOMIC_RELAXED); i++) {
 			if (p->st[i].next > now)
 				continue;
 			pthread_mutex_unlock(&p->mu);
@@ -156,6 +163,7 @@ pull_main(void *arg)
 		}
 	}
 	pthread_mutex_unlock(&p->mu);
+	__atomic_store_n(&p->done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -197,14 +205,28 @@ pull_start(struct conf *c)
 }
 
 void
-pull_stop(struct pull *p)
+pull_cancel(struct pull *p)
 {
 	if (p == NULL)
 		return;
 	pthread_mutex_lock(&p->mu);
-	p->stop = 1;
+	__atomic_store_n(&p->stop, 1, __ATOMIC_RELAXED);
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+}
+
+int
+pull_finished(struct pull *p)
+{
+	return __atomic_load_n(&p->done, __ATOMIC_ACQUIRE);
+}
+
+void
+pull_stop(struct pull *p)
+{
+	if (p == NULL)
+		return;
+	pull_cancel(p);
 	pthread_join(p->thread, NULL);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);

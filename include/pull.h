@@ -38,6 +38,11 @@ struct pull;
 
 /* Start pulling for the peers of a config (NULL if none has a url). */
 struct pull	*pull_start(struct conf *);
+/* Ask the thread to end (a transfer aborts within a second); no wait. */
+void		 pull_cancel(struct pull *);
+/* 1 once a cancelled thread has ended: pull_stop will not block. */
+int		 pull_finished(struct pull *);
+/* Cancel, wait for the thread and free. */
 void		 pull_stop(struct pull *);
 /* Copy the statuses (at most `max`); returns how many. */
 size_t		 pull_status(struct pull *, struct pull_status *, size_t);

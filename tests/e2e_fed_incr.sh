@@ -131,14 +131,21 @@ peers() {	# peers SITE: name pulls errors increments last_bytes
 import json, sys
 for p in json.load(sys.stdin)["peers"]:
     print(p["name"], p["pulls"], p["errors"], p["increments"],
-          p["last_bytes"], p["key"])'
+          p["last_bytes"], p["key"], p["held_to"])'
 }
 # The pull statuses start again at each reload: the last hour's pull.
-# The copy is installed before the status is written: wait for it.
-pulled() { [ "$(peers "$PB" | cut -d' ' -f2)" -ge 1 ] 2>/dev/null; }
+# The copy is installed before the status is written, and the snapshot
+# is published once a second (the one before the reload may still be
+# served): wait until it shows the copy held.
+pulled() {
+	local st
+	st=$(peers "$PB")
+	[ "$(echo "$st" | cut -d' ' -f2)" -ge 1 ] 2>/dev/null &&
+	    [ "$(echo "$st" | cut -d' ' -f7)" = "$(held B A)" ]
+}
 wait_for 60 pulled
 "$CURL" -s "http://127.0.0.1:$PB/api/v1/exporters" >B-exporters.json
-read -r name pulls errors incr last key <<<"$(peers "$PB")"
+read -r name pulls errors incr last key _ <<<"$(peers "$PB")"
 check_eq "B's last pull of A: an increment, no error" \
     "$name $pulls $errors $incr" "A 1 0 1"
 check "B's last pull of A: a few KB ($last bytes)" test "$last" -lt 32768
