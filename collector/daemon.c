@@ -569,7 +569,8 @@ daemon_publish(struct daemon *d)
 		x->st = e->st;
 		x->templates = e->ipfix != NULL ?
 		    ipfix_session_templates(e->ipfix) : 0;
-		if (dt > 0)
+		/* (an evicted exporter's successor starts again) */
+		if (dt > 0 && e->st.records >= d->prev_records[i])
 			x->records_per_s = (double)(e->st.records -
 			    d->prev_records[i]) / dt;
 		d->prev_records[i] = e->st.records;
@@ -592,6 +593,7 @@ daemon_publish(struct daemon *d)
 		s->refused[i] = *extable_refused_at(d->ex, i);
 	s->refused_total = extable_refused_total(d->ex);
 	s->over_cap = extable_over_cap(d->ex);
+	s->evicted = extable_evicted(d->ex);
 	s->tcp = d->tcp;
 	s->tcp.open = d->nconns;
 	s->drops_netflow = d->drops[DAEMON_NETFLOW];
@@ -768,11 +770,12 @@ daemon_report(struct daemon *d)
 		    (unsigned long long)d->taps[i].skewed);
 	}
 	log_info("refused datagrams %llu (allow-list or cap), exporters over "
-	    "cap %llu, tcp connections refused %llu (outside allow %llu, "
+	    "cap %llu, exporters evicted %llu, tcp connections refused %llu (outside allow %llu, "
 	    "per source %llu, full %llu), closed idle %llu, kernel drops "
 	    "netflow %u ipfix %u sflow %u",
 	    (unsigned long long)extable_refused_total(d->ex),
 	    (unsigned long long)extable_over_cap(d->ex),
+	    (unsigned long long)extable_evicted(d->ex),
 	    (unsigned long long)(d->tcp.outside + d->tcp.per_source +
 	    d->tcp.full), (unsigned long long)d->tcp.outside,
 	    (unsigned long long)d->tcp.per_source,

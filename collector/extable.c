@@ -6,6 +6,14 @@
  * the message is decoded with.  An sFlow exporter is the agent the
  * datagram names, whoever sent it.  Exporters live in an array (stable
  * indexes for flow->exporter and snapshots) chained into a hash table.
+ *
+ * Under attack (issue 14): one address holds at most EXTABLE_PER_ADDR
+ * exporters, and a new key beyond that evicts that address's least
+ * recently seen one, with its templates; a full table evicts the least
+ * recently seen exporter of all if it has been idle EXTABLE_IDLE_MS,
+ * unless an allow-list is set (then every exporter held is an allowed
+ * one, and the newcomer is refused).  An evicted exporter's slot and
+ * index are taken by the new one; evictions are counted.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -44,6 +52,7 @@ struct extable {
 	size_t			 nrefused;
 	uint64_t		 refused_total;
 	uint64_t		 over_cap;
+	uint64_t		 evicted;
 	struct flow		*flows;		/* sFlow output, SFLOW_MAXFLOWS */
 };
 
@@ -115,9 +124,69 @@ extable_refuse(struct extable *t, const uint8_t a[16], int64_t now)
 	t->refused[i].last_seen = now;
 }
 
+/* Take e out of its hash chain and clear it, keeping its index. */
+static void
+extable_evict(struct extable *t, struct exporter *e)
+{
+	struct exporter	**pp;
+	uint32_t	  index = e->index;
+
+	pp = &t->bucket[extable_hash(e->addr, e->version, e->domain)];
+	while (*pp != e)
+		pp = &(*pp)->next;
+	*pp = e->next;
+	ipfix_session_free(e->ipfix);
+	free(e->sflow);
+	memset(e, 0, sizeof *e);
+	e->index = index;
+	t->evicted++;
+}
+
+/*
+ * A slot for a new exporter of address a: a fresh one, or an evicted
+ * one (see the top of the file); NULL if the cap refuses it.
+ */
+static struct exporter *
+extable_slot(struct extable *t, const uint8_t a[16], int64_t now)
+{
+	struct exporter	*e, *lru = NULL, *lru_addr = NULL;
+	size_t		 i, same = 0;
+
+	for (i = 0; i < t->count; i++) {
+		e = t->ex[i];
+		if (memcmp(e->addr, a, 16) == 0) {
+			same++;
+			if (lru_addr == NULL ||
+			    e->st.last_seen < lru_addr->st.last_seen)
+				lru_addr = e;
+		}
+		if (lru == NULL || e->st.last_seen < lru->st.last_seen)
+			lru = e;
+	}
+	if (same >= EXTABLE_PER_ADDR) {
+		extable_evict(t, lru_addr);
+		return lru_addr;
+	}
+	if (t->count < t->max) {
+		e = xcalloc(1, sizeof *e);
+		e->index = (uint32_t)t->count;
+		if ((t->count & (t->count - 1)) == 0 || t->count == 0)
+			t->ex = xreallocarray(t->ex, t->count == 0 ? 1 :
+			    t->count * 2, sizeof *t->ex);
+		t->ex[t->count++] = e;
+		return e;
+	}
+	if (t->allow == NULL && lru != NULL &&
+	    now - lru->st.last_seen >= EXTABLE_IDLE_MS) {
+		extable_evict(t, lru);
+		return lru;
+	}
+	return NULL;
+}
+
 static struct exporter *
 extable_get(struct extable *t, const uint8_t a[16], uint8_t version,
-    uint32_t domain, int transport)
+    uint32_t domain, int transport, int64_t now)
 {
 	struct exporter	*e;
 	size_t		 h = extable_hash(a, version, domain);
@@ -126,25 +195,19 @@ extable_get(struct extable *t, const uint8_t a[16], uint8_t version,
 		if (e->version == version && e->domain == domain &&
 		    memcmp(e->addr, a, 16) == 0)
 			return e;
-	if (t->count >= t->max) {
+	if ((e = extable_slot(t, a, now)) == NULL) {
 		t->over_cap++;
 		return NULL;
 	}
-	e = xcalloc(1, sizeof *e);
 	memcpy(e->addr, a, 16);
 	e->version = version;
 	e->domain = domain;
 	e->transport = (uint8_t)transport;
-	e->index = (uint32_t)t->count;
 	e->st.sampling = 1;
 	if (version == 9 || version == 10)
 		e->ipfix = ipfix_session_new();
 	else if (version == EXPORTER_SFLOW)
 		e->sflow = xcalloc(1, sizeof *e->sflow);
-	if ((t->count & (t->count - 1)) == 0 || t->count == 0)
-		t->ex = xreallocarray(t->ex, t->count == 0 ? 1 : t->count * 2,
-		    sizeof *t->ex);
-	t->ex[t->count++] = e;
 	e->next = t->bucket[h];
 	t->bucket[h] = e;
 	return e;
@@ -208,7 +271,8 @@ extable_input(struct extable *t, const uint8_t a[16], uint16_t port,
 	}
 	if (!ok)
 		version = 0;	/* garbage: counted on a version-0 entry */
-	if ((e = extable_get(t, key, version, domain, transport)) == NULL) {
+	if ((e = extable_get(t, key, version, domain, transport, now)) ==
+	    NULL) {
 		extable_refuse(t, a, now);
 		return -1;
 	}
@@ -327,4 +391,10 @@ uint64_t
 extable_over_cap(const struct extable *t)
 {
 	return t->over_cap;
+}
+
+uint64_t
+extable_evicted(const struct extable *t)
+{
+	return t->evicted;
 }

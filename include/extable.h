@@ -6,9 +6,13 @@
  * messages come in here and go out as flows: the allow-list is applied
  * (to the sender's address), the version picks the decoder.  Capped at
  * `max` exporters (about 1.3 KiB each with an IPFIX session, plus 24 bytes
- * and 6 per field for each template; 1.9 KiB an sFlow agent); sources
- * that the allow-list or the cap refuse are counted per address (up to
- * EXTABLE_REFUSED_MAX addresses, the rest in one total).  sFlow is
+ * and 6 per field for each template; 1.9 KiB an sFlow agent), at most
+ * EXTABLE_PER_ADDR of one address (the least recently seen evicted for
+ * a new one), idle ones evicted when the table is full and no allow-list
+ * is set; sources that the allow-list or the cap refuse are counted per
+ * address (up to EXTABLE_REFUSED_MAX addresses, the rest in one total).
+ * Indexes are stable while an exporter lives; an evicted one's index
+ * goes to its successor.  sFlow is
  * decoded into one array of SFLOW_MAXFLOWS flows (64 KiB) held here.
  */
 #ifndef OP25B_EXTABLE_H
@@ -25,6 +29,8 @@
 #include "prefix.h"
 
 #define EXTABLE_REFUSED_MAX	1024
+#define EXTABLE_PER_ADDR	64	/* exporters (domains) one address */
+#define EXTABLE_IDLE_MS		60000	/* evictable when the table is full */
 #define EXTABLE_NAMELEN		(ADDR_STRLEN + 32)
 
 enum extable_transport {
@@ -75,7 +81,7 @@ int		 extable_input(struct extable *, const uint8_t [16], uint16_t,
 void		 extable_tcp_closed(struct extable *, const uint8_t [16],
 		    uint16_t);
 size_t		 extable_count(const struct extable *);
-/* Exporter by index (0 .. count-1); indexes are stable. */
+/* Exporter by index (0 .. count-1); stable until an eviction. */
 struct exporter	*extable_at(const struct extable *, size_t);
 size_t		 extable_refused_count(const struct extable *);
 const struct extable_refused *extable_refused_at(const struct extable *,
@@ -91,5 +97,7 @@ void		 extable_counters(const struct exporter *, char *, size_t);
 uint64_t	 extable_refused_total(const struct extable *);
 /* Exporters the cap kept out. */
 uint64_t	 extable_over_cap(const struct extable *);
+/* Exporters evicted to make room (EXTABLE_PER_ADDR, idle in a full table). */
+uint64_t	 extable_evicted(const struct extable *);
 
 #endif

@@ -55,6 +55,7 @@ struct snapshot {
 	size_t			 nrefused;
 	uint64_t		 refused_total;
 	uint64_t		 over_cap;
+	uint64_t		 evicted;	/* exporters, to make room */
 	struct listen_tcp_stats	 tcp;
 	uint32_t		 drops_netflow;
 	uint32_t		 drops_ipfix;

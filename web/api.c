@@ -302,6 +302,7 @@ api_exporters(const struct web_req *req, struct web_resp *resp)
 	json_object(&j);
 	api_u(&j, "total", s->refused_total);
 	api_u(&j, "over_cap", s->over_cap);
+	api_u(&j, "evicted", s->evicted);
 	json_key(&j, "sources");
 	json_array(&j);
 	for (i = 0; i < s->nrefused; i++) {

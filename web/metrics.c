@@ -125,6 +125,9 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 	metrics_one(b, "op25b_refused_datagrams_total", "counter",
 	    "Datagrams refused by the allow-list or the exporter cap.",
 	    s->refused_total);
+	metrics_one(b, "op25b_exporters_evicted_total", "counter",
+	    "Exporters evicted with their templates to make room (64 per "
+	    "address; idle ones when the table is full).", s->evicted);
 	metrics_one(b, "op25b_tcp_connections", "gauge",
 	    "IPFIX-over-TCP connections open.", s->tcp.open);
 	metrics_head(b, "op25b_tcp_connections_refused_total", "counter",
