@@ -566,6 +566,7 @@ cmd_demo(const struct cmd_entry *ce, int argc, char **argv)
 		log_init("op25bd", 0, 0);
 		daemon_signals();
 		if ((d = daemon_new(c[0], err, sizeof err)) == NULL ||
+		    daemon_open_store(d, err, sizeof err) == -1 ||
 		    daemon_threads(d, err, sizeof err) == -1) {
 			fprintf(stderr, "op25b demo: op25bd: %s (another "
 			    "program on port %u? try --port)\n", err, port);

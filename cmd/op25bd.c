@@ -172,6 +172,12 @@ main(int argc, char **argv)
 		daemon_free(d);
 		return 1;
 	}
+	/* The journal and the RRD files: as the account that writes them. */
+	if (daemon_open_store(d, err, sizeof err) == -1) {
+		log_warnx("%s", err);
+		daemon_free(d);
+		return 1;
+	}
 	/* As the account that will read them; used only when needed. */
 	for (i = 0; (rc = conf_check_file(conf, i, err, sizeof err)) != 1; i++)
 		if (rc == -1)

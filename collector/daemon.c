@@ -238,6 +238,32 @@ daemon_open_taps(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The store: the RRD files and the checkpoint journal, opened once
+ * privileges are dropped, so that nothing the account can write is
+ * parsed as root and every file created belongs to the account.  A
+ * daemon with no input (read-only) opens none.
+ */
+int
+daemon_open_store(struct daemon *d, char *err, size_t errlen)
+{
+	if (!daemon_has_input(d->conf))
+		return 0;
+	d->now_ms = daemon_clock_ms();
+	if ((d->col = collect_new(d->conf, 0, err, errlen)) == NULL)
+		return -1;
+	if (collect_start(d->col, d->now_ms / 1000, err, errlen) == -1)
+		return -1;
+	if (collect_stats(d->col)->journal_error[0] != '\0')
+		log_warnx("%s", collect_stats(d->col)->journal_error);
+	if (collect_stats(d->col)->restored > 0)
+		log_info("resumed %zu open bins from the checkpoint",
+		    collect_stats(d->col)->restored);
+	d->last_checkpoint = d->now_ms / 1000;
+	daemon_publish(d);
+	return 0;
+}
+
 struct daemon *
 daemon_new(struct conf *conf, char *err, size_t errlen)
 {
@@ -257,17 +283,6 @@ daemon_new(struct conf *conf, char *err, size_t errlen)
 	d->tcp_log.interval = 60;
 	d->tcp_log.burst = 20;
 	d->now_ms = daemon_clock_ms();
-	if (daemon_has_input(conf)) {
-		if ((d->col = collect_new(conf, 0, err, errlen)) == NULL)
-			goto fail;
-		if (collect_start(d->col, d->now_ms / 1000, err, errlen) == -1)
-			goto fail;
-		if (collect_stats(d->col)->journal_error[0] != '\0')
-			log_warnx("%s", collect_stats(d->col)->journal_error);
-		if (collect_stats(d->col)->restored > 0)
-			log_info("resumed %zu open bins from the checkpoint",
-			    collect_stats(d->col)->restored);
-	}
 	d->last_checkpoint = d->now_ms / 1000;
 	d->ex = extable_new(EXPORTER_MAX);
 	extable_set_allow(d->ex, conf->allow_set);

@@ -17,6 +17,11 @@ struct daemon;
 /* Open sockets and taps for a config (taken over); NULL with a message. */
 struct daemon	*daemon_new(struct conf *, char *, size_t);
 /*
+ * Open the RRD files and read the checkpoint journal (after privileges
+ * are dropped; nothing for a read-only daemon).  0 or -1.
+ */
+int		 daemon_open_store(struct daemon *, char *, size_t);
+/*
  * Start the web server and the peer pulls (after privileges are
  * dropped: the sockets were bound by daemon_new).  0 or -1.
  */

@@ -7,6 +7,9 @@
 #   supplementary groups, no capabilities left (/proc/PID/status); it
 #   still serves the web (bound before the drop), counts flows (every
 #   bin exact), and its files belong to nobody;
+# - the checkpoint journal is read as the account: one only root can
+#   read is not read, one with a forged checksum is refused (moved
+#   aside by the account), the genuine one is resumed;
 # - a data directory that does not exist yet is created for the user;
 # - no user: refused (exit 1, nothing written); user = root: said so;
 # - a user that does not exist: refuses to start (exit 1, the key and
@@ -119,6 +122,68 @@ check_eq "every file belongs to nobody" \
 $TRUTH merge "$W/ipfix.truth" "$W/v5.truth" >"$W/truth"
 tap_run "counted as nobody: " $TRUTH compare-rrd "$W/truth" "$D" example \
     --rrdtool "$RRDTOOL"
+
+# ---- the journal is read as the account, never as root ----
+# A checkpoint holding open bins (op25bd killed with -9 after it).
+D=$B/journal
+mkdir -p "$D"
+chown nobody: "$D"
+conf "$D" >"$W/base.conf"
+WEB_PORT=$(free_ports 1)
+daemon_start "$W/base.conf" || not_ok "op25bd starts (journal)"
+T0=$(now_minus 200)
+"$GENFLOW" -V 10 -u "127.0.0.1:$IPFIX_PORT" -s 73 -t "$T0" -d 100 -r 60 \
+    -g "$W/j.truth" 2>"$W/genflow.err" || not_ok "genflow (journal)"
+daemon_drained
+j=$D/example/journal
+m0=$(stat -c %Y "$j" 2>/dev/null || echo 0)
+for ((i = 0; i < 600; i++)); do	# a checkpoint after the flows
+	[ "$(stat -c %Y "$j" 2>/dev/null || echo 0)" -gt "$((m0 + 1))" ] &&
+	    break
+	sleep 0.1
+done
+kill -9 "$daemon_pid"
+wait "$daemon_pid" 2>/dev/null
+daemon_pid=
+check "a checkpoint with open bins, owned by nobody" \
+    test "$(stat -c %U "$j" 2>/dev/null)" = nobody
+cp -p "$j" "$W/journal.saved"
+# Root's alone (mode 600): read after the drop, it cannot be read.
+chown root: "$j"
+chmod 600 "$j"
+daemon_start "$W/base.conf" || not_ok "op25bd starts (root's journal)"
+check_match "a journal only root can read: not read (read as nobody)" \
+    "$(cat "$DLOG")" "$j: Permission denied"
+check "... no bin resumed from it" \
+    bash -c "! grep -q 'resumed .* open bins' '$DLOG'"
+daemon_stop "root's journal: "
+# Written by the account with a forged checksum: refused, moved aside.
+cp -p "$W/journal.saved" "$j"
+$PYTHON3 - "$j" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+b[len(b) // 2] ^= 0x01		# the checksum no longer matches
+open(p, "wb").write(b)
+PY
+chown nobody: "$j"
+daemon_start "$W/base.conf" || not_ok "op25bd starts (forged journal)"
+check_match "a forged checksum: refused and moved aside" "$(cat "$DLOG")" \
+    "$j: damaged checkpoint \(moved to $j.damaged\)"
+check "... no bin resumed from it" \
+    bash -c "! grep -q 'resumed .* open bins' '$DLOG'"
+check_eq "... the moved file belongs to nobody (moved as nobody)" \
+    "$(stat -c %U "$j.damaged" 2>/dev/null)" nobody
+daemon_stop "forged journal: "
+# The genuine one, back: resumed.
+rm -f "$j.damaged"
+cp -p "$W/journal.saved" "$j"
+daemon_start "$W/base.conf" || not_ok "op25bd starts (genuine journal)"
+check_match "the genuine journal: its open bins resumed" "$(cat "$DLOG")" \
+    "resumed [0-9]+ open bins from the checkpoint"
+daemon_stop "genuine journal: "
+check_eq "every file of the journal runs belongs to nobody" \
+    "$(find "$D" ! -user nobody | wc -l)" 0
 
 # ---- a data directory that does not exist yet ----
 D=$B/new/data
