@@ -151,6 +151,29 @@ same_as_a "E: " "$W/E.conf"
 check_eq "E: no temporary directory left" \
     "$(cd "$W/E/peers" && ls -A | tr '\n' ' ')" ".lock A "
 
+# a_last: the end of A's data now.  A collecting op25bd writes a bin
+# (empty) once its time and grace have passed, so on a slow run A's data
+# may end later than it did: a copy is checked against A's end before
+# and after it was taken.
+a_last() {
+	"$RRDTOOL" last "$W/A/A/site.rrd"
+}
+# ends_at_a DESCRIPTION MANIFEST BEFORE AFTER: the copy starts where the
+# older bundle starts and ends at A's end, between BEFORE and AFTER.
+ends_at_a() {
+	local got from to want_from
+	got=$($BUNDLE_TOOL manifest "$2" from to | tr '\n' ' ')
+	read -r from to <<<"$got"
+	want_from=$($BUNDLE_TOOL manifest "$W/old.tar" from)
+	if [ "$from" = "$want_from" ] && [ -n "$to" ] && [ "$to" -ge "$3" ] &&
+	    [ "$to" -le "$4" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		echo "#   got: $got; want: $want_from and $3 .. $4"
+	fi
+}
+
 # ---- the daemons ----
 # fed_start NAME CONF-BASE [WEB-LINES...]: op25bd for NAME on fresh
 # loopback ports, web server on; retried if a port was taken.  Sets
@@ -338,14 +361,15 @@ check "served increment: signed with A's key, members as listed (Python)" \
 check "served increment: smaller than a tenth of the full bundle" \
     test $(($(stat -c %s "$W/served-incr.tar") * 10)) -lt \
     "$(stat -c %s "$W/served.tar")"
+a0=$(a_last)
 out=$("$OP25B" import -c "$W/G.conf" "$gap_url" 2>&1)
 check_eq "G: op25b import of the increment URL: exit 0" "$?" 0
+a1=$(a_last)
 check_match "G: ... an increment, 5 files, A's key" "$out" \
     "^imported site A \(increment, generated [0-9T:Z-]+, 5 files, key $(re_quote "$A_FP")\) into $W/G/peers/A\$"
 same_as_a "G: " "$W/G.conf"
-check_eq "G: the copy held ends where A's data ends" \
-    "$($BUNDLE_TOOL manifest "$W/G/peers/A/manifest.json" from to | tr '\n' ' ')" \
-    "$($BUNDLE_TOOL manifest "$W/old.tar" from | tr '\n' ' ')$held_to "
+ends_at_a "G: the copy held starts with the older bundle, ends where A's data ends" \
+    "$W/G/peers/A/manifest.json" "$a0" "$a1"
 
 # ---- privacy ----
 # Every address of the four captures (text and binary, IPv4 and IPv6,
@@ -446,6 +470,7 @@ check_eq "op25bd B: SIGTERM, exit 0 (to hold the older bundle)" "$?" 0
 rm -rf "$W/B/peers"
 "$OP25B" import -c "$W/B-d.conf" "$W/old.tar" >"$W/import-b-old.out" 2>&1
 check_eq "B: import of the older bundle" "$?" 0
+a0=$(a_last)
 fed_start B "$W/B.peers" ||
     { not_ok "op25bd B starts again"; done_testing; exit 1; }
 for ((i = 0; i < 600; i++)); do
@@ -459,10 +484,8 @@ check_eq "B pulled an increment: pulls, increments, errors" \
 bytes=$($FED_CHECKS peer "$W/exporters-incr.json" A last_bytes)
 check "... of less than a tenth of the full bundle ($bytes bytes)" \
     test $((bytes * 10)) -lt "$(stat -c %s "$W/served.tar")"
-check_eq "... B's copy of A: the older bundle's start, A's end" \
-    "$($BUNDLE_TOOL manifest "$W/B/peers/A/manifest.json" from to |
-    tr '\n' ' ')" \
-    "$($BUNDLE_TOOL manifest "$W/old.tar" from | tr '\n' ' ')$held_to "
+ends_at_a "... B's copy of A: the older bundle's start, A's end" \
+    "$W/B/peers/A/manifest.json" "$a0" "$(a_last)"
 same_as_a "B (incremental pull): " "$W/B-d.conf"
 
 # ---- stop ----
