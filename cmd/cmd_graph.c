@@ -164,7 +164,7 @@ cmd_graph(const struct cmd_entry *ce, int argc, char **argv)
 	memset(&req, 0, sizeof req);
 	memset(&resp, 0, sizeof resp);
 	req.path = url;
-	req.local = 1;
+	req.internal = 1;
 	req.lookup = graph_lookup;
 	req.lookup_arg = &p;
 	req.snap = snapshot_new();

@@ -110,6 +110,14 @@ static const struct conf_key conf_keys[] = {
 	{ SEC_WEB, "listen", CT_HOSTPORT, 0, 0, "127.0.0.1:8025", 0,
 	    C(web_listen), 0 },
 	{ SEC_WEB, "hosts", CT_STRING, 0, 0, NULL, 0, C(web_hosts), 0 },
+	{ SEC_WEB, "users_file", CT_STRING, 0, 0, NULL, 0, C(web_users_file),
+	    0 },
+	{ SEC_WEB, "tokens_file", CT_STRING, 0, 0, NULL, 0,
+	    C(web_tokens_file), 0 },
+	{ SEC_WEB, "top_users", CT_STRING, 0, 0, NULL, 0, C(web_top_users),
+	    0 },
+	{ SEC_WEB, "metrics_public", CT_BOOL, 0, 0, "no", 0,
+	    C(web_metrics_public), 0 },
 	{ SEC_WEB, "export_token_file", CT_STRING, 0, 0, NULL, 0,
 	    C(export_token_file), 0 },
 
@@ -804,6 +812,9 @@ conf_free(struct conf *c)
 	free(c->allow);
 	free(c->web_listen);
 	free(c->web_hosts);
+	free(c->web_users_file);
+	free(c->web_tokens_file);
+	free(c->web_top_users);
 	free(c->export_token_file);
 	free(c->relays);
 	free(c->msa);

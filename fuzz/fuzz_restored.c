@@ -101,7 +101,6 @@ get(const char *path, struct kv *kv)
 	memset(&resp, 0, sizeof resp);
 	req.path = path;
 	req.snap = snap;
-	req.local = 1;
 	req.lookup = lookup;
 	req.lookup_arg = kv;
 	buf_init(&resp.body, WEB_MAX_BODY);

@@ -128,7 +128,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&resp, 0, sizeof resp);
 	req.path = text;
 	req.snap = snap;
-	req.local = 1;
 	req.lookup = lookup;
 	req.lookup_arg = &kv;
 	buf_init(&resp.body, WEB_MAX_BODY);

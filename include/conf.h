@@ -98,6 +98,10 @@ struct conf {
 	/* [web] */
 	char		*web_listen;
 	char		*web_hosts;	/* names the Host header may carry */
+	char		*web_users_file;	/* htpasswd: Basic */
+	char		*web_tokens_file;	/* name:token: Bearer */
+	char		*web_top_users;	/* who may read top senders */
+	int		 web_metrics_public;
 	char		*export_token_file;	/* shared by any puller */
 
 	/* [servers] */

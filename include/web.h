@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "buf.h"
 #include "snapshot.h"
 
@@ -32,7 +33,9 @@ struct web_req {
 	struct snapshot		*snap;	/* current; never NULL */
 	void			*conn;	/* for web_param */
 	int			 head;	/* HEAD: no body needed */
-	int			 local;	/* the client is on this host */
+	char			 user[AUTH_NAME_MAX];	/* authenticated, or "" */
+	int			 internal;	/* built by op25b graph, not
+						 * from the network: no auth */
 	/* Parameter and header lookups when not served by libmicrohttpd
 	 * (the fuzzer drives the handlers this way). */
 	const char		*(*lookup)(void *, int, const char *);

@@ -37,13 +37,15 @@ check() {
 
 # check_eq DESCRIPTION GOT WANT
 # web_up PID URL: wait (at most 60 s) until the op25bd of PID answers
-# URL/api/v1/config with 200; 1 if it exits first or never answers.
+# URL/api/v1/config with 200 (or 401: it asks for credentials); 1 if it
+# exits first or never answers.
 web_up() {
-	local i
+	local i code
 	for ((i = 0; i < 600; i++)); do
 		kill -0 "$1" 2>/dev/null || return 1
-		[ "$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' \
-		    "$2/api/v1/config")" = 200 ] && return 0
+		code=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' \
+		    "$2/api/v1/config")
+		[ "$code" = 200 ] || [ "$code" = 401 ] && return 0
 		sleep 0.1
 	done
 	return 1

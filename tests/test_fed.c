@@ -114,7 +114,6 @@ get(struct snapshot *s, const char *auth, char *body, size_t bodylen)
 	memset(&resp, 0, sizeof resp);
 	req.path = "/api/v1/export";
 	req.snap = s;
-	req.local = 1;
 	req.lookup = lookup;
 	req.lookup_arg = (void *)auth;
 	buf_init(&resp.body, WEB_MAX_BODY);

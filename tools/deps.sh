@@ -6,7 +6,7 @@ set -e
 
 build="build-essential autoconf automake pkg-config libglib2.0-dev libjansson-dev zlib1g-dev
 libfixbuf-dev libpcap-dev librrd-dev rrdtool libmicrohttpd-dev
-libcmocka-dev libcurl4-openssl-dev libsodium-dev fonts-dejavu-core"
+libcmocka-dev libcurl4-openssl-dev libsodium-dev libcrypt-dev fonts-dejavu-core"
 test="python3 python3-cryptography bc time tcpdump softflowd pmacct nfdump nfdump-sflow rrdcached curl clang chromium
 libclang-rt-14-dev wrk man-db mandoc dpkg-dev debhelper lintian fakeroot
 faketime gdb"

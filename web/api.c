@@ -579,9 +579,11 @@ api_top(const struct web_req *req, struct web_resp *resp)
 	long			 v;
 	int			 complete;
 
-	if (!req->local)
-		return web_error(resp, 403, "top senders are local data: ask "
-		    "from this host");
+	/* Subscriber addresses: for the users of [web] top_users only. */
+	if (!auth_has_role(req->snap->conf, req->user))
+		return web_error(resp, 403, "top senders are served to the "
+		    "users of [web] top_users only (authenticated through "
+		    "[web] users_file or tokens_file)");
 	day = req->snap->now_ms / 1000 / 86400 * 86400 - 86400;
 	if ((s = web_param(req, "day")) != NULL &&
 	    utc_parse_date(s, &day) == -1)

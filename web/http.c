@@ -5,9 +5,6 @@
  * struct web_resp.  Only GET and HEAD are served; limits on connections
  * (total and per address), idle time and request size are set here.
  */
-#include <sys/socket.h>
-#include <netinet/in.h>
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +12,7 @@
 
 #include <microhttpd.h>
 
+#include "auth.h"
 #include "json.h"
 #include "utc.h"
 #include "web.h"
@@ -137,34 +135,39 @@ web_range(const struct web_req *req, struct web_resp *resp, int64_t *from,
 	return 0;
 }
 
-/* 1 if the client connects from a loopback address. */
+/*
+ * With [web] users_file or tokens_file set, every request is
+ * authenticated but the export (its own tokens) and, with
+ * metrics_public, /metrics.  0, or -1 answered (401).
+ */
 static int
-web_is_local(struct MHD_Connection *conn)
+web_auth(struct web_req *r, struct web_resp *resp)
 {
-	const union MHD_ConnectionInfo	*ci;
-	const struct sockaddr		*sa;
-	const struct sockaddr_in6	*sin6;
-	static const unsigned char	 v4map[12] = { 0,0,0,0,0,0,0,0,0,0,
-	    0xff,0xff };
+	const struct conf	*c = r->snap->conf;
+	int			 rc;
 
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL)
+	if (r->internal ||
+	    (c->web_users_file == NULL && c->web_tokens_file == NULL))
 		return 0;
-	if (sa->sa_family == AF_INET)
-		return ((const unsigned char *)&((const struct sockaddr_in *)
-		    (const void *)sa)->sin_addr)[0] == 127;
-	if (sa->sa_family != AF_INET6)
+	rc = auth_check(c, web_header(r, MHD_HTTP_HEADER_AUTHORIZATION),
+	    r->user, sizeof r->user);
+	if (strcmp(r->path, "/api/v1/export") == 0 ||
+	    (c->web_metrics_public && strcmp(r->path, "/metrics") == 0))
 		return 0;
-	sin6 = (const void *)sa;
-	if (IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr))
-		return 1;
-	return memcmp(&sin6->sin6_addr, v4map, 12) == 0 &&
-	    sin6->sin6_addr.s6_addr[12] == 127;
+	if (rc == 1)
+		return 0;
+	resp->auth = c->web_users_file != NULL ?
+	    "Basic realm=\"op25b\", charset=\"UTF-8\"" :
+	    "Bearer realm=\"op25b\"";
+	return web_error(resp, 401, rc == 0 ? "authentication required "
+	    "([web] users_file or tokens_file)" : "wrong user name, password "
+	    "or token");
 }
 
 void
 web_handle(const struct web_req *req, struct web_resp *resp)
 {
+	struct web_req	 r = *req;
 	const char	*host;
 	size_t		 i, n;
 
@@ -179,13 +182,15 @@ web_handle(const struct web_req *req, struct web_resp *resp)
 		    "server (an address, localhost, or [web] hosts)", host);
 		return;
 	}
+	if (web_auth(&r, resp) == -1)
+		return;
 
 	for (i = 0; i < sizeof web_routes / sizeof web_routes[0]; i++) {
 		n = strlen(web_routes[i].path);
 		if (web_routes[i].prefix ? strncmp(req->path,
 		    web_routes[i].path, n) == 0 :
 		    strcmp(req->path, web_routes[i].path) == 0) {
-			web_routes[i].fn(req, resp);
+			web_routes[i].fn(&r, resp);
 			return;
 		}
 	}
@@ -213,7 +218,6 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 	req.path = url;
 	req.conn = conn;
 	req.head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-	req.local = web_is_local(conn);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && !req.head) {
 		/* A body, if any, is never read. */
 		*upload_size = 0;
