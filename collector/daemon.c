@@ -30,6 +30,7 @@
 #include "in_pcap.h"
 #include "listen.h"
 #include "log.h"
+#include "notify.h"
 #include "prefix.h"
 #include "pull.h"
 #include "snapshot.h"
@@ -105,6 +106,8 @@ struct daemon {
 	int			 web_fd;	/* bound before privileges go */
 	struct pull		*pull;
 	struct pull		*retired[DAEMON_RETIRED];	/* cancelled */
+	int64_t			 watchdog_ms;	/* systemd's, 0: none */
+	int64_t			 last_watchdog;
 	size_t			 nretired;
 	int64_t			 started_ms;
 	int64_t			 last_commit;
@@ -702,8 +705,10 @@ daemon_do_reload(struct daemon *d)
 	int		 rc;
 
 	daemon_reload = 0;
+	notify_send("RELOADING=1");
 	if ((nc = conf_load(d->conf->path, err, sizeof err)) == NULL) {
 		log_warnx("reload failed, keeping the running config: %s", err);
+		notify_send("READY=1");
 		return;
 	}
 	if (d->col != NULL && collect_set_conf(d->col, nc, err,
@@ -711,6 +716,7 @@ daemon_do_reload(struct daemon *d)
 		log_warnx("reload refused, keeping the running config: %s",
 		    err);
 		conf_free(nc);
+		notify_send("READY=1");
 		return;
 	}
 	extable_set_allow(d->ex, nc->allow_set);
@@ -734,6 +740,7 @@ daemon_do_reload(struct daemon *d)
 	}
 	d->pull = pull_start(nc);
 	log_info("configuration reloaded: %zu pools", nc->npools);
+	notify_send("READY=1");
 	for (i = 0; (rc = conf_check_file(nc, i, err, sizeof err)) != 1; i++)
 		if (rc == -1)
 			log_warnx("%s", err);
@@ -806,6 +813,7 @@ daemon_stop(struct daemon *d)
 	char	 err[1024];
 	size_t	 i;
 
+	notify_send("STOPPING=1");
 	d->now_ms = daemon_clock_ms();
 	/* What is still queued on the sockets was sent before the stop. */
 	for (i = 0; i < DAEMON_NUDP; i++)
@@ -860,7 +868,19 @@ daemon_run(struct daemon *d)
 		    "%s (udp and tcp), sflow %s, %zu pcap taps", d->conf->site,
 		    d->conf->data_dir, d->conf->site, d->conf->listen_netflow,
 		    d->conf->listen_ipfix, d->conf->listen_sflow, d->ntaps);
+	/*
+	 * Under systemd (Type=notify): ready once the sockets are bound,
+	 * privileges dropped, the journal restored and the threads run.
+	 */
+	notify_send(d->col == NULL ? "READY=1\nSTATUS=serving read-only" :
+	    "READY=1\nSTATUS=collecting");
+	d->watchdog_ms = notify_watchdog_ms();
 	while (!daemon_quit) {
+		if (d->watchdog_ms > 0 &&
+		    daemon_clock_ms() - d->last_watchdog >= d->watchdog_ms / 2) {
+			notify_send("WATCHDOG=1");
+			d->last_watchdog = daemon_clock_ms();
+		}
 		if (daemon_reload)
 			daemon_do_reload(d);
 		if (d->nretired > 0)

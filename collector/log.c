@@ -2,8 +2,12 @@
  * Diagnostics for the daemon and command layers: stderr by default,
  * syslog when asked.  log_warn appends strerror(errno) like err(3);
  * log_limited lets `burst` lines through per `interval` seconds and
- * reports how many it held back.
+ * reports how many it held back.  When stderr is the journal (systemd's
+ * JOURNAL_STREAM names it), each line starts with its priority as
+ * sd-daemon(3) reads it ("<4>" a warning, "<6>" information).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +20,7 @@
 
 int			 log_verbose;
 static int		 log_syslog;
+static int		 log_journal;	/* stderr is the journal */
 static const char	*log_name = "op25b";
 
 static void	log_vwrite(int, const char *, const char *, va_list)
@@ -24,9 +29,17 @@ static void	log_vwrite(int, const char *, const char *, va_list)
 void
 log_init(const char *name, int use_syslog, int verbose)
 {
+	const char	*js = getenv("JOURNAL_STREAM");
+	struct stat	 sb;
+	unsigned long	 dev, ino;
+
 	log_name = name;
 	log_syslog = use_syslog;
 	log_verbose = verbose;
+	log_journal = !use_syslog && js != NULL &&
+	    sscanf(js, "%lu:%lu", &dev, &ino) == 2 &&
+	    fstat(fileno(stderr), &sb) == 0 &&
+	    (unsigned long)sb.st_dev == dev && (unsigned long)sb.st_ino == ino;
 	if (use_syslog)
 		openlog(name, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -44,6 +57,8 @@ log_vwrite(int pri, const char *suffix, const char *fmt, va_list ap)
 			syslog(pri, "%s", msg);
 		return;
 	}
+	if (log_journal)
+		fprintf(stderr, "<%d>", pri);
 	if (suffix != NULL)
 		fprintf(stderr, "%s: %s: %s\n", log_name, msg, suffix);
 	else

@@ -131,6 +131,20 @@ check_match "$CONF: data_dir" "$(grep '^data_dir' "$CONF")" \
     '^data_dir = /var/lib/op25b( |$)'
 check_match "$CONF: user" "$(grep '^user' "$CONF")" '^user = op25b( |$)'
 check "$UNIT is the project's unit" cmp -s "$UNIT" "$S/samples/op25bd.service"
+check "${UNIT%.service}@.service is the project's template unit" \
+    cmp -s "${UNIT%.service}@.service" "$S/samples/op25bd@.service"
+# Both units as systemd reads them (no systemd runs here: offline), the
+# template through an instance; then their exposure scores.
+cp "${UNIT%.service}@.service" "$W/op25bd@east.service"
+out=$(systemd-analyze verify "$UNIT" "$W/op25bd@east.service" 2>&1)
+check_eq "systemd-analyze verify: both units, no complaint" "$out" ""
+for u in "$UNIT" "$W/op25bd@east.service"; do
+	score=$(systemd-analyze security --offline=true "$u" 2>&1 |
+	    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\) .*/\1/p')
+	echo "# systemd-analyze security $(basename "$u"): $score"
+	check "$(basename "$u"): exposure $score, at most 3.0 (OK)" \
+	    awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 3.0) }'
+done
 
 pw=$(getent passwd op25b)
 check_match "system user op25b, home /var/lib/op25b, no login" "$pw" \
