@@ -305,7 +305,18 @@ DOCUMENTED = {
     "op25b_tap_drops_total": "counter",
     "op25b_sessions_total": "counter",
     "op25b_open_bins": "gauge",
-    "op25b_seconds_since_last_commit": "gauge",
+    "op25b_last_commit_timestamp_seconds": "gauge",
+    "op25b_exporter_last_seen_timestamp_seconds": "gauge",
+    "op25b_build_info": "gauge",
+    "op25b_exporters_evicted_total": "counter",
+    "op25b_tcp_connections": "gauge",
+    "op25b_tcp_connections_refused_total": "counter",
+    "op25b_tcp_connections_idle_closed_total": "counter",
+    "process_resident_memory_bytes": "gauge",
+    "process_cpu_seconds_total": "counter",
+    "process_open_fds": "gauge",
+    "process_max_fds": "gauge",
+    "process_start_time_seconds": "gauge",
     "op25b_web_requests_total": "counter",
 }
 
@@ -403,6 +414,21 @@ def cmd_metrics(path, exporters=None, truth=None):
             if v != e[key]:
                 bad.append("%s %s: metrics %s json %s" % (fam, dict(lab), v,
                                                           e[key]))
+        v = samples.get(("op25b_exporter_last_seen_timestamp_seconds", lab))
+        if v is None or abs(v - e["last_seen_ms"] / 1000) > 0.0015:
+            bad.append("last_seen %s: metrics %s json %s ms"
+                       % (dict(lab), v, e["last_seen_ms"]))
+    lc = samples.get(("op25b_last_commit_timestamp_seconds", ()))
+    check(lc == ex["collector"]["last_commit"],
+          "metrics: last commit timestamp = the JSON's last_commit",
+          (lc, ex["collector"]["last_commit"]))
+    bi = [k for k in samples if k[0] == "op25b_build_info"]
+    check(len(bi) == 1 and dict(bi[0][1]).get("version") and
+          samples[bi[0]] == 1, "metrics: op25b_build_info{version} 1", bi)
+    check(samples.get(("process_resident_memory_bytes", ()), 0) > 1 << 20
+          and samples.get(("process_open_fds", ()), 0) >= 4 and
+          samples.get(("process_cpu_seconds_total", ()), -1) > 0,
+          "metrics: process memory, descriptors and CPU")
     nser = len([k for k in samples if k[0] ==
                 "op25b_exporter_records_total"])
     check(ex["exporters"] and not bad and nser == len(ex["exporters"]),

@@ -2,8 +2,15 @@
  * /metrics in the Prometheus text format (0.0.4), from the snapshot:
  * counters are monotonic since op25bd started, gauges are current.
  */
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "config.h"
 
 #include "addr.h"
 #include "in_sflow.h"
@@ -59,6 +66,55 @@ metrics_exporters(struct buf *b, const struct snapshot *s, const char *name,
 	metrics_some(b, s, name, help, off, gauge, 0);
 }
 
+/*
+ * The process, by the names Prometheus' client libraries use: resident
+ * memory, CPU seconds, open and maximum file descriptors, start time.
+ */
+static void
+metrics_process(struct buf *b, const struct snapshot *s)
+{
+	struct rusage	 ru;
+	struct rlimit	 rl;
+	struct dirent	*de;
+	DIR		*dir;
+	FILE		*f;
+	unsigned long	 size, resident = 0;
+	long		 fds = 0;
+
+	if ((f = fopen("/proc/self/statm", "r")) != NULL) {
+		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	metrics_head(b, "process_resident_memory_bytes", "gauge",
+	    "Resident memory size in bytes.");
+	buf_printf(b, "process_resident_memory_bytes %llu\n",
+	    (unsigned long long)resident *
+	    (unsigned long long)sysconf(_SC_PAGESIZE));
+	getrusage(RUSAGE_SELF, &ru);
+	metrics_head(b, "process_cpu_seconds_total", "counter",
+	    "User and system CPU time spent in seconds.");
+	buf_printf(b, "process_cpu_seconds_total %.3f\n",
+	    (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+	if ((dir = opendir("/proc/self/fd")) != NULL) {
+		while ((de = readdir(dir)) != NULL)
+			fds += de->d_name[0] != '.';
+		closedir(dir);
+		fds--;		/* the one opendir holds */
+	}
+	metrics_one(b, "process_open_fds", "gauge",
+	    "Number of open file descriptors.", (unsigned long long)fds);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		metrics_one(b, "process_max_fds", "gauge",
+		    "Maximum number of open file descriptors.",
+		    (unsigned long long)rl.rlim_cur);
+	metrics_head(b, "process_start_time_seconds", "gauge",
+	    "Start time of the process since the epoch in seconds.");
+	buf_printf(b, "process_start_time_seconds %.3f\n",
+	    (double)s->started_ms / 1000);
+}
+
 int
 metrics_handler(const struct web_req *req, struct web_resp *resp)
 {
@@ -95,6 +151,17 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 	    offsetof(struct exporter_stats, resets), 0);
 	metrics_exporters(b, s, "op25b_exporter_templates",
 	    "Templates held for the exporter.", (size_t)-1, 1);
+	metrics_head(b, "op25b_exporter_last_seen_timestamp_seconds", "gauge",
+	    "When the exporter's last datagram or message arrived.");
+	for (i = 0; i < s->nex; i++) {
+		char	 a[ADDR_STRLEN];
+
+		addr_format(s->ex[i].addr, a, sizeof a);
+		buf_printf(b, "op25b_exporter_last_seen_timestamp_seconds{"
+		    "exporter=\"%s\",version=\"%s\",domain=\"%u\"} %.3f\n", a,
+		    exporter_version_name(s->ex[i].version), s->ex[i].domain,
+		    (double)s->ex[i].st.last_seen / 1000);
+	}
 	for (i = 0; i < sflow_ncounters; i++) {
 		char	 name[64];
 
@@ -170,11 +237,14 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 	    s->col.checkpoint_errors);
 	metrics_one(b, "op25b_open_bins", "gauge", "Time bins held open.",
 	    s->tally.bins);
-	metrics_head(b, "op25b_seconds_since_last_commit", "gauge",
-	    "Seconds since bins were last written to RRD.");
-	buf_printf(b, "op25b_seconds_since_last_commit %lld\n",
-	    (long long)(s->last_commit == 0 ? (s->now_ms - s->started_ms) /
-	    1000 : s->now_ms / 1000 - s->last_commit));
+	metrics_one(b, "op25b_last_commit_timestamp_seconds", "gauge",
+	    "When bins were last written to RRD (0: not since the start).",
+	    (unsigned long long)(s->last_commit > 0 ? s->last_commit : 0));
+	metrics_head(b, "op25b_build_info", "gauge",
+	    "The op25b version that runs (always 1).");
+	buf_printf(b, "op25b_build_info{version=\"%s\"} 1\n",
+	    PACKAGE_VERSION);
+	metrics_process(b, s);
 	metrics_head(b, "op25b_peer_pulls_total", "counter",
 	    "Bundle pulls attempted, by peer.");
 	for (i = 0; i < s->npeers; i++)
