@@ -1,12 +1,12 @@
 #!/bin/bash
 # One host that varies its observation domain (issue 14): 100,000
 # NetFlow v9 source ids from 127.0.0.5, a template each, into op25bd
-# without an allow-list (the default), while genflow exports from 127.0.0.1 (IPFIX)
-# and 127.0.0.2 (NetFlow v5).  Before, the host filled the 16,384
-# exporters and every new exporter was refused until restart.  Now the
-# host holds 64 exporters (the least recently seen evicted for each new
-# one, its templates freed), the evictions are counted, and the other
-# exporters are counted exactly.
+# without an allow-list (the default), while genflow exports from
+# 127.0.0.1 (IPFIX) and 127.0.0.2 (NetFlow v5).  Before, the host filled
+# the 16,384 exporters and every new exporter was refused until
+# restart.  Now the host holds 64 exporters (the least recently seen
+# evicted for each new one, its templates freed), the evictions are
+# counted, and the other exporters are counted exactly.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$top_srcdir/tests/daemon.sh"
 
