@@ -167,15 +167,19 @@ auth_b64(const char *s, char *out, size_t max)
 	return (int)n;
 }
 
-/* Basic: "name:password" against the users file. */
+/*
+ * Basic: "name:password" against the users file.  Called with auth_mu
+ * held; it is let go during crypt(3) (bcrypt takes tens of ms), so that
+ * other requests, remembered credentials and tokens, go on meanwhile.
+ */
 static int
 auth_basic(const char *b64, char *user, size_t userlen)
 {
 	struct crypt_data	*cd;
-	char			 cred[1024], *pw, *h;
+	char			 cred[1024], hash[512], *pw, *out;
 	uint8_t			 key[DIGEST_LEN];
 	time_t			 now = time(NULL);
-	size_t			 i, free_slot = 0;
+	size_t			 i, slot;
 	int			 n, ok = 0;
 	struct buf		 kb;
 
@@ -187,44 +191,50 @@ auth_basic(const char *b64, char *user, size_t userlen)
 	for (i = 0; i < auth_users.n; i++)
 		if (strcmp(auth_users.e[i].name, cred) == 0)
 			break;
-	if (i == auth_users.n) {
+	if (i == auth_users.n || strlen(auth_users.e[i].secret) >=
+	    sizeof hash) {
 		secret_clear(cred, sizeof cred);
 		return -1;
 	}
-	h = auth_users.e[i].secret;
-	buf_init(&kb, sizeof cred + 512);
+	snprintf(hash, sizeof hash, "%s", auth_users.e[i].secret);
+	buf_init(&kb, sizeof cred + sizeof hash);
 	buf_add(&kb, cred, strlen(cred) + 1);
 	buf_add(&kb, pw, strlen(pw) + 1);
-	buf_add(&kb, h, strlen(h));
+	buf_add(&kb, hash, strlen(hash));
 	digest_sha256(kb.data, kb.len, key);
 	secret_clear(kb.data, kb.len);
 	buf_free(&kb);
-	for (i = 0; i < AUTH_CACHE; i++) {
+	for (i = 0; i < AUTH_CACHE; i++)
 		if (auth_cache[i].until > now &&
 		    sodium_memcmp(auth_cache[i].key, key, sizeof key) == 0) {
 			snprintf(user, userlen, "%s", auth_cache[i].name);
 			secret_clear(cred, sizeof cred);
 			return 1;
 		}
-		if (auth_cache[i].until < auth_cache[free_slot].until)
-			free_slot = i;
-	}
+
+	pthread_mutex_unlock(&auth_mu);
 	cd = xcalloc(1, sizeof *cd);
-	if ((h[0] == '$' || h[0] == '_') &&
-	    (pw = crypt_r(pw, h, cd)) != NULL && pw[0] != '*' &&
-	    strlen(pw) == strlen(h) &&
-	    sodium_memcmp(pw, h, strlen(h)) == 0)
+	if ((hash[0] == '$' || hash[0] == '_') &&
+	    (out = crypt_r(pw, hash, cd)) != NULL && out[0] != '*' &&
+	    strlen(out) == strlen(hash) &&
+	    sodium_memcmp(out, hash, strlen(hash)) == 0)
 		ok = 1;
 	secret_clear(cd, sizeof *cd);
 	free(cd);
+	pthread_mutex_lock(&auth_mu);
+
 	if (ok) {
-		memcpy(auth_cache[free_slot].key, key, sizeof key);
-		snprintf(auth_cache[free_slot].name,
-		    sizeof auth_cache[free_slot].name, "%s", cred);
-		auth_cache[free_slot].until = now + AUTH_CACHE_S;
+		for (i = slot = 0; i < AUTH_CACHE; i++)
+			if (auth_cache[i].until < auth_cache[slot].until)
+				slot = i;
+		memcpy(auth_cache[slot].key, key, sizeof key);
+		snprintf(auth_cache[slot].name, sizeof auth_cache[slot].name,
+		    "%s", cred);
+		auth_cache[slot].until = now + AUTH_CACHE_S;
 		snprintf(user, userlen, "%s", cred);
 	}
 	secret_clear(cred, sizeof cred);
+	secret_clear(hash, sizeof hash);
 	return ok ? 1 : -1;
 }
 
