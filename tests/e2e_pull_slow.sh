@@ -93,6 +93,7 @@ T0=$(now_minus 500)
 "$GENFLOW" -V 10 -u "127.0.0.1:$IPFIX_PORT" -s 71 -t "$T0" -d 260 -r 60 \
     -g "$W/t.truth" 2>"$W/genflow.err"
 check_eq "genflow: exit 0" "$?" 0
+ts=$(date +%s.%N)
 want=$(meta "$W/t.truth" records)
 for ((i = 0; i < 600; i++)); do
 	got=$(curl -s --max-time 10 "$U/api/v1/exporters" | $PYTHON3 -c '
@@ -104,7 +105,9 @@ print(sum(e["records"] for e in json.load(sys.stdin)["exporters"]))' \
 done
 t2=$(date +%s.%N)
 check_eq "flows sent while the new pull hangs: counted" "$got" "$want"
-echo "# counted $(awk "BEGIN { printf \"%.2f\", $t2 - $t0 }") s after SIGHUP"
+echo "# counted $(awk "BEGIN { printf \"%.2f\", $t2 - $t0 }") s after SIGHUP," \
+    "$(awk "BEGIN { printf \"%.2f\", $t2 - $ts }") s after genflow's last datagram" \
+    "(the snapshot is published once a second)"
 check "... while the new pull still hangs" \
     bash -c "! grep -qx 'closed 2' '$W/trickle.log'"
 
