@@ -219,6 +219,7 @@ sfprobe_batch() {
 		"$OP25B" summary -c "$d/op25bd.conf" --from "$(now_minus 1800)" \
 		    --to $(($(date +%s) + 900)) --json >"$d/site.json"
 		printf '%s %s\n' "c$k.truth" "$d/site.json" >>sfprobe.pairs
+		rm -rf "$d/data"	# the summary is what is checked
 	done
 }
 
