@@ -22,7 +22,7 @@ run_suite() {
 	shift
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	echo "== $dir: configure $*"
+	echo "== $dir: configure $* ($(df -Ph . | awk 'NR == 2 {print $4}') free on disk)"
 	if ! (cd "$dir" && "$top/configure" -q "$@" >configure.out 2>&1 &&
 	    make -s -j"$jobs" >make.out 2>&1); then
 		echo "== $dir: build FAILED"
