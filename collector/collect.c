@@ -63,6 +63,8 @@ struct collect {
 	unsigned		 nforward;
 	struct collect_pend	 pend[COLLECT_REPLY_WAIT];
 	size_t			 npend;
+	int64_t			 resume_bins;	/* offline resume: written */
+	int64_t			 resume_days;
 	struct collect_stats	 st;
 };
 
@@ -140,6 +142,7 @@ collect_new(const struct conf *conf, int offline, char *err, size_t errlen)
 		xasprintf(&c->names[i + 1], "pool-%s", conf->pools[i].name);
 	c->done = xcalloc(c->nslots, sizeof *c->done);
 	c->st.first_bin = c->st.last_bin = INT64_MIN;
+	c->resume_bins = c->resume_days = INT64_MIN;
 
 	memset(&tp, 0, sizeof tp);
 	tp.step = conf->step;
@@ -680,6 +683,14 @@ collect_flow(struct collect *c, const struct flow *f)
 		c->st.newest_ms = f->start_ms;
 	if (classify_flow(c->conf, f, &r) == CAT_NONE)
 		return;
+	if (c->resume_bins != INT64_MIN &&
+	    utc_floordiv(f->start_ms, 1000) < c->resume_bins) {
+		/* Its bin is written; its day may not be. */
+		c->st.resumed++;
+		if (utc_floordiv(f->start_ms, 1000) >= c->resume_days)
+			daily_add(c->daily, f, &r);
+		return;
+	}
 	c->st.counted++;
 	if (r.kind != CLASSIFY_EXACT) {
 		c->st.sampled++;
@@ -739,6 +750,37 @@ collect_commit(struct collect *c, int64_t now, char *err, size_t errlen)
 		if (collect_take(c, o, err, errlen) == -1)
 			return -1;
 	return collect_days(c, now, err, errlen);
+}
+
+int
+collect_commit_upto(struct collect *c, int64_t upto, char *err, size_t errlen)
+{
+	const struct tally_out	*o;
+
+	while ((o = tally_next(c->tally, upto)) != NULL)
+		if (collect_take(c, o, err, errlen) == -1)
+			return -1;
+	/* The days only once the bins before them are in. */
+	if (collect_flush(c, err, errlen) == -1 || !c->checked)
+		return c->checked || c->nrows == 0 ? 0 : -1;
+	return collect_days(c, upto, err, errlen);
+}
+
+void
+collect_resume(struct collect *c, int64_t bins_to, int64_t days_to)
+{
+	c->resume_bins = bins_to;
+	c->resume_days = days_to;
+	if (bins_to != INT64_MIN)
+		tally_resume(c->tally, bins_to);
+}
+
+int
+collect_written_to(struct collect *c, int64_t *to, char *err, size_t errlen)
+{
+	int64_t	 lo;
+
+	return collect_last(c, &lo, to, err, errlen);
 }
 
 int

@@ -15,6 +15,7 @@
 #include "addr.h"
 #include "daily.h"
 #include "tally.h"
+#include "utc.h"
 #include "xmalloc.h"
 
 #define DAILY_EXACT	8
@@ -67,14 +68,6 @@ daily_mix(uint64_t x)
 	return x;
 }
 
-static int64_t
-daily_floordiv(int64_t a, int64_t b)
-{
-	int64_t	 q = a / b;
-
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 struct daily *
 daily_new(const struct daily_params *p)
 {
@@ -112,7 +105,7 @@ daily_start(struct daily *d, int64_t t)
 {
 	d->live = 1;
 	d->have_floor = 1;
-	d->floor = daily_floordiv(t, 86400);
+	d->floor = utc_floordiv(t, 86400);
 }
 
 /* The open day with this number, created if need be. */
@@ -220,7 +213,7 @@ daily_add(struct daily *d, const struct flow *f,
 
 	if ((r->cat != CAT_DIRECT && r->cat != CAT_BLOCKED) || r->pool < 0)
 		return;
-	day = daily_floordiv(daily_floordiv(f->start_ms, 1000), 86400);
+	day = utc_floordiv(utc_floordiv(f->start_ms, 1000), 86400);
 	if (d->have_floor && (d->live || d->handed) && day < d->floor) {
 		day = d->floor;
 		d->st.late++;
@@ -346,10 +339,9 @@ daily_next(struct daily *d, int64_t now)
 	if (d->ndays == 0)
 		return NULL;
 	if (now != TALLY_ALL && now != TALLY_ONE) {
-		if (!d->live)
-			return NULL;
+		/* Offline, `now` is how far the input is complete. */
 		end = (d->days[0].day + 1) * 86400;
-		if (end + (int64_t)d->p.grace > now)
+		if (end + (d->live ? (int64_t)d->p.grace : 0) > now)
 			return NULL;
 	}
 	/* A live day handed out at stop is only part of the day. */

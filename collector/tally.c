@@ -15,6 +15,7 @@
 #include "addr.h"
 #include "hostset.h"
 #include "tally.h"
+#include "utc.h"
 #include "xmalloc.h"
 
 struct tally_bin {
@@ -38,14 +39,6 @@ struct tally {
 	struct tally_out	 out;
 	struct tally_stats	 st;
 };
-
-static int64_t
-tally_floordiv(int64_t a, int64_t b)
-{
-	int64_t	 q = a / b;
-
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 static size_t
 tally_hash(int64_t idx, size_t mask)
@@ -168,6 +161,15 @@ tally_remove(struct tally *t, int64_t idx)
 }
 
 void
+tally_resume(struct tally *t, int64_t floor)
+{
+	t->have_floor = 1;
+	t->handed = 1;
+	t->floor = utc_floordiv(floor, t->p.step);
+	t->maxidx = t->floor - 1;
+}
+
+void
 tally_start(struct tally *t, int64_t floor)
 {
 	struct tally_bin	*b;
@@ -176,7 +178,7 @@ tally_start(struct tally *t, int64_t floor)
 
 	t->live = 1;
 	t->have_floor = 1;
-	t->floor = tally_floordiv(floor, t->p.step);
+	t->floor = utc_floordiv(floor, t->p.step);
 	/* Restored bins below the floor were written before: drop them. */
 	for (i = 0; i <= t->mask; i++) {
 		if ((b = t->tab[i]) == NULL || b->idx >= t->floor) {
@@ -208,7 +210,7 @@ static struct tally_bin *
 tally_bin_for(struct tally *t, int64_t ts, int *late)
 {
 	struct tally_bin	*b;
-	int64_t			 idx = tally_floordiv(ts, t->p.step);
+	int64_t			 idx = utc_floordiv(ts, t->p.step);
 
 	*late = 0;
 	if (t->have_floor && (t->live || t->handed) && idx < t->floor) {
@@ -308,7 +310,7 @@ tally_add(struct tally *t, const struct flow *f,
 
 	if (r->cat < 0 || r->cat >= CAT_MAX)
 		return 0;
-	if ((b = tally_bin_for(t, tally_floordiv(f->start_ms, 1000),
+	if ((b = tally_bin_for(t, utc_floordiv(f->start_ms, 1000),
 	    &late)) == NULL)
 		return -1;
 	t->st.records++;
@@ -372,10 +374,12 @@ tally_next(struct tally *t, int64_t now)
 		if (t->floor > t->maxidx)
 			return NULL;
 	} else {
-		if (!t->live)
+		/* Offline, `now` is how far the input is complete: no
+		 * grace, and nothing past the newest bin. */
+		if (!t->live && t->floor > t->maxidx)
 			return NULL;
 		end = (t->floor + 1) * (int64_t)t->p.step;
-		if (end + (int64_t)t->p.grace > now)
+		if (end + (t->live ? (int64_t)t->p.grace : 0) > now)
 			return NULL;
 	}
 	t->out.start = t->floor * (int64_t)t->p.step;

@@ -36,6 +36,7 @@ struct collect_stats {
 	uint64_t	 checkpoint_errors;	/* journal writes that failed */
 	uint64_t	 reoffered;	/* rows offered again to a new rrdcached */
 	size_t		 restored;	/* bins taken back from the journal */
+	uint64_t	 resumed;	/* records of bins written before */
 	char		 journal_error[256];	/* a journal that was not read */
 };
 
@@ -63,6 +64,18 @@ void		 collect_flow_cb(void *, const struct flow *);
 void		 collect_lost(struct collect *, int64_t, uint64_t);
 /* Live: write the bins due at `now`.  0 or -1 (message). */
 int		 collect_commit(struct collect *, int64_t, char *, size_t);
+/*
+ * Offline, in time order: the input before `upto` (UNIX s) is complete;
+ * write the bins and days that end by then.  0 or -1 (message).
+ */
+int		 collect_commit_upto(struct collect *, int64_t, char *, size_t);
+/*
+ * Offline, resuming an interrupted run: records before bins_to add to
+ * no bin (they were written), those before days_to to no day either.
+ */
+void		 collect_resume(struct collect *, int64_t, int64_t);
+/* How far the files are written: the latest last update, or INT64_MIN. */
+int		 collect_written_to(struct collect *, int64_t *, char *, size_t);
 /* Write every open bin (offline end, daemon stop).  0 or -1. */
 int		 collect_finish(struct collect *, char *, size_t);
 /* Start of the oldest open bin (UNIX s), or INT64_MIN. */

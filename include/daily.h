@@ -66,7 +66,8 @@ void		 daily_start(struct daily *, int64_t);
 void		 daily_add(struct daily *, const struct flow *,
 		    const struct classify_result *);
 /*
- * The next day due at `now` (its end + grace), or with TALLY_ALL every
+ * The next day due at `now` (its end + grace; offline its end), or with
+ * TALLY_ALL every
  * open day, or with TALLY_ONE the oldest; NULL when none.  Valid until
  * the next call.
  */

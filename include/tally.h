@@ -59,6 +59,8 @@ void		 tally_free(struct tally *);
  * oldest record until the first bin is handed out.
  */
 void		 tally_start(struct tally *, int64_t);
+/* Offline, resuming: bins before `floor` are written; hand out from it. */
+void		 tally_resume(struct tally *, int64_t);
 /* 0 if added, -1 if refused (bin cap; see tally_full). */
 int		 tally_add(struct tally *, const struct flow *,
 		    const struct classify_result *);
@@ -72,7 +74,8 @@ void		 tally_add_lost(struct tally *, int64_t, uint64_t);
 /* 1 if a record for a new bin would be refused now. */
 int		 tally_full(const struct tally *);
 /*
- * The next bin due at `now` (UNIX s): its end + grace <= now; TALLY_ALL
+ * The next bin due at `now` (UNIX s): its end + grace <= now (offline:
+ * its end <= now, up to the newest bin with records); TALLY_ALL
  * hands out every bin up to the newest, TALLY_ONE the oldest only.
  * NULL when none is due.  Valid until the next call.
  */

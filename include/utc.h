@@ -8,6 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* a / b rounded towards minus infinity (times before 1970, bins). */
+static inline int64_t
+utc_floordiv(int64_t a, int64_t b)
+{
+	int64_t	 q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t	 utc_days_from_civil(int, unsigned, unsigned);
 /* Civil date of a day number. */

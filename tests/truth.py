@@ -21,6 +21,7 @@ Commands (TAP output, exit status 1 on any failure, 2 on usage errors):
     truth.py compare-series TRUTH SERIES_JSON [--scope SCOPE]
     truth.py check-capture TRUTH CAPTURE
     truth.py merge TRUTH... (prints the summed truth, no TAP)
+    truth.py compare-binned REFDIR DATADIR SITE [--rrdtool PATH]
 
 compare-rrd checks every bin of the truth's range and every data
 source but `lost`, which a collector books when it notices a gap (at
@@ -44,6 +45,13 @@ line, and the comparisons check the bounds.
 compare-series checks an /api/v1/series answer: every row is the sum
 of the truth's bins it spans (direct_hosts: their average), exactly
 for rows inside the truth's range; outside it a value may be null.
+
+compare-binned checks RRD files against start times another program
+listed: REFDIR holds SCOPE.CATEGORY files (site.direct, ftth.blocked),
+one flow start per line in UNIX seconds (fractions allowed), a session
+each -- nfdump's view of an archive through filters written from the
+counting rules.  Every bin from the first to the last start must hold
+exactly their count in every category, zero included.
 
 check-capture recounts a gencap capture from its packets with a second,
 independent reading of the counting rules (DESIGN.md "Categories") and
@@ -880,6 +888,48 @@ def cmd_check_capture(a):
     return tap.finish()
 
 
+def cmd_compare_binned(a):
+    tap = Tap()
+    rrdtool = a.rrdtool or os.environ.get("RRDTOOL") or "rrdtool"
+    want = {}
+    for name in sorted(os.listdir(a.refdir)):
+        scope, _, cat = name.partition(".")
+        if cat not in CATS:
+            continue
+        w = want.setdefault(scope, {})
+        with open(os.path.join(a.refdir, name)) as f:
+            for line in f:
+                if line.strip():
+                    b = int(float(line)) // STEP * STEP
+                    w.setdefault(b, dict.fromkeys(CATS, 0))[cat] += 1
+    if not want.get("site"):
+        tap.check(False, "reference has sessions", "no site.* starts")
+        return tap.finish()
+    first = min(min(w) for w in want.values() if w)
+    last = max(max(w) for w in want.values() if w)
+    for scope in sorted(want, key=lambda s: (s != "site", s)):
+        fname = rrd_name(scope)
+        path = os.path.join(a.datadir, a.site, fname)
+        total = sum(sum(v.values()) for v in want[scope].values())
+        if not os.path.exists(path):
+            tap.check(total == 0, fname, "missing")
+            continue
+        rows = rrd_fetch(rrdtool, path, first, last)
+        bad = []
+        for b in range(first, last + STEP, STEP):
+            exp = want[scope].get(b, dict.fromkeys(CATS, 0))
+            row = rows.get(b, {})
+            for cat in CATS:
+                got = rrd_value(row, cat)
+                if got != exp[cat]:
+                    bad.append("bin %d %s expected %s got %s" %
+                               (b, cat, exp[cat], got))
+        tap.check(not bad, "%s: %d bins x %d categories, %d sessions" %
+                  (fname, (last - first) // STEP + 1, len(CATS), total),
+                  mismatch_text(bad))
+    return tap.finish()
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -928,6 +978,12 @@ def main():
     s.add_argument("series")
     s.add_argument("--scope")
     s.set_defaults(func=cmd_compare_series)
+    s = sub.add_parser("compare-binned")
+    s.add_argument("refdir")
+    s.add_argument("datadir")
+    s.add_argument("site")
+    s.add_argument("--rrdtool")
+    s.set_defaults(func=cmd_compare_binned)
     s = sub.add_parser("check-capture")
     s.add_argument("truth")
     s.add_argument("capture")
