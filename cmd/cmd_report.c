@@ -2,14 +2,58 @@
  * op25b report: the before/after effect of the block.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cmd.h"
 #include "effect.h"
+#include "ingest.h"
 #include "utc.h"
+
+static volatile sig_atomic_t	 report_stop;
+
+static void
+report_sigint(int sig)
+{
+	(void)sig;
+	report_stop = 1;
+}
+
+/*
+ * --nfdump: ingest the archives first (resumable, as `op25b ingest`);
+ * its summary goes to stderr so that the report stays parseable.
+ */
+static int
+cmd_report_ingest(const struct conf *c, char **paths, size_t n)
+{
+	struct ingest_opts	 o;
+	struct sigaction	 sa;
+	struct buf		 out;
+	char			 err[1024];
+	int			 rc;
+
+	memset(&o, 0, sizeof o);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = report_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	o.checkpoint = 5;
+	o.stop = &report_stop;
+	o.progress = isatty(STDERR_FILENO);
+	buf_init(&out, 1024 * 1024);
+	rc = ingest_run(c, paths, n, &o, &out, err, sizeof err);
+	fputs(buf_str(&out), stderr);
+	buf_free(&out);
+	if (rc != 0)
+		fprintf(stderr, "op25b report: --nfdump: %s%s\n", err,
+		    rc == -1 ? " (if the archive is ingested already, run "
+		    "the report without --nfdump)" : "");
+	return rc;
+}
 
 /* A count of days, 0 to EFFECT_MAX_DAYS. */
 static int
@@ -41,6 +85,7 @@ cmd_report(const struct cmd_entry *ce, int argc, char **argv)
 		{ "min-complete", required_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "csv", no_argument, NULL, 'v' },
+		{ "nfdump", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -49,7 +94,8 @@ cmd_report(const struct cmd_entry *ce, int argc, char **argv)
 	struct conf		*c;
 	struct buf		 out;
 	const char		*path = NULL;
-	char			 err[1024], *end;
+	char			 err[1024], *end, *nf[64];
+	size_t			 nnf = 0;
 	int			 ch, json = 0, csv = 0, rc;
 	double			 pct;
 
@@ -107,6 +153,11 @@ cmd_report(const struct cmd_entry *ce, int argc, char **argv)
 		case 'v':
 			csv = 1;
 			break;
+		case 'N':
+			if (nnf == sizeof nf / sizeof nf[0])
+				return cmd_usage(ce, "--nfdump: at most 64");
+			nf[nnf++] = optarg;
+			break;
 		case 'h':
 			return cmd_help(ce);
 		default:
@@ -132,6 +183,13 @@ cmd_report(const struct cmd_entry *ce, int argc, char **argv)
 		    path);
 		conf_free(c);
 		return CMD_EXIT_USAGE;
+	}
+	if (nnf > 0) {
+		rc = cmd_report_ingest(c, nf, nnf);
+		if (rc != 0) {
+			conf_free(c);
+			return rc == INGEST_INTERRUPTED ? 130 : CMD_EXIT_ERROR;
+		}
 	}
 	rc = effect_compute(c, &p, &e, err, sizeof err);
 	if (rc != 0) {

@@ -21,11 +21,16 @@ static const struct cmd_entry cmd_table[] = {
 	{ "check", cmd_check, "check -c FILE",
 	    "Validate a configuration file: prints \"configuration OK\" or\n"
 	    "FILE:LINE: [section] key: reason, and exits 2.\n" },
-	{ "ingest", cmd_ingest, "ingest -c FILE [-q] INPUT...",
-	    "Read pcap or pcapng captures, or IPFIX files, and write their mail\n"
-	    "sessions into the RRD files of DATA_DIR/<site>/ (history for any\n"
-	    "past period; a period already stored is refused before anything\n"
-	    "is written).  -q: no report.\n" },
+	{ "ingest", cmd_ingest, "ingest -c FILE [-q] [--checkpoint SECONDS] "
+	    "[--nfdump-program PATH] INPUT...",
+	    "Read pcap or pcapng captures, IPFIX files or nfcapd files (through\n"
+	    "nfdump), or directories of them, and write their mail sessions\n"
+	    "into the RRD files of DATA_DIR/<site>/ (history for any past\n"
+	    "period; a period already stored is refused before anything is\n"
+	    "written).  nfcapd files are read in time order and written as\n"
+	    "they complete (every --checkpoint seconds, default 5): after\n"
+	    "Ctrl-C the same command goes on where it stopped.  A terminal\n"
+	    "shows progress; -q: no progress and no report.\n" },
 	{ "summary", cmd_summary,
 	    "summary -c FILE [--from T] [--to T] [--pool NAME | --peer SITE] "
 	    "[--json]",
@@ -36,7 +41,7 @@ static const struct cmd_entry cmd_table[] = {
 	{ "report", cmd_report,
 	    "report -c FILE [--cutover DATE] [--before DAYS] [--after DAYS] "
 	    "[--exclude DAYS] [--pool NAME | --service direct|roaming] "
-	    "[--min-complete PCT] [--json | --csv]",
+	    "[--min-complete PCT] [--nfdump DIR]... [--json | --csv]",
 	    "The before/after effect of the block around a cut-over (the\n"
 	    "config's blocking_start, a pool's, or --cutover): daily averages\n"
 	    "per category, the direct share before, the growth of relay and\n"
@@ -44,7 +49,8 @@ static const struct cmd_entry cmd_table[] = {
 	    "stricter one), blocked attempts and distinct direct hosts per day.\n"
 	    "Windows are whole UTC days (default 14 before, 14 after; --exclude\n"
 	    "leaves out days on each side).  A window with less than\n"
-	    "--min-complete percent of its bins (default 95) is refused.\n" },
+	    "--min-complete percent of its bins (default 95) is refused.\n"
+	    "--nfdump DIR ingests an nfdump archive first (as op25b ingest).\n" },
 	{ "top", cmd_top, "top -c FILE --day DATE [--limit N] [--json]",
 	    "A day's top direct senders from the dynamic pools (local data\n"
 	    "under DATA_DIR/local/, never exported): direct and blocked\n"

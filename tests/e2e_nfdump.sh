@@ -226,6 +226,20 @@ check_eq "... and the same top senders" \
     "$(cd data2/local && cat top-*.tsv | md5sum) $(ls data2/local | wc -l)" \
     "$(cd data/local && cat top-*.tsv | md5sum) 3"
 
+# ---- the report from the archive, one command ----
+sample_conf "$W/data4" >report.conf
+day() { awk -v a="$1" -v b="$(($1 + 86400))" '$1 >= a && $1 < b' \
+    ref/site.direct | wc -l; }
+check_eq "report --nfdump: direct before and after = nfdump's per day" \
+    "$("$OP25B" report -c report.conf --nfdump arch --cutover "$(date -u \
+    -d "@$((D0 + 86400))" +%F)" --before 1 --after 1 --json 2>report.err |
+    $PYTHON3 -c 'import json, sys
+r = json.load(sys.stdin)
+print(r["before"]["total"]["direct"], r["after"]["total"]["direct"])')" \
+    "$(day "$D0") $(day $((D0 + 86400)))"
+check_match "... the ingest's summary on stderr" "$(cat report.err)" \
+    "nfcapd: $((NCAP * 4)) files read"
+
 # ---- a sampled export ----
 t=$((D0 + 3 * 86400 + 3600))
 "$GENCAP" -4 -s 90 -t "$t" -d 900 -r 60 -o c9.pcap -g c9.truth \
