@@ -112,7 +112,7 @@ nfd_spawn(struct nfd_child *ch, const char *const argv[], char *err,
 }
 
 /*
- * Reap the child: 0 if it exited 0, else -1 with its last line of
+ * Reap the child: 0 if it exited 0, else -1 with its first line of
  * stderr (or its status) in err.  kill: end it first (interrupted, or
  * an error on our side).
  */
@@ -132,7 +132,9 @@ nfd_reap(struct nfd_child *ch, int kill_it, const char *path, char *err,
 		;
 	if (!kill_it && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
 		rewind(ch->errf);
-		while (fgets(line, sizeof line, ch->errf) != NULL)
+		/* nfdump's first line says what; later ones may mislead. */
+		while (last[0] == '\0' &&
+		    fgets(line, sizeof line, ch->errf) != NULL)
 			if (line[0] != '\n')
 				snprintf(last, sizeof last, "%s", line);
 		last[strcspn(last, "\n")] = '\0';

@@ -29,12 +29,16 @@ head -c 4096 /dev/urandom >"$W/garbage"
 printf 'GIF89a\001\000\001\000\000\000\000' >"$W/gif"
 expect_error "zero-length file" "empty: empty file$" "$W/empty"
 expect_error "3-byte file" "short: too short to be a capture" "$W/short"
-expect_error "garbage" "garbage: not a pcap, pcapng or IPFIX file" "$W/garbage"
-expect_error "wrong magic" "gif: not a pcap, pcapng or IPFIX file \(magic 47494638\)" \
+expect_error "garbage" "garbage: not a pcap, pcapng, IPFIX or nfcapd file" "$W/garbage"
+expect_error "wrong magic" "gif: not a pcap, pcapng, IPFIX or nfcapd file \(magic 47494638\)" \
     "$W/gif"
 expect_error "missing file" "nope.pcap: No such file or directory" \
     "$W/nope.pcap"
-expect_error "directory" "$W: not a regular file" "$W"
+mkdir -p "$W/noinputs/sub"
+cp "$W/garbage" "$W/gif" "$W/noinputs/sub/"
+expect_error "a directory without inputs" \
+    "no input files \(every file was skipped, such as .*noinputs/sub/garbage\)" \
+    "$W/noinputs"
 expect_error "garbage after a good file: refused before reading" \
     "garbage: not a pcap" "$W/good.pcap" "$W/garbage"
 

@@ -65,7 +65,7 @@ capture_to_nfcapd() {
 	pid=$!
 	track $pid
 	wait_bound "$port" || { not_ok "nfcapd for $k listens"; return 1; }
-	if [ -n "${3:-}" ]; then
+	if [ -n "${3:-}" ] && [ "$3" != 0 ]; then
 		timeout 60 softflowd -d -r "c$k.pcap" -n "127.0.0.1:$port" \
 		    -v 5 -s "$3" -p sf.pid -c sf.ctl >"sf$k.out" 2>&1
 	else
@@ -160,12 +160,39 @@ reference biz "(src net 0.0.0.0/32)" "$(nets src ${pool_nets[biz]})"
 check "nfdump: no errors" test ! -s nfdump.err
 echo "# reference: $(cat ref/site.* | wc -l) sessions at the site"
 
-# ---- the whole archive, one command ----
+# ---- bad inputs: nothing written ----
 sample_conf "$W/data" >base.conf
+one=$(echo "$files" | head -1)
+# expect_refusal NAME REGEX ARGS...: exit 1, the message, no RRD file.
+expect_refusal() {
+	local name=$1 re=$2 out rc
+	shift 2
+	out=$("$OP25B" ingest -q -c base.conf "$@" 2>&1); rc=$?
+	check_eq "$name: exit 1" "$rc" 1
+	check_match "$name: says why" "$out" "$re"
+	check "$name: nothing written" test ! -e data/example/site.rrd
+}
+mkdir -p cut
+cp -r arch/r0 cut/
+head -c $(($(stat -c %s "$one") / 2)) "$one" >cut/r0/nfcapd.cut
+expect_refusal "a cut nfcapd file" "cut/r0/nfcapd.cut: .*error" cut
+expect_refusal "nfcapd and pcap together" \
+    "ingest nfcapd files in a run of their own" "$one" c0.pcap
+expect_refusal "no nfdump" "cannot run .*install Debian's nfdump" \
+    --nfdump-program "$W/no-such-nfdump" "$one"
+
+# ---- the whole archive, one command ----
+# Beside the archive: a README (skipped, counted), nfdump's .nfstat and
+# the file nfcapd is still writing (left out: the copy would count twice).
+echo "router1, 2026" >arch/README
+cp "$one" arch/r0/.nfstat
+cp "$one" arch/r1/nfcapd.current.4242
 out=$("$OP25B" ingest -c base.conf arch 2>&1)
 check_eq "ingest of the directory: exit 0" "$?" 0
 echo "$out" | sed 's/^/# /'
 check_match "... read every file" "$out" "nfcapd: $((NCAP * 4)) files read"
+check_match "... skipped the README" "$out" \
+    "skipped 1 files that are not inputs \(such as arch/README\)"
 tap_run "ingest: " $TRUTH compare-binned ref data example \
     --rrdtool "$RRDTOOL"
 check "... and left no state file" test ! -e data/example/ingest.state
@@ -211,6 +238,17 @@ done_before=$(grep -c '^file 1 ' data2/example/ingest.state)
 check "... with files done" test "$done_before" -ge 4
 check "... and bins written" test "$("$RRDTOOL" last data2/example/site.rrd)" \
     -gt "$D0"
+# A file the interrupted run did not have, older than what it wrote.
+mkdir -p early
+"$GENCAP" -4 -s 99 -t $((D0 + 7200)) -d 300 -r 10 -o c8.pcap -g c8.truth \
+    2>/dev/null
+capture_to_nfcapd 8 early/r8 0 >/dev/null
+state=$(md5sum <data2/example/ingest.state)
+out=$("$OP25B" ingest -q -c resume.conf arch early 2>&1)
+check_eq "resumed with an earlier file: exit 1" "$?" 1
+check_match "... names it and what was written" "$out" \
+    "early/r8/nfcapd.* not in the interrupted run, and it starts before"
+check_eq "... the state kept" "$(md5sum <data2/example/ingest.state)" "$state"
 out=$("$OP25B" ingest -c resume.conf arch 2>&1)
 check_eq "run again: exit 0" "$?" 0
 echo "$out" | sed 's/^/# /'
