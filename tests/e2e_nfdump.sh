@@ -264,6 +264,22 @@ check_eq "... and the same top senders" \
     "$(cd data2/local && cat top-*.tsv | md5sum) $(ls data2/local | wc -l)" \
     "$(cd data/local && cat top-*.tsv | md5sum) 3"
 
+# ---- on a terminal (script(1) gives it one) ----
+if command -v script >/dev/null; then
+	sample_conf "$W/data5" >tty.conf
+	script -qec "'$OP25B' ingest -c tty.conf arch" /dev/null >tty.out
+	check_match "on a terminal: the scan, then files, records, rate" \
+	    "$(tr '\r' '\n' <tty.out)" \
+	    "op25b ingest: $((NCAP * 4))/$((NCAP * 4)) files, [0-9.]+M records, [0-9]+k records/s"
+	check_match "... and the summary at the end" "$(tail -3 tty.out)" \
+	    "^bins: [0-9]+ written"
+	sample_conf "$W/data6" >tty6.conf
+	script -qec "'$OP25B' ingest -q -c tty6.conf arch" /dev/null >tty6.out
+	check_eq "... -q: nothing" "$(cat tty6.out)" ""
+else
+	ok "# SKIP script(1) is not installed (Debian: bsdutils)"
+fi
+
 # ---- the report from the archive, one command ----
 sample_conf "$W/data4" >report.conf
 day() { awk -v a="$1" -v b="$(($1 + 86400))" '$1 >= a && $1 < b' \
