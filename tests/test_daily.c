@@ -76,7 +76,10 @@ test_distinct(void **state)
 	add(d, D0 + 90, "192.0.2.140", "192.0.2.40", CAT_OTHER, -1, 1, 10);
 	/* The next day. */
 	add(d, D0 + 86400, "198.51.100.1", "192.0.2.40", CAT_DIRECT, 0, 1, 10);
-	o = daily_next(d, TALLY_ALL);
+	/* Offline, a time is how far the input is complete: a day once
+	 * its end is reached, without grace. */
+	assert_null(daily_next(d, D0 + 86399));
+	o = daily_next(d, D0 + 86400);
 	assert_non_null(o);
 	assert_int_equal(o->day, D0);
 	assert_int_equal(o->hosts[0], 2);

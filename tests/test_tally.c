@@ -65,11 +65,12 @@ test_offline_order(void **state)
 	add(t, T0, "198.51.100.4", CAT_DIRECT, 0, 1, 7);
 	add(t, T0 + 299, "198.51.100.4", CAT_DIRECT, 0, 0, 3);
 	assert_int_equal(tally_floor(t), T0);
-	/* Offline: nothing is due by time. */
-	assert_null(tally_next(t, T0 + 1000000));
+	/* Offline, a time is how far the input is complete: a bin is
+	 * handed out once its end is reached, without grace. */
+	assert_null(tally_next(t, T0 + 299));
 	assert_int_equal(tally_floor(t), T0);
 
-	o = tally_next(t, TALLY_ALL);
+	o = tally_next(t, T0 + 300);
 	assert_non_null(o);
 	assert_int_equal(o->start, T0);
 	assert_int_equal(o->nslots, 3);
@@ -94,6 +95,7 @@ test_offline_order(void **state)
 	assert_int_equal(o->start, T0 + 900);
 	assert_int_equal(o->slots[1].v[CAT_DIRECT], 1);
 	assert_null(tally_next(t, TALLY_ALL));
+	assert_null(tally_next(t, T0 + 1000000));	/* not past the newest */
 	assert_int_equal(tally_stats(t)->committed, 4);
 	assert_int_equal(tally_stats(t)->bins, 0);
 
@@ -105,6 +107,30 @@ test_offline_order(void **state)
 	assert_int_equal(o->slots[0].v[SERIES_LATE], 1);
 	assert_int_equal(o->slots[1].v[SERIES_LATE], 1);
 	assert_int_equal(tally_stats(t)->late, 1);
+	tally_free(t);
+}
+
+/* Offline, resumed: bins from the floor on, empty ones included. */
+static void
+test_resume(void **state)
+{
+	struct tally		*t = mk(1, 100, 1000);
+	const struct tally_out	*o;
+
+	(void)state;
+	tally_resume(t, T0 + 600);
+	assert_null(tally_next(t, TALLY_ALL));	/* nothing yet */
+	add(t, T0 + 900 + 10, "198.51.100.1", CAT_DIRECT, 0, 1, 5);
+	o = tally_next(t, T0 + 900);
+	assert_non_null(o);
+	assert_int_equal(o->start, T0 + 600);
+	assert_int_equal(o->slots[0].v[CAT_DIRECT], 0);
+	assert_null(tally_next(t, T0 + 1199));
+	o = tally_next(t, TALLY_ALL);
+	assert_int_equal(o->start, T0 + 900);
+	assert_int_equal(o->slots[0].v[CAT_DIRECT], 1);
+	assert_int_equal(o->slots[0].v[SERIES_LATE], 0);
+	assert_null(tally_next(t, TALLY_ALL));
 	tally_free(t);
 }
 
@@ -347,6 +373,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_offline_order),
+		cmocka_unit_test(test_resume),
 		cmocka_unit_test(test_live_grace),
 		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_caps),
