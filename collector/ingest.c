@@ -661,6 +661,7 @@ ingest_nfdump(const struct conf *conf, char *const *paths, size_t n,
 	for (i = 0; i < n; i++) {
 		if (f[i].done || f[i].flows == 0) {
 			skipped += f[i].done;
+			nread += !f[i].done;	/* empty: read by the scan */
 			x.flows_done += f[i].flows;
 			continue;
 		}

@@ -3,7 +3,8 @@
 # nfcapd from softflowd (NetFlow v5) and pmacctd nfprobe (v9, IPFIX)
 # exports of gencap captures spread over three days, each split by
 # nfdump -w into four files (source-port ranges, so every record is in
-# exactly one) in each of nfdump's compressions.  `op25b ingest` of the
+# exactly one) in each of nfdump's compressions, and a genflow NetFlow
+# v9 stream with forwarding status (dropped attempts) and IPv6.  `op25b ingest` of the
 # directory must give, per scope, category and bin, exactly what nfdump
 # itself finds in the same files with filters written from the counting
 # rules (the reference is nfdump's view, not the capture: nfcapd may
@@ -97,9 +98,24 @@ for ((k = 0; k < NCAP; k++)); do
 		    >/dev/null 2>&1 || not_ok "nfdump -w piece $k.$p"
 	done
 done
+# And tools/genflow's NetFlow v9 with forwardingStatus (some attempts
+# dropped by the router) and IPv6, straight to nfcapd: one more file.
+gport=$(free_ports 1)
+mkdir -p arch/g
+nfcapd -w "$W/arch/g" -p "$gport" -b 127.0.0.1 -B 8000000 >g.log 2>&1 &
+gpid=$!
+track $gpid
+wait_bound "$gport" || not_ok "nfcapd for genflow listens"
+"$GENFLOW" -V 9 -F -s 77 -u "127.0.0.1:$gport" -g g.truth \
+    -t $((D0 + 2 * 86400 + 72000)) -d 600 -r 60 >/dev/null 2>&1 ||
+    not_ok "genflow -F to nfcapd"
+drained "$gport"
+kill -TERM $gpid
+wait $gpid
+NFILES=$((NCAP * 4 + 1))
 files=$(find arch -type f | sort)
-check_eq "the archive: $NCAP captures in 4 files each" \
-    "$(echo "$files" | wc -l)" $((NCAP * 4))
+check_eq "the archive: $NCAP captures in 4 files each, and genflow's" \
+    "$(echo "$files" | wc -l)" $NFILES
 
 # ---- the reference: nfdump's own filters over the same files ----
 declare -A pool_nets=(
@@ -190,7 +206,7 @@ cp "$one" arch/r1/nfcapd.current.4242
 out=$("$OP25B" ingest -c base.conf arch 2>&1)
 check_eq "ingest of the directory: exit 0" "$?" 0
 echo "$out" | sed 's/^/# /'
-check_match "... read every file" "$out" "nfcapd: $((NCAP * 4)) files read"
+check_match "... read every file" "$out" "nfcapd: $NFILES files read"
 check_match "... skipped the README" "$out" \
     "skipped 1 files that are not inputs \(such as arch/README\)"
 tap_run "ingest: " $TRUTH compare-binned ref data example \
@@ -270,7 +286,7 @@ if command -v script >/dev/null; then
 	script -qec "'$OP25B' ingest -c tty.conf arch" /dev/null >tty.out
 	check_match "on a terminal: the scan, then files, records, rate" \
 	    "$(tr '\r' '\n' <tty.out)" \
-	    "op25b ingest: $((NCAP * 4))/$((NCAP * 4)) files, [0-9.]+M records, [0-9]+k records/s"
+	    "op25b ingest: $NFILES/$NFILES files, [0-9.]+M records, [0-9]+k records/s"
 	check_match "... and the summary at the end" "$(tail -3 tty.out)" \
 	    "^bins: [0-9]+ written"
 	sample_conf "$W/data6" >tty6.conf
@@ -292,7 +308,7 @@ r = json.load(sys.stdin)
 print(r["before"]["total"]["direct"], r["after"]["total"]["direct"])')" \
     "$(day "$D0") $(day $((D0 + 86400)))"
 check_match "... the ingest's summary on stderr" "$(cat report.err)" \
-    "nfcapd: $((NCAP * 4)) files read"
+    "nfcapd: $NFILES files read"
 
 # ---- a sampled export ----
 t=$((D0 + 3 * 86400 + 3600))
