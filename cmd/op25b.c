@@ -55,6 +55,16 @@ static const struct cmd_entry cmd_table[] = {
 	    "A day's top direct senders from the dynamic pools (local data\n"
 	    "under DATA_DIR/local/, never exported): direct and blocked\n"
 	    "sessions, distinct destinations and octets.\n" },
+	{ "impact", cmd_impact,
+	    "impact -c FILE --from DATE --to DATE [--cutover DATE] "
+	    "[--json | --csv]",
+	    "Who a block of port 25 would affect (local data, doc/impact.md):\n"
+	    "the sources of direct and blocked mail sorted by the [impact]\n"
+	    "thresholds into people, bots, servers and unclassified, per day\n"
+	    "and over [from, to), per pool and service; their share of direct\n"
+	    "sessions; the notices to send (people and servers, IPv6 by /64);\n"
+	    "after a cut-over, the people who moved to submission and those\n"
+	    "still blocked.  --csv lists the sources with their class.\n" },
 	{ "export", cmd_export,
 	    "export -c FILE [--from T --to T | --since T] -o BUNDLE",
 	    "Write a federation bundle: the site's aggregate RRD files as\n"

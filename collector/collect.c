@@ -79,6 +79,7 @@ collect_daily_new(const struct conf *conf)
 	dp.grace = conf->grace;
 	dp.max_sources = conf->max_sources;
 	dp.top_n = conf->top_n;
+	dp.impact = conf->impact;
 	return daily_new(&dp);
 }
 
@@ -623,7 +624,8 @@ collect_early_day(struct collect *c)
 	if (c->days_blocked || (o = daily_next(c->daily, TALLY_ONE)) == NULL)
 		return -1;
 	if (dayfile_write_hosts(c->conf, o, err, sizeof err) == -1 ||
-	    dayfile_write_top(c->conf, o, err, sizeof err) == -1)
+	    dayfile_write_top(c->conf, o, err, sizeof err) == -1 ||
+	    dayfile_write_sources(c->conf, o, err, sizeof err) == -1)
 		return -1;
 	c->st.days_written++;
 	return 0;
@@ -730,7 +732,8 @@ collect_days(struct collect *c, int64_t now, char *err, size_t errlen)
 
 	while ((o = daily_next(c->daily, now)) != NULL) {
 		if (dayfile_write_hosts(c->conf, o, err, errlen) == -1 ||
-		    dayfile_write_top(c->conf, o, err, errlen) == -1)
+		    dayfile_write_top(c->conf, o, err, errlen) == -1 ||
+		    dayfile_write_sources(c->conf, o, err, errlen) == -1)
 			return -1;
 		c->st.days_written++;
 	}

@@ -131,6 +131,26 @@ static const struct conf_key conf_keys[] = {
 	{ SEC_LOCAL, "max_sources", CT_UINT, 1024, 100000000, "1000000", 0,
 	    C(max_sources), 0 },
 
+	{ SEC_LOCAL, "impact", CT_BOOL, 0, 0, "yes", 0, C(impact), 0 },
+
+	{ SEC_IMPACT, "person_max_sessions", CT_UINT, 1, 1000000, "20", 0,
+	    C(imp.person_max_sessions), 0 },
+	{ SEC_IMPACT, "person_max_destinations", CT_UINT, 1, 1000000, "3", 0,
+	    C(imp.person_max_destinations), 0 },
+	{ SEC_IMPACT, "day_start", CT_UINT, 0, 23, "7", 0,
+	    C(imp.day_start), 0 },
+	{ SEC_IMPACT, "day_end", CT_UINT, 1, 24, "23", 0, C(imp.day_end), 0 },
+	{ SEC_IMPACT, "bot_min_destinations", CT_UINT, 1, 1000000, "20", 0,
+	    C(imp.bot_min_destinations), 0 },
+	{ SEC_IMPACT, "bot_min_networks", CT_UINT, 1, 1000000, "10", 0,
+	    C(imp.bot_min_networks), 0 },
+	{ SEC_IMPACT, "server_min_destinations", CT_UINT, 1, 1000000, "10", 0,
+	    C(imp.server_min_destinations), 0 },
+	{ SEC_IMPACT, "server_min_answered", CT_UINT, 0, 100, "90", 0,
+	    C(imp.server_min_answered), 0 },
+	{ SEC_IMPACT, "server_min_hours", CT_UINT, 1, 24, "12", 0,
+	    C(imp.server_min_hours), 0 },
+
 	{ SEC_EXPORT, "key_file", CT_STRING, 0, 0, NULL, 0,
 	    C(export_key_file), 0 },
 
@@ -690,6 +710,7 @@ conf_parse(const char *path, const char *text, size_t len, char *err,
 	    conf_section(&cp, SEC_LOCAL, "local", c) == -1 ||
 	    conf_section(&cp, SEC_EXPORT, "export", c) == -1 ||
 	    conf_section(&cp, SEC_COSTS, "costs", c) == -1 ||
+	    conf_section(&cp, SEC_IMPACT, "impact", c) == -1 ||
 	    conf_named(&cp, c) == -1)
 		goto out;
 

@@ -25,6 +25,7 @@ static const struct {
 	{ "local", SEC_LOCAL, 0 },
 	{ "export", SEC_EXPORT, 0 },
 	{ "costs", SEC_COSTS, 0 },
+	{ "impact", SEC_IMPACT, 0 },
 	{ "pool", SEC_POOL, 1 },
 	{ "pcap", SEC_PCAP, 1 },
 	{ "peer", SEC_PEER, 1 },

@@ -22,6 +22,11 @@
 #define DAILY_HLL	0xff		/* ndst value: registers in use */
 #define DAILY_REGS	32
 
+union daily_sketch {
+	uint32_t	 exact[DAILY_EXACT];
+	uint8_t		 reg[DAILY_REGS];
+};
+
 struct daily_src {
 	uint64_t	 k0;
 	uint64_t	 k1;
@@ -31,10 +36,14 @@ struct daily_src {
 	int16_t		 pool;
 	uint8_t		 used;
 	uint8_t		 ndst;
-	union {
-		uint32_t	 dst[DAILY_EXACT];
-		uint8_t		 reg[DAILY_REGS];
-	} u;
+	union daily_sketch u;		/* destinations */
+	/* Impact (doc/impact.md): submission sessions, the UTC hours with
+	 * mail, destination networks (/24, /48). */
+	uint32_t	 submit;
+	uint32_t	 hours;
+	uint8_t		 nnet;
+	uint8_t		 subonly;	/* submission only: not a host */
+	union daily_sketch net;
 };
 
 struct daily_day {
@@ -83,6 +92,7 @@ daily_out_clear(struct daily *d)
 {
 	free(d->out.hosts);
 	free(d->out.top);
+	free(d->out.impact);
 	memset(&d->out, 0, sizeof d->out);
 }
 
@@ -156,31 +166,48 @@ daily_grow(struct daily_day *dd)
 	free(old);
 }
 
-/* Add a destination hash to a source's sketch. */
+/* Add a hash to a sketch: exact up to DAILY_EXACT, then HyperLogLog. */
 static void
-daily_dst(struct daily_src *s, uint32_t h)
+daily_sketch_add(uint8_t *n, union daily_sketch *u, uint32_t h)
 {
 	uint32_t	 copy[DAILY_EXACT], rest;
 	unsigned	 i, rank;
 
-	if (s->ndst != DAILY_HLL) {
-		for (i = 0; i < s->ndst; i++)
-			if (s->u.dst[i] == h)
+	if (*n != DAILY_HLL) {
+		for (i = 0; i < *n; i++)
+			if (u->exact[i] == h)
 				return;
-		if (s->ndst < DAILY_EXACT) {
-			s->u.dst[s->ndst++] = h;
+		if (*n < DAILY_EXACT) {
+			u->exact[(*n)++] = h;
 			return;
 		}
-		memcpy(copy, s->u.dst, sizeof copy);
-		memset(s->u.reg, 0, sizeof s->u.reg);
-		s->ndst = DAILY_HLL;
+		memcpy(copy, u->exact, sizeof copy);
+		memset(u->reg, 0, sizeof u->reg);
+		*n = DAILY_HLL;
 		for (i = 0; i < DAILY_EXACT; i++)
-			daily_dst(s, copy[i]);
+			daily_sketch_add(n, u, copy[i]);
 	}
 	rest = h >> 5;
 	rank = rest == 0 ? 28 : (unsigned)__builtin_ctz(rest) + 1;
-	if (rank > s->u.reg[h & 31])
-		s->u.reg[h & 31] = (uint8_t)rank;
+	if (rank > u->reg[h & 31])
+		u->reg[h & 31] = (uint8_t)rank;
+}
+
+static uint64_t
+daily_sketch_count(uint8_t n, const union daily_sketch *u)
+{
+	return n == DAILY_HLL ? (uint64_t)llround(daily_hll_estimate(u->reg)) :
+	    n;
+}
+
+static uint32_t
+daily_hash16(const uint8_t a[16])
+{
+	uint64_t	 h[2];
+
+	memcpy(&h[0], a, 8);
+	memcpy(&h[1], a + 8, 8);
+	return (uint32_t)daily_mix(h[0] ^ daily_mix(h[1]));
 }
 
 double
@@ -206,13 +233,17 @@ daily_add(struct daily *d, const struct flow *f,
 	struct daily_day	*dd;
 	struct daily_src	*s;
 	const uint8_t		*server;
-	uint8_t			 key[16];
-	uint64_t		 k0, k1, hd[2];
-	int64_t			 day;
+	uint8_t			 key[16], net[16];
+	uint64_t		 k0, k1;
+	int64_t			 day, sec;
 	size_t			 i;
+	int			 sub;
 
-	if ((r->cat != CAT_DIRECT && r->cat != CAT_BLOCKED) || r->pool < 0)
+	if (r->pool < 0 || (r->cat != CAT_DIRECT && r->cat != CAT_BLOCKED &&
+	    (!d->p.impact || (r->cat != CAT_SUBMIT &&
+	    r->cat != CAT_SUBMIT_EXT) || r->sessions == 0)))
 		return;
+	sub = r->cat == CAT_SUBMIT || r->cat == CAT_SUBMIT_EXT;
 	day = utc_floordiv(utc_floordiv(f->start_ms, 1000), 86400);
 	if (d->have_floor && (d->live || d->handed) && day < d->floor) {
 		day = d->floor;
@@ -230,23 +261,49 @@ daily_add(struct daily *d, const struct flow *f,
 	dd = daily_day(d, day);
 	i = daily_slot(dd, k0, k1);
 	s = &dd->tab[i];
-	if (!s->used) {
+	if (s->used && s->subonly && !sub) {
+		/* A submitter that now sends direct: a host from here on. */
 		if (d->st.sources >= d->p.max_sources) {
 			d->st.refused++;
 			dd->refused++;
+			return;
+		}
+		s->subonly = 0;
+		d->st.sub_sources--;
+		if (++d->st.sources > d->st.sources_peak)
+			d->st.sources_peak = d->st.sources;
+	}
+	if (!s->used) {
+		/* Submitters have a cap of their own: they never crowd out
+		 * the hosts the series count. */
+		if (sub ? d->st.sub_sources >= d->p.max_sources :
+		    d->st.sources >= d->p.max_sources) {
+			if (sub)
+				d->st.sub_refused++;
+			else {
+				d->st.refused++;
+				dd->refused++;
+			}
 			return;
 		}
 		s->used = 1;
 		s->k0 = k0;
 		s->k1 = k1;
 		s->pool = (int16_t)r->pool;
+		s->subonly = (uint8_t)sub;
 		dd->count++;
-		if (++d->st.sources > d->st.sources_peak)
+		if (sub)
+			d->st.sub_sources++;
+		else if (++d->st.sources > d->st.sources_peak)
 			d->st.sources_peak = d->st.sources;
 		if (dd->count * 4 > (dd->mask + 1) * 3) {
 			daily_grow(dd);
 			s = &dd->tab[daily_slot(dd, k0, k1)];
 		}
+	}
+	if (sub) {
+		s->submit += (uint32_t)r->sessions;
+		return;
 	}
 	if (r->cat == CAT_DIRECT)
 		s->direct += (uint32_t)r->sessions;
@@ -255,9 +312,15 @@ daily_add(struct daily *d, const struct flow *f,
 	s->octets += r->octets;
 	/* The server: a reply's source. */
 	server = r->kind == CLASSIFY_REPLY ? f->src : f->dst;
-	memcpy(&hd[0], server, 8);
-	memcpy(&hd[1], server + 8, 8);
-	daily_dst(s, (uint32_t)daily_mix(hd[0] ^ daily_mix(hd[1])));
+	daily_sketch_add(&s->ndst, &s->u, daily_hash16(server));
+	if (!d->p.impact || r->sessions == 0)
+		return;
+	sec = utc_floordiv(f->start_ms, 1000);
+	s->hours |= 1u << (unsigned)((sec - utc_floordiv(sec, 86400) *
+	    86400) / 3600);
+	memcpy(net, server, 16);
+	addr_mask(net, flow_addr_is_v4(net) ? 120 : 48);
+	daily_sketch_add(&s->nnet, &s->net, daily_hash16(net));
 }
 
 static int
@@ -287,22 +350,44 @@ static void
 daily_emit(struct daily *d, size_t idx, int complete)
 {
 	struct daily_day	*dd = &d->days[idx];
-	struct daily_src	**all;
+	struct daily_src	**all, *x;
 	struct daily_top	*t;
-	size_t			 i, n = 0;
+	struct daily_impact	*im;
+	size_t			 i, n = 0, nsub = 0;
 
 	daily_out_clear(d);
 	d->out.day = dd->day * 86400;
 	d->out.complete = complete && dd->refused == 0;
 	d->out.hosts = xcalloc(d->p.npools + 1, sizeof *d->out.hosts);
 	all = xcalloc(dd->count + 1, sizeof *all);
+	if (d->p.impact)
+		d->out.impact = xcalloc(dd->count + 1, sizeof *d->out.impact);
 	for (i = 0; i <= dd->mask; i++) {
-		if (!dd->tab[i].used)
+		x = &dd->tab[i];
+		if (!x->used)
 			continue;
-		all[n++] = &dd->tab[i];
-		if (dd->tab[i].pool >= 0 &&
-		    (size_t)dd->tab[i].pool < d->p.npools)
-			d->out.hosts[dd->tab[i].pool]++;
+		if (d->p.impact) {
+			im = &d->out.impact[d->out.nimpact++];
+			memcpy(im->addr, &x->k0, 8);
+			memcpy(im->addr + 8, &x->k1, 8);
+			im->prefix = flow_addr_is_v4(im->addr) ? 128 :
+			    d->p.ipv6_host_prefix;
+			im->pool = x->pool;
+			im->direct = x->direct;
+			im->blocked = x->blocked;
+			im->submit = x->submit;
+			im->octets = x->octets;
+			im->hours = x->hours;
+			im->destinations = daily_sketch_count(x->ndst, &x->u);
+			im->networks = daily_sketch_count(x->nnet, &x->net);
+		}
+		if (x->subonly) {
+			nsub++;
+			continue;
+		}
+		all[n++] = x;
+		if (x->pool >= 0 && (size_t)x->pool < d->p.npools)
+			d->out.hosts[x->pool]++;
 	}
 	d->out.site_hosts = n;
 	qsort(all, n, sizeof *all, daily_top_cmp);
@@ -318,12 +403,11 @@ daily_emit(struct daily *d, size_t idx, int complete)
 		t->direct = all[i]->direct;
 		t->blocked = all[i]->blocked;
 		t->octets = all[i]->octets;
-		t->destinations = all[i]->ndst == DAILY_HLL ?
-		    (uint64_t)llround(daily_hll_estimate(all[i]->u.reg)) :
-		    all[i]->ndst;
+		t->destinations = daily_sketch_count(all[i]->ndst, &all[i]->u);
 	}
 	free(all);
-	d->st.sources -= dd->count;
+	d->st.sources -= n;
+	d->st.sub_sources -= nsub;
 	free(dd->tab);
 	memmove(&d->days[idx], &d->days[idx + 1],
 	    (d->ndays - idx - 1) * sizeof *d->days);

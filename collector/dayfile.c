@@ -90,11 +90,15 @@ dayfile_prune(const char *dir, int64_t day, unsigned keep_days)
 	if ((d = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, "top-", 4) != 0 ||
-		    strlen(de->d_name) != 18 ||
-		    strcmp(de->d_name + 14, ".tsv") != 0)
+		size_t	 pre;
+
+		/* top-YYYY-MM-DD.tsv and sources-YYYY-MM-DD.tsv */
+		pre = strncmp(de->d_name, "top-", 4) == 0 ? 4 :
+		    strncmp(de->d_name, "sources-", 8) == 0 ? 8 : 0;
+		if (pre == 0 || strlen(de->d_name) != pre + 14 ||
+		    strcmp(de->d_name + pre + 10, ".tsv") != 0)
 			continue;
-		memcpy(date, de->d_name + 4, 10);
+		memcpy(date, de->d_name + pre, 10);
 		date[10] = '\0';
 		if (utc_parse_date(date, &t) == -1)
 			continue;
@@ -261,4 +265,127 @@ dayfile_read_top(const struct conf *c, int64_t day, struct dayfile_top **out,
 	*out = v;
 	*nout = n;
 	return 0;
+}
+
+int
+dayfile_write_sources(const struct conf *c, const struct daily_out *o,
+    char *err, size_t errlen)
+{
+	const struct daily_impact	*m;
+	struct prefix			 p;
+	char				 dir[4096], path[4200], tmp[4300];
+	char				 day[16], src[ADDR_STRLEN + 8];
+	FILE				*f;
+	size_t				 i;
+
+	if (!c->impact)
+		return 0;
+	snprintf(dir, sizeof dir, "%s/local", c->data_dir);
+	if (dayfile_mkdir(dir, err, errlen) == -1)
+		return -1;
+	utc_format_date(o->day, day, sizeof day);
+	snprintf(path, sizeof path, "%s/sources-%s.tsv", dir, day);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "# op25b sources, site %s, day %s, %s\n", c->site, day,
+	    o->complete ? "complete" : "partial");
+	fprintf(f, "source\tpool\tdirect\tblocked\tsubmit\tdestinations\t"
+	    "networks\thours\toctets\n");
+	for (i = 0; i < o->nimpact; i++) {
+		m = &o->impact[i];
+		memcpy(p.addr, m->addr, 16);
+		p.len = m->prefix;
+		if (m->prefix >= 128)
+			addr_format(m->addr, src, sizeof src);
+		else
+			addr_format_prefix(&p, src, sizeof src);
+		fprintf(f, "%s\t%s\t%llu\t%llu\t%llu\t%llu\t%llu\t%06x\t"
+		    "%llu\n", src, m->pool >= 0 && (size_t)m->pool <
+		    c->npools ? c->pools[m->pool].name : "-",
+		    (unsigned long long)m->direct,
+		    (unsigned long long)m->blocked,
+		    (unsigned long long)m->submit,
+		    (unsigned long long)m->destinations,
+		    (unsigned long long)m->networks, m->hours & 0xffffffu,
+		    (unsigned long long)m->octets);
+	}
+	if (fflush(f) == EOF || ferror(f) || fsync(fileno(f)) == -1) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		return -1;
+	}
+	fclose(f);
+	if (rename(tmp, path) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+dayfile_read_sources(const struct conf *c, int64_t day,
+    struct dayfile_source **out, size_t *nout, int *complete, char *err,
+    size_t errlen)
+{
+	struct dayfile_source	*v = NULL, *r;
+	char			 path[4200], date[16], line[DAYFILE_LINE];
+	char			*f[9], *save, *e;
+	unsigned long long	 u[6];
+	unsigned long		 hours;
+	FILE			*fp;
+	size_t			 n = 0, k;
+
+	*out = NULL;
+	*nout = 0;
+	*complete = 0;
+	utc_format_date(day, date, sizeof date);
+	snprintf(path, sizeof path, "%s/local/sources-%s.tsv", c->data_dir,
+	    date);
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof line, fp) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#') {
+			*complete = strstr(line, ", complete") != NULL;
+			continue;
+		}
+		if (strncmp(line, "source\t", 7) == 0 || line[0] == '\0')
+			continue;
+		for (k = 0; k < 9; k++)
+			if ((f[k] = strtok_r(k == 0 ? line : NULL, "\t",
+			    &save)) == NULL)
+				break;
+		if (k < 9)
+			continue;
+		for (k = 0; k < 5; k++)
+			u[k] = strtoull(f[2 + k], NULL, 10);
+		u[5] = strtoull(f[8], NULL, 10);
+		hours = strtoul(f[7], &e, 16);
+		if ((n & (n - 1)) == 0)
+			v = xreallocarray(v, n ? n * 2 : 1, sizeof *v);
+		r = &v[n++];
+		memset(r, 0, sizeof *r);
+		snprintf(r->source, sizeof r->source, "%s", f[0]);
+		snprintf(r->pool, sizeof r->pool, "%s", f[1]);
+		r->direct = u[0];
+		r->blocked = u[1];
+		r->submit = u[2];
+		r->destinations = u[3];
+		r->networks = u[4];
+		r->octets = u[5];
+		r->hours = (uint32_t)hours & 0xffffffu;
+	}
+	fclose(fp);
+	*out = v;
+	*nout = n;
+	return 1;
 }

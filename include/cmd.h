@@ -26,6 +26,7 @@ int	cmd_ingest(const struct cmd_entry *, int, char **);
 int	cmd_summary(const struct cmd_entry *, int, char **);
 int	cmd_report(const struct cmd_entry *, int, char **);
 int	cmd_top(const struct cmd_entry *, int, char **);
+int	cmd_impact(const struct cmd_entry *, int, char **);
 int	cmd_export(const struct cmd_entry *, int, char **);
 int	cmd_import(const struct cmd_entry *, int, char **);
 int	cmd_keygen(const struct cmd_entry *, int, char **);

@@ -114,6 +114,18 @@ struct conf {
 	unsigned	 keep_days;	/* top files kept */
 	unsigned	 top_n;		/* sources in a day's top list */
 	unsigned	 max_sources;	/* per-day sources held, all days */
+	int		 impact;	/* per-source day files (doc/impact.md) */
+	struct conf_impact {		/* the classes' thresholds */
+		unsigned	 person_max_sessions;
+		unsigned	 person_max_destinations;
+		unsigned	 day_start;	/* UTC hours [start, end) */
+		unsigned	 day_end;	/* (wrapping past midnight) */
+		unsigned	 bot_min_destinations;
+		unsigned	 bot_min_networks;
+		unsigned	 server_min_destinations;
+		unsigned	 server_min_answered;	/* percent */
+		unsigned	 server_min_hours;
+	}		 imp;
 
 	/* [export] */
 	char		*export_key_file;	/* Ed25519, from op25b keygen */

@@ -20,6 +20,7 @@ enum conf_section {
 	SEC_LOCAL,
 	SEC_EXPORT,
 	SEC_COSTS,
+	SEC_IMPACT,
 	SEC_POOL,
 	SEC_PCAP,
 	SEC_PEER

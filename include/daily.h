@@ -25,6 +25,21 @@ struct daily_params {
 	unsigned	 grace;
 	size_t		 max_sources;
 	size_t		 top_n;
+	int		 impact;	/* keep what doc/impact.md needs */
+};
+
+/* One source of a day, for the impact assessment (doc/impact.md). */
+struct daily_impact {
+	uint8_t		 addr[16];	/* masked for IPv6 */
+	unsigned	 prefix;
+	int		 pool;
+	uint64_t	 direct;
+	uint64_t	 blocked;
+	uint64_t	 submit;	/* submit and submit_ext sessions */
+	uint64_t	 octets;
+	uint64_t	 destinations;	/* distinct servers, estimated past 8 */
+	uint64_t	 networks;	/* distinct /24 or /48 of them */
+	uint32_t	 hours;		/* bit h: mail in UTC hour h */
 };
 
 /* One source of the day's top list. */
@@ -46,12 +61,16 @@ struct daily_out {
 	uint64_t	 site_hosts;
 	struct daily_top *top;		/* sorted, at most top_n */
 	size_t		 ntop;
+	struct daily_impact *impact;	/* every source (impact on) */
+	size_t		 nimpact;
 };
 
 struct daily_stats {
 	uint64_t	 refused;	/* sources over max_sources */
 	uint64_t	 late;		/* records below the oldest open day */
 	size_t		 sources;	/* held now */
+	size_t		 sub_sources;	/* submission only (impact), held */
+	uint64_t	 sub_refused;	/* of those, over max_sources */
 	size_t		 sources_peak;
 	size_t		 days;		/* open now */
 };

@@ -4,7 +4,9 @@
  * and scope, appended (a later line for the same day and scope wins);
  * ten years of four pools is about 2 MB.  The top senders of each day
  * go to DATA_DIR/local/top-YYYY-MM-DD.tsv, written atomically and kept
- * [local] keep_days: local data that never leaves the ISP.
+ * [local] keep_days: local data that never leaves the ISP.  With
+ * [local] impact, every source of the day goes to
+ * DATA_DIR/local/sources-YYYY-MM-DD.tsv (doc/impact.md), kept as long.
  */
 #ifndef OP25B_DAYFILE_H
 #define OP25B_DAYFILE_H
@@ -32,6 +34,19 @@ struct dayfile_top {
 	uint64_t	 octets;
 };
 
+/* One row of a sources file. */
+struct dayfile_source {
+	char		 source[64];
+	char		 pool[CONF_NAME_MAX + 1];
+	uint64_t	 direct;
+	uint64_t	 blocked;
+	uint64_t	 submit;
+	uint64_t	 destinations;
+	uint64_t	 networks;
+	uint64_t	 octets;
+	uint32_t	 hours;
+};
+
 /* Append a committed day's distinct hosts (site and every pool). */
 int	dayfile_write_hosts(const struct conf *, const struct daily_out *,
 	    char *, size_t);
@@ -44,6 +59,12 @@ int	dayfile_write_top(const struct conf *, const struct daily_out *,
  */
 int	dayfile_read_hosts(const struct conf *, const char *, int64_t,
 	    int64_t, struct dayfile_hosts **, size_t *, char *, size_t);
+/* Write the day's sources file ([local] impact).  0 or -1. */
+int	dayfile_write_sources(const struct conf *, const struct daily_out *,
+	    char *, size_t);
+/* Read a day's sources file: 1, 0 if there is none, -1 (message). */
+int	dayfile_read_sources(const struct conf *, int64_t,
+	    struct dayfile_source **, size_t *, int *, char *, size_t);
 /* Read a day's top file; -1 with a message if there is none. */
 int	dayfile_read_top(const struct conf *, int64_t, struct dayfile_top **,
 	    size_t *, int *, char *, size_t);

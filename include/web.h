@@ -103,6 +103,7 @@ int	api_exporters(const struct web_req *, struct web_resp *);
 int	api_config(const struct web_req *, struct web_resp *);
 int	api_effect(const struct web_req *, struct web_resp *);
 int	api_top(const struct web_req *, struct web_resp *);
+int	api_impact(const struct web_req *, struct web_resp *);
 int	fed_export(const struct web_req *, struct web_resp *);
 int	fed_api(const struct web_req *, struct web_resp *);
 int	graph_handler(const struct web_req *, struct web_resp *);

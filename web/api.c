@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "dayfile.h"
 #include "effect.h"
+#include "impact.h"
 #include "in_sflow.h"
 #include "json.h"
 #include "store_rrd.h"
@@ -628,5 +629,47 @@ api_top(const struct web_req *req, struct web_resp *resp)
 	json_end_object(&j);
 	buf_puts(&resp->body, "\n");
 	free(t);
+	return 0;
+}
+
+/*
+ * The impact assessment's aggregates (never a source): for the users of
+ * [web] top_users, as the top senders.  from/to: whole UTC days
+ * (default the 14 days up to today); cutover: as `op25b impact`.
+ */
+int
+api_impact(const struct web_req *req, struct web_resp *resp)
+{
+	struct impact_params	 p;
+	struct impact		 im;
+	const char		*s;
+	char			 err[512];
+
+	if (!auth_has_role(req->snap->conf, req->user))
+		return web_error(resp, 403, "the impact assessment is served "
+		    "to the users of [web] top_users only (authenticated "
+		    "through [web] users_file or tokens_file)");
+	memset(&p, 0, sizeof p);
+	p.cutover = CONF_NO_DATE;
+	p.to = req->snap->now_ms / 1000 / 86400 * 86400 + 86400;
+	if ((s = web_param(req, "to")) != NULL &&
+	    utc_parse_date(s, &p.to) == -1)
+		return web_error(resp, 400, "to: not a date (YYYY-MM-DD)");
+	p.from = p.to - 14 * 86400;
+	if ((s = web_param(req, "from")) != NULL &&
+	    utc_parse_date(s, &p.from) == -1)
+		return web_error(resp, 400, "from: not a date (YYYY-MM-DD)");
+	if ((s = web_param(req, "cutover")) != NULL && *s != '\0' &&
+	    utc_parse_date(s, &p.cutover) == -1)
+		return web_error(resp, 400, "cutover: not a date (YYYY-MM-DD)");
+	if (p.to <= p.from || (p.to - p.from) / 86400 > IMPACT_MAX_DAYS)
+		return web_error(resp, 400, "from, to: 1 to %d whole days",
+		    IMPACT_MAX_DAYS);
+	if (impact_compute(req->snap->conf, &p, &im, err, sizeof err) == -1)
+		return web_error(resp, 500, "%s", err);
+	api_json(resp);
+	impact_json(req->snap->conf, &im, &resp->body);
+	buf_puts(&resp->body, "\n");
+	impact_free(&im);
 	return 0;
 }

@@ -37,6 +37,7 @@ static const struct {
 	{ "/api/v1/config", 0, api_config },
 	{ "/api/v1/effect", 0, api_effect },
 	{ "/api/v1/top", 0, api_top },
+	{ "/api/v1/impact", 0, api_impact },
 	{ "/api/v1/export", 0, fed_export },
 	{ "/api/v1/federation", 0, fed_api },
 	{ "/metrics", 0, metrics_handler },
@@ -47,6 +48,7 @@ static const struct {
 	{ "/pools", 0, assets_handler },
 	{ "/exporters", 0, assets_handler },
 	{ "/federation", 0, assets_handler },
+	{ "/impact", 0, assets_handler },
 };
 
 const char *

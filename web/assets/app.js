@@ -1,6 +1,6 @@
 /*
- * op25b dashboard: one HTML shell, five pages chosen by location.pathname
- * (/ overview, /effect, /pools, /federation, /exporters).  Everything comes from the
+ * op25b dashboard: one HTML shell, six pages chosen by location.pathname
+ * (/ overview, /effect, /pools, /federation, /exporters, /impact).  Everything comes from the
  * daemon's JSON API (doc/api.md) and its RRD graphs; no library, no build
  * step, nothing loaded from outside.  Times are UTC unless the user asks
  * for the browser's zone on the graphs.
@@ -284,8 +284,11 @@ async function api(path, params) {
 	const url = path + query(params);
 	let res;
 	try {
-		res = await fetch(url, {headers: {Accept: 'application/json'},
-		    cache: 'no-store'});
+		/* From the origin: a page opened as http://user:pw@host/
+		 * would make a relative URL carry the credentials, which
+		 * fetch refuses (the browser sends its cached ones). */
+		res = await fetch(location.origin + url, {headers: {Accept:
+		    'application/json'}, cache: 'no-store'});
 	} catch (e) {
 		return {ok: false, status: 0, url: url,
 		    error: 'cannot reach the server (' + e.message + ')'};
@@ -1750,6 +1753,133 @@ function renderFederation(page) {
 	}
 }
 
+/* ---------- impact ---------- */
+
+const IMPACT_CLASSES = ['person', 'bot', 'server', 'unclassified'];
+const IMPACT_LABEL = {person: 'Looks like a person', bot: 'Looks like a bot',
+	server: 'Looks like a server', unclassified: 'Unclassified'};
+
+/*
+ * The pre-block impact assessment (/api/v1/impact, doc/impact.md): who
+ * the block would affect.  Aggregates only; the sources themselves are
+ * in `op25b impact --csv` on the collector.
+ */
+function renderImpact(page) {
+	const gen = beginRender();
+	const body = h('div', {id: 'impact-body'});
+	const form = h('form', {class: 'picker', id: 'impact-form'});
+	page.append(h('section', null, h('h2', null,
+	    'Impact: who a block of port 25 would affect'), form), body);
+	const day = d => new Date(d * 1000).toISOString().slice(0, 10);
+	const end = Math.floor(nowSec() / DAY) * DAY + DAY;
+	const from = h('input', {type: 'date', id: 'impact-from',
+	    value: getParam('from') || day(end - 14 * DAY), required: true});
+	const to = h('input', {type: 'date', id: 'impact-to',
+	    value: getParam('to') || day(end), required: true});
+	const cut = h('input', {type: 'date', id: 'impact-cutover',
+	    value: getParam('cutover') || ''});
+	form.append(h('label', null, 'from ', from),
+	    h('label', {title: 'the end day excluded'}, 'to ', to),
+	    h('label', {title: 'empty: each pool\'s blocking_start'},
+	    'cut-over ', cut), h('button', {type: 'submit'}, 'Compute'));
+	function compute() {
+		body.textContent = '';
+		return api('/api/v1/impact', {from: from.value, to: to.value,
+		    cutover: cut.value}).then(function (r) {
+			if (!r.ok) {
+				body.append(h('p', {class: 'note',
+				    id: 'impact-error'}, r.status === 403 ||
+				    r.status === 401 ? 'The impact assessment ' +
+				    'is local data, shown to the users of [web] ' +
+				    'top_users only.' : r.error));
+				if (r.status !== 403 && r.status !== 401)
+					showError('/api/v1/impact: ' + r.error);
+				return;
+			}
+			impactShow(body, r.data);
+		});
+	}
+	form.addEventListener('submit', function (ev) {
+		ev.preventDefault();
+		setParams({from: from.value, to: to.value,
+		    cutover: cut.value || null});
+		clearBanner();
+		finishRender(beginRender(), [compute()]);
+	});
+	currentRerender = function () {
+		finishRender(beginRender(), [compute()]);
+	};
+	finishRender(gen, [compute()]);
+}
+
+function impactShow(body, d) {
+	const days = d.days || [];
+	const have = days.filter(x => x.data).length;
+	const partial = days.filter(x => x.data && !x.complete).length;
+	body.append(h('p', {class: 'when', id: 'impact-days'},
+	    d.from + ' to ' + d.to + ' (end excluded): ' + days.length +
+	    ' days, ' + have + ' with data' + (partial ? ', ' + partial +
+	    ' of them partial (over [local] max_sources, or the day ' +
+	    'was still open)' : '') + '.'));
+	const scopes = d.scopes || [];
+	body.append(h('h3', null, 'Sources over the window, by class'),
+	    table('impact-window', [['scope'], ...IMPACT_CLASSES.map(c =>
+	    [IMPACT_LABEL[c], true]), ['Direct: bots', true,
+	    'share of the direct sessions that blocking removes'],
+	    ['Direct: people', true], ['Notices', true, 'distinct people ' +
+	    'and servers to tell (IPv6 by /64)']], scopes.map(function (s) {
+		const w = s.window || {};
+		const sh = s.direct_share || {};
+		return h('tr', {'data-scope': s.scope}, h('th', {scope: 'row'},
+		    s.scope), IMPACT_CLASSES.map(c => h('td', {class: 'num',
+		    'data-class': c}, fmtInt(w[c]))),
+		    h('td', {class: 'num'}, isNum(sh.bot) ? fmtPct(sh.bot) :
+		    '\u2014'), h('td', {class: 'num'}, isNum(sh.person) ?
+		    fmtPct(sh.person) : '\u2014'),
+		    h('td', {class: 'num', 'data-class': 'notices'},
+		    fmtInt(s.notices)));
+	}), 'No scope.'));
+	const after = scopes.filter(s => s.after_cutover);
+	if (after.length)
+		body.append(h('h3', null, 'After the cut-over: the people'),
+		    table('impact-after', [['scope'], ['cut-over'],
+		    ['People before', true], ['Moved to submission', true],
+		    ['Still blocked', true], ['Silent', true]],
+		    after.map(s => h('tr', {'data-scope': s.scope},
+		    h('th', {scope: 'row'}, s.scope), h('td', null, s.cutover),
+		    h('td', {class: 'num'}, fmtInt(s.after_cutover
+		    .persons_before)), h('td', {class: 'num', 'data-class':
+		    'moved'}, fmtInt(s.after_cutover.moved_to_submission)),
+		    h('td', {class: 'num', 'data-class': 'still'},
+		    fmtInt(s.after_cutover.still_blocked)),
+		    h('td', {class: 'num'}, fmtInt(s.after_cutover.silent)))),
+		    ''));
+	const site = scopes.find(s => s.scope === 'site');
+	if (site)
+		body.append(h('h3', null, 'Per day, the whole site'),
+		    table('impact-daily', [['day'], ...IMPACT_CLASSES.map(c =>
+		    [IMPACT_LABEL[c], true])], days.map((x, i) => h('tr',
+		    {class: x.data ? (x.complete ? null : 'partial') : 'muted'},
+		    h('th', {scope: 'row'}, x.day + (x.data ? (x.complete ? '' :
+		    ' (partial)') : ' (no data)')), IMPACT_CLASSES.map(c =>
+		    h('td', {class: 'num'}, fmtInt((site.daily[i] || {})[c]))))),
+		    ''));
+	const t = d.thresholds || {};
+	body.append(h('p', {class: 'method', id: 'impact-rules'},
+	    'A source\'s day is a bot with at least ' +
+	    t.bot_min_destinations + ' destinations or ' +
+	    t.bot_min_networks + ' /24s (/48s) and less than ' +
+	    t.server_min_answered + '% answered; a server with at least ' +
+	    t.server_min_destinations + ' destinations, ' +
+	    t.server_min_answered + '% answered and mail in ' +
+	    t.server_min_hours + ' hours or more; a person with at most ' +
+	    t.person_max_sessions + ' sessions to at most ' +
+	    t.person_max_destinations + ' servers, all between ' +
+	    t.day_start + ':00 and ' + t.day_end + ':00 UTC. Over the ' +
+	    'window a source takes the class of most of its days ([impact] ' +
+	    'in the configuration, doc/impact.md).'));
+}
+
 /* ---------- start ---------- */
 
 const PAGES = {
@@ -1758,6 +1888,7 @@ const PAGES = {
 	'/pools': ['pools', 'Pools', renderPools],
 	'/federation': ['federation', 'Federation', renderFederation],
 	'/exporters': ['exporters', 'Exporters & taps', renderExporters],
+	'/impact': ['impact', 'Impact', renderImpact],
 	'/static/index.html': ['overview', 'Overview', renderOverview],
 };
 
