@@ -40,6 +40,7 @@ static const struct {
 	EW("time_approx", time_approx), EW("skewed", skewed),
 	EW("resets", resets), EW("reordered", reordered),
 	EW("noflags", noflags), EW("seq_gaps", seq_gaps),
+	EW("after_export", after_export),
 };
 
 struct extable {

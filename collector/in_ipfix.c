@@ -19,8 +19,9 @@
  * absolute UNIX ms from whichever encoding the template uses; sysUpTime
  * differences are taken as signed 32-bit against the export time, so
  * flows older than the exporter's uptime epoch come out right.  A
- * record that ends after its message was exported is counted (bad_time)
- * and dropped.  libfixbuf's own warnings (missing templates, sequence)
+ * record whose times, taken from the export time, end after it is
+ * counted (bad_time) and dropped; absolute times after the export time
+ * are kept and counted (after_export), as the live decoder does.  libfixbuf's own warnings (missing templates, sequence)
  * are caught by a GLib log handler for the duration of the read; a
  * file that ends inside a message is an error, which libfixbuf alone
  * would take for a clean end of file.
@@ -275,7 +276,8 @@ rec_sampling(const struct irec *r, uint64_t m)
 }
 
 /*
- * Start and end in UNIX ms from the best encoding present; -1 if the
+ * Start and end in UNIX ms from the best encoding present: 1 from
+ * absolute times, 0 from times relative to the export; -1 if the
  * record has sysUpTime times but no system init time is known.
  */
 static int
@@ -283,7 +285,7 @@ rec_times(struct rd *rd, const struct irec *r, uint64_t m, int64_t *start,
     int64_t *end)
 {
 	int64_t		 s = 0, e = 0, init, up;
-	int		 hs, he;
+	int		 hs, he, absolute = 1;
 
 	if ((hs = HAS(m, B_START_MS)) | (he = HAS(m, B_END_MS))) {
 		s = (int64_t)r->start_ms;
@@ -298,10 +300,12 @@ rec_times(struct rd *rd, const struct irec *r, uint64_t m, int64_t *start,
 		s = (int64_t)r->start_s * 1000;
 		e = (int64_t)r->end_s * 1000;
 	} else if ((hs = HAS(m, B_START_DUS)) | (he = HAS(m, B_END_DUS))) {
+		absolute = 0;
 		/* microseconds before the export time, rounded down */
 		s = (rd->export_ms * 1000 - (int64_t)r->start_dus) / 1000;
 		e = (rd->export_ms * 1000 - (int64_t)r->end_dus) / 1000;
 	} else if ((hs = HAS(m, B_START_UP)) | (he = HAS(m, B_END_UP))) {
+		absolute = 0;
 		if (HAS(m, B_INIT))
 			init = (int64_t)r->init_ms;
 		else if (rd->cur != NULL && rd->cur->init_ms >= 0)
@@ -319,7 +323,7 @@ rec_times(struct rd *rd, const struct irec *r, uint64_t m, int64_t *start,
 	}
 	*start = hs ? s : e;
 	*end = he ? e : s;
-	return (0);
+	return (absolute);
 }
 
 /* Options record: system init time and sampling of the domain. */
@@ -345,12 +349,17 @@ rec_flow(struct rd *rd, const struct irec *r, uint64_t m)
 	uint8_t		 v4[4];
 	uint32_t	 smp, st;
 
+	int		 abs;
+
 	memset(&f, 0, sizeof(f));
-	if (rec_times(rd, r, m, &f.start_ms, &f.end_ms) == -1 ||
-	    f.end_ms >= rd->export_ms + 1000) {
+	if ((abs = rec_times(rd, r, m, &f.start_ms, &f.end_ms)) == -1 ||
+	    (!abs && f.end_ms >= rd->export_ms + 1000)) {
 		rd->st->bad_time++;
 		return;
 	}
+	if (f.end_ms >= rd->export_ms + 1000 || f.start_ms >= rd->export_ms +
+	    1000)
+		rd->st->after_export++;
 	if (HAS(m, B_SRC6) && (!HAS(m, B_SRC4) || r->src4 == 0)) {
 		f.family = 6;
 		memcpy(f.src, r->src6, 16);

@@ -339,8 +339,18 @@ ipfix_flow_done(struct ipfix_msg *m, const struct ipfix_tmpl *t,
 		st->time_approx++;
 	if (f->start_ms > m->export_ms + IPFIX_SLACK_MS ||
 	    f->end_ms > m->export_ms + IPFIX_SLACK_MS) {
-		st->bad_time++;
-		return;
+		/*
+		 * Times from the uptime that end after the export are
+		 * nonsense.  Absolute times are the exporter's own word
+		 * (nfreplay sends them with an older header time): kept,
+		 * checked against our clock (max_skew, max_age) like any
+		 * other, the header counted.
+		 */
+		if (has & (T_START_UP | T_END_UP)) {
+			st->bad_time++;
+			return;
+		}
+		st->after_export++;
 	}
 
 	if (has & T_INTERVAL)

@@ -56,6 +56,8 @@ struct exporter_stats {
 	uint64_t	 resets;	/* exporter restarts (uptime/seq reset) */
 	uint64_t	 bad_time;	/* ended after export, or no time base */
 	uint64_t	 time_approx;	/* timed by the export time only */
+	uint64_t	 after_export;	/* absolute times after the header's:
+					 * kept, the header is what is off */
 	uint64_t	 skewed;	/* outside max_skew of our clock: dropped */
 	uint64_t	 late;		/* older than the oldest open bin */
 	uint64_t	 noflags;	/* records without TCP flags */

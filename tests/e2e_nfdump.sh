@@ -276,9 +276,11 @@ check "... no state file left" test ! -e data2/example/ingest.state
 check_eq "... distinct hosts per day as the uninterrupted run" \
     "$(cat data2/example/hosts-daily.tsv)" \
     "$(cat data/example/hosts-daily.tsv)"
-check_eq "... and the same top senders" \
-    "$(cd data2/local && cat top-*.tsv | md5sum) $(ls data2/local | wc -l)" \
-    "$(cd data/local && cat top-*.tsv | md5sum) 3"
+check_eq "... and the same top senders and sources files" \
+    "$(cd data2/local && cat top-*.tsv | md5sum) $(ls data2/local/top-* |
+    wc -l) $(cat data2/local/sources-* | sort | md5sum)" \
+    "$(cd data/local && cat top-*.tsv | md5sum) 3 $(cat data/local/sources-* |
+    sort | md5sum)"
 
 # ---- on a terminal (script(1) gives it one) ----
 if command -v script >/dev/null; then

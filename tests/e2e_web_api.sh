@@ -224,7 +224,7 @@ def cmd_config(path, conf, *secrets):
 EXPORTER_KEYS = """address port version transport domain datagrams bytes
     records octets templates templates_withdrawn templates_refused options
     no_template malformed seq_gaps lost reordered resets bad_time
-    time_approx skewed late noflags sessions_approximated sampling estimate
+    time_approx after_export skewed late noflags sessions_approximated sampling estimate
     skew_ms first_seen_ms last_seen_ms records_per_s sflow""".split()
 TAP_KEYS = """name kind packets drops ifdrops sessions established blocked
     evicted skewed truncated bad_ip bad_tcp fragment not_ip not_tcp""".split()

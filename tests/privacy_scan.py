@@ -7,7 +7,7 @@
 scan: no address of the captures (every word of tcpdump's text that
 reads as an address, IPv4 and IPv6, as text in its usual forms and as
 binary), no pool prefix of CONF (text, with its length, and its leading
-bytes) and nothing of the top-sender files LOCAL_LIST names (each
+bytes) and nothing of the top-sender and sources files LOCAL_LIST names (each
 source and their header line) may appear in a FILE.  A FILE that is a
 bundle is looked at whole, and each of its members as it is in the tar
 (compressed) and inflated: one test per piece, naming what was found.
@@ -81,17 +81,19 @@ def patterns(dump, conf, local_list):
                     s, net.prefixlen)).encode()}
             nbytes = (net.prefixlen + 7) // 8
             pats["pool prefix"].add(net.network_address.packed[:nbytes])
-    # The top senders: each source (an address or an IPv6 /64) and the
-    # files' own header line.
+    # The top senders and the impact files' sources: each source (an
+    # address or an IPv6 /64) and the files' own header line.  A top
+    # file's source is its second column, a sources file's its first.
     for path in open(local_list).read().split():
+        col = 0 if os.path.basename(path).startswith("sources-") else 1
         for line in open(path):
             f = line.rstrip("\n").split("\t")
             if line.startswith("#"):
                 pats["top sender"].add(line.split(",")[0].strip().encode())
                 continue
-            if len(f) < 2 or f[0] == "rank":
+            if len(f) < 2 or f[0] in ("rank", "source"):
                 continue
-            src = f[1]
+            src = f[col]
             pats["top sender"].add(src.encode())
             try:
                 net = ipaddress.ip_network(src, strict=False)

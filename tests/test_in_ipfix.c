@@ -603,9 +603,10 @@ test_sequence(void **state)
 }
 
 /*
- * A record ending 1 s after its export time, and a sysUpTime record
- * with no system init time known: both counted as bad_time, not
- * emitted; a record ending within the export second is kept.
+ * A record whose absolute times end 1 s after its export time: kept,
+ * counted (after_export: the header is what is off); a sysUpTime
+ * record with no system init time known: bad_time, not emitted; a
+ * record ending within the export second: kept.
  */
 static void
 test_bad_time(void **state)
@@ -628,7 +629,7 @@ test_bad_time(void **state)
 	w32(&w, 0xc0000221);
 	w8(&w, 0x02);
 	w64(&w, (uint64_t)EXPORT_MS - 100);
-	w64(&w, (uint64_t)EXPORT_MS + 1000);	/* after the export: bad */
+	w64(&w, (uint64_t)EXPORT_MS + 1000);	/* after the export: kept */
 	w32(&w, 0xc6336402);
 	w32(&w, 0xc0000221);
 	w8(&w, 0x02);
@@ -647,10 +648,12 @@ test_bad_time(void **state)
 	wfile(&w, w.n);
 
 	assert_int_equal(rd(&st, err, sizeof err), 0);
-	assert_int_equal(nout, 1);
-	assert_v4(out[0].src, 198, 51, 100, 2);
-	assert_int_equal(st.bad_time, 2);
-	assert_int_equal(st.records, 1);
+	assert_int_equal(nout, 2);
+	assert_v4(out[0].src, 198, 51, 100, 1);
+	assert_v4(out[1].src, 198, 51, 100, 2);
+	assert_int_equal(st.after_export, 1);
+	assert_int_equal(st.bad_time, 1);
+	assert_int_equal(st.records, 2);
 }
 
 /* A data set before its template is skipped and counted. */

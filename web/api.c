@@ -217,6 +217,7 @@ api_exporter(struct json *j, const struct snap_exporter *x)
 	api_u(j, "resets", st->resets);
 	api_u(j, "bad_time", st->bad_time);
 	api_u(j, "time_approx", st->time_approx);
+	api_u(j, "after_export", st->after_export);
 	api_u(j, "skewed", st->skewed);
 	api_u(j, "late", st->late);
 	api_u(j, "noflags", st->noflags);
