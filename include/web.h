@@ -22,7 +22,11 @@
 #define WEB_MAX_PER_IP		32	/* connections from one address */
 #define WEB_TIMEOUT		15	/* seconds idle */
 #define WEB_MEMORY		(32 * 1024)	/* request head, per connection */
-#define WEB_MAX_BODY		(8 * 1024 * 1024)	/* response */
+/*
+ * A response: /api/v1/exporters over a full table (16,384 exporters of
+ * about 560 bytes each) is about 9 MiB; room for it to grow.
+ */
+#define WEB_MAX_BODY		(32 * 1024 * 1024)
 #define WEB_MAX_RANGE		(20LL * 366 * 86400)	/* seconds */
 
 struct web;
