@@ -146,6 +146,7 @@ struct dom {
 	uint32_t	 next_seq;
 	int64_t		 init_ms;	/* -1: unknown */
 	uint32_t	 sampling;	/* from options; 0 none */
+	int		 seen_flags;	/* a TCP record had flags */
 };
 
 struct rd {
@@ -277,8 +278,9 @@ rec_sampling(const struct irec *r, uint64_t m)
 
 /*
  * Start and end in UNIX ms from the best encoding present: 1 from
- * absolute times, 0 from times relative to the export; -1 if the
- * record has sysUpTime times but no system init time is known.
+ * absolute times, 0 from times relative to the export (a record with
+ * sysUpTime times but no system init time known, or no time at all,
+ * is dated at the export and counted in time_approx).
  */
 static int
 rec_times(struct rd *rd, const struct irec *r, uint64_t m, int64_t *start,
@@ -310,8 +312,12 @@ rec_times(struct rd *rd, const struct irec *r, uint64_t m, int64_t *start,
 			init = (int64_t)r->init_ms;
 		else if (rd->cur != NULL && rd->cur->init_ms >= 0)
 			init = rd->cur->init_ms;
-		else
-			return (-1);
+		else {
+			/* no time base: dated at the export, as ipfix.c */
+			*start = *end = rd->export_ms;
+			rd->st->time_approx++;
+			return (0);
+		}
 		/* uptime at export, then signed 32-bit differences */
 		up = rd->export_ms - init;
 		s = rd->export_ms + (int32_t)(r->start_up - (uint32_t)up);
@@ -352,14 +358,15 @@ rec_flow(struct rd *rd, const struct irec *r, uint64_t m)
 	int		 abs;
 
 	memset(&f, 0, sizeof(f));
-	if ((abs = rec_times(rd, r, m, &f.start_ms, &f.end_ms)) == -1 ||
-	    (!abs && f.end_ms >= rd->export_ms + 1000)) {
-		rd->st->bad_time++;
-		return;
-	}
-	if (f.end_ms >= rd->export_ms + 1000 || f.start_ms >= rd->export_ms +
-	    1000)
+	abs = rec_times(rd, r, m, &f.start_ms, &f.end_ms);
+	if (f.end_ms > rd->export_ms + 1000 || f.start_ms > rd->export_ms +
+	    1000) {
+		if (!abs) {
+			rd->st->bad_time++;
+			return;
+		}
 		rd->st->after_export++;
+	}
 	if (HAS(m, B_SRC6) && (!HAS(m, B_SRC4) || r->src4 == 0)) {
 		f.family = 6;
 		memcpy(f.src, r->src6, 16);
@@ -383,9 +390,14 @@ rec_flow(struct rd *rd, const struct irec *r, uint64_t m)
 	f.exporter = rd->exporter;
 	if (HAS(m, B_FLAGS))
 		f.tcp_flags = (uint8_t)r->tcp_flags;
-	else {
-		f.flags |= FLOW_F_NOFLAGS;
+	/* the same rule as ipfix.c: no flags from a domain that never sent any */
+	if (f.proto == 6 && f.tcp_flags != 0) {
+		if (rd->cur != NULL)
+			rd->cur->seen_flags = 1;
+	} else if (f.proto == 6) {
 		rd->st->noflags++;
+		if (rd->cur == NULL || !rd->cur->seen_flags)
+			f.flags |= FLOW_F_NOFLAGS;
 	}
 	f.packets = HAS(m, B_PKT) ? r->packets : r->packets_total;
 	f.octets = HAS(m, B_OCT) ? r->octets : r->octets_total;

@@ -21,7 +21,7 @@
 #include "atomicfile.h"
 #include "bytes.h"
 #include "collect.h"
-#include "in_ipfix.h"
+#include "ipfix_file.h"
 #include "in_nfdump.h"
 #include "in_pcap.h"
 #include "ingest.h"
@@ -114,7 +114,7 @@ ingest_pcap(const char *path, struct tcptrack *tt, struct buf *out,
 	return n;
 }
 
-/* Read an IPFIX file (RFC 5655) through libfixbuf into collect. */
+/* Read an IPFIX file (RFC 5655) through the live decoder into collect. */
 static int
 ingest_ipfix(const char *path, struct collect *c, struct buf *out, char *err,
     size_t errlen)
@@ -123,7 +123,7 @@ ingest_ipfix(const char *path, struct collect *c, struct buf *out, char *err,
 	int			 rc;
 
 	memset(&st, 0, sizeof st);
-	rc = in_ipfix_read_file(path, 0, &st, collect_flow_cb, c, err, errlen);
+	rc = ipfix_file_read(path, 0, &st, collect_flow_cb, c, err, errlen);
 	/* Loss has no time of its own: book it with the newest record. */
 	if (st.lost > 0 && collect_stats(c)->newest_ms > 0)
 		collect_lost(c, collect_stats(c)->newest_ms / 1000, st.lost);

@@ -1,5 +1,7 @@
 /*
- * in_ipfix over IPFIX files written byte by byte here: absolute
+ * The two IPFIX file readers, libfixbuf's (in_ipfix) and the live
+ * decoder's (ipfix_file), over the same files, written byte by byte
+ * here, with the same expectations: absolute
  * millisecond times with reduced-size fields; sysUpTime times with
  * systemInitTimeMilliseconds and samplingInterval in an options record
  * (one flow started before the exporter's boot); IPv6 with seconds,
@@ -24,6 +26,7 @@
 #include "exporter.h"
 #include "flow.h"
 #include "in_ipfix.h"
+#include "ipfix_file.h"
 
 /* Export time 2005-02-28 12:00:00 UTC. */
 #define EXPORT_S	UINT32_C(1109592000)
@@ -31,6 +34,11 @@
 #define EXPORTER	7
 
 static char		 dir[64];
+/* The reader under test: libfixbuf's (in_ipfix) or ours (ipfix_file). */
+static int		(*reader)(const char *, uint32_t,
+			    struct exporter_stats *,
+			    void (*)(void *, const struct flow *), void *,
+			    char *, size_t);
 static char		 path[128];
 
 #define MAXOUT	8
@@ -155,7 +163,7 @@ collect(void *arg, const struct flow *f)
 	out[nout++] = *f;
 }
 
-/* Read the file at `path`; the return value of in_ipfix_read_file. */
+/* Read the file at `path`; the return value of the reader. */
 static int
 rd(struct exporter_stats *st, char *err, size_t errlen)
 {
@@ -163,8 +171,7 @@ rd(struct exporter_stats *st, char *err, size_t errlen)
 	memset(out, 0, sizeof(out));
 	nout = 0;
 	err[0] = '\0';
-	return in_ipfix_read_file(path, EXPORTER, st, collect, NULL, err,
-	    errlen);
+	return reader(path, EXPORTER, st, collect, NULL, err, errlen);
 }
 
 static void
@@ -549,12 +556,12 @@ test_ntp_delta_times(void **state)
 
 /* One data message of domain 9: n records of a 1-field template. */
 static void
-seq_msg(struct wbuf *w, uint32_t seq, int n, int with_tmpl)
+seq_msg(struct wbuf *w, uint32_t export_s, uint32_t seq, int n, int with_tmpl)
 {
 	static const uint16_t ies[] = { 8, 4, 12, 4, 6, 1, 152, 8 };
 	int			 i;
 
-	msg_begin(w, EXPORT_S, seq, 9);
+	msg_begin(w, export_s, seq, 9);
 	if (with_tmpl) {
 		set_begin(w, 2);
 		tmpl(w, 700, 4, ies);
@@ -573,8 +580,9 @@ seq_msg(struct wbuf *w, uint32_t seq, int n, int with_tmpl)
 
 /*
  * Sequence numbers count data records: 0 (2 records), 2 (1), then 10
- * where 3 was due -> 7 lost in one gap; then 0 again: a restart, not
- * loss; then 1 after 0 (1 record) is in order.
+ * where 3 was due -> 7 lost in one gap; then 0 again with the template
+ * re-sent in a message exported a second later: a restart, not loss;
+ * then 1 after 0 (1 record) is in order.
  */
 static void
 test_sequence(void **state)
@@ -585,11 +593,11 @@ test_sequence(void **state)
 
 	(void)state;
 	memset(&w, 0, sizeof(w));
-	seq_msg(&w, 0, 2, 1);
-	seq_msg(&w, 2, 1, 0);
-	seq_msg(&w, 10, 1, 0);
-	seq_msg(&w, 0, 1, 1);
-	seq_msg(&w, 1, 1, 0);
+	seq_msg(&w, EXPORT_S, 0, 2, 1);
+	seq_msg(&w, EXPORT_S, 2, 1, 0);
+	seq_msg(&w, EXPORT_S, 10, 1, 0);
+	seq_msg(&w, EXPORT_S + 1, 0, 1, 1);
+	seq_msg(&w, EXPORT_S + 1, 1, 1, 0);
 	name("s.ipfix");
 	wfile(&w, w.n);
 
@@ -600,19 +608,24 @@ test_sequence(void **state)
 	assert_int_equal(st.seq_gaps, 1);
 	assert_int_equal(st.lost, 7);
 	assert_int_equal(st.resets, 1);
+	assert_int_equal(st.reordered, 0);
 }
 
 /*
- * A record whose absolute times end 1 s after its export time: kept,
- * counted (after_export: the header is what is off); a sysUpTime
- * record with no system init time known: bad_time, not emitted; a
- * record ending within the export second: kept.
+ * A record whose absolute times end 1.5 s after its export time: kept,
+ * counted (after_export: the header is what is off); a record ending
+ * within the export second: kept; a sysUpTime record with no system
+ * init time known: dated at the export (time_approx); a sysUpTime
+ * record whose own systemInitTimeMilliseconds puts its end 4 s after
+ * the export: bad_time, not emitted.
  */
 static void
 test_bad_time(void **state)
 {
 	static const uint16_t ms[] = { 8, 4, 12, 4, 6, 1, 152, 8, 153, 8 };
 	static const uint16_t up[] = { 8, 4, 12, 4, 6, 1, 22, 4, 21, 4 };
+	static const uint16_t ui[] = { 8, 4, 12, 4, 6, 1, 22, 4, 21, 4,
+	    160, 8 };
 	struct exporter_stats	 st;
 	struct wbuf		 w;
 	char			 err[128];
@@ -623,13 +636,14 @@ test_bad_time(void **state)
 	set_begin(&w, 2);
 	tmpl(&w, 800, 5, ms);
 	tmpl(&w, 801, 5, up);
+	tmpl(&w, 802, 6, ui);
 	set_end(&w);
 	set_begin(&w, 800);
 	w32(&w, 0xc6336401);
 	w32(&w, 0xc0000221);
 	w8(&w, 0x02);
 	w64(&w, (uint64_t)EXPORT_MS - 100);
-	w64(&w, (uint64_t)EXPORT_MS + 1000);	/* after the export: kept */
+	w64(&w, (uint64_t)EXPORT_MS + 1500);	/* after the export: kept */
 	w32(&w, 0xc6336402);
 	w32(&w, 0xc0000221);
 	w8(&w, 0x02);
@@ -643,17 +657,29 @@ test_bad_time(void **state)
 	w32(&w, 100);
 	w32(&w, 200);
 	set_end(&w);
+	set_begin(&w, 802);
+	w32(&w, 0xc6336404);
+	w32(&w, 0xc0000221);
+	w8(&w, 0x02);
+	w32(&w, 500);			/* 500 ms after boot */
+	w32(&w, 5000);			/* 5 s after boot: 4 s after export */
+	w64(&w, (uint64_t)EXPORT_MS - 1000);	/* booted 1 s before */
+	set_end(&w);
 	msg_end(&w);
 	name("b.ipfix");
 	wfile(&w, w.n);
 
 	assert_int_equal(rd(&st, err, sizeof err), 0);
-	assert_int_equal(nout, 2);
+	assert_int_equal(nout, 3);
 	assert_v4(out[0].src, 198, 51, 100, 1);
 	assert_v4(out[1].src, 198, 51, 100, 2);
+	assert_v4(out[2].src, 198, 51, 100, 3);
+	assert_int_equal(out[2].start_ms, EXPORT_MS);
+	assert_int_equal(out[2].end_ms, EXPORT_MS);
 	assert_int_equal(st.after_export, 1);
+	assert_int_equal(st.time_approx, 1);
 	assert_int_equal(st.bad_time, 1);
-	assert_int_equal(st.records, 2);
+	assert_int_equal(st.records, 3);
 }
 
 /* A data set before its template is skipped and counted. */
@@ -666,8 +692,8 @@ test_no_template(void **state)
 
 	(void)state;
 	memset(&w, 0, sizeof(w));
-	seq_msg(&w, 0, 1, 0);
-	seq_msg(&w, 1, 2, 1);
+	seq_msg(&w, EXPORT_S, 0, 1, 0);
+	seq_msg(&w, EXPORT_S, 1, 2, 1);
 	name("t.ipfix");
 	wfile(&w, w.n);
 
@@ -692,9 +718,9 @@ test_truncated_garbage(void **state)
 
 	(void)state;
 	memset(&w, 0, sizeof(w));
-	seq_msg(&w, 0, 2, 1);
+	seq_msg(&w, EXPORT_S, 0, 2, 1);
 	first = w.n;
-	seq_msg(&w, 2, 3, 0);
+	seq_msg(&w, EXPORT_S, 2, 3, 0);
 	name("x.ipfix");
 
 	wfile(&w, w.n - 5);
@@ -770,20 +796,40 @@ teardown(void **state)
 	return rmdir(dir);
 }
 
+static int
+use_fixbuf(void **state)
+{
+	(void)state;
+	reader = in_ipfix_read_file;
+	return 0;
+}
+
+static int
+use_live(void **state)
+{
+	(void)state;
+	reader = ipfix_file_read;
+	return 0;
+}
+
+/* Every case twice: through libfixbuf, then through the live decoder. */
+#define BOTH(f)	{ "libfixbuf " #f, f, use_fixbuf, NULL, NULL }, \
+		{ "ipfix_file " #f, f, use_live, NULL, NULL }
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_abs_v4),
-		cmocka_unit_test(test_uptime_options),
-		cmocka_unit_test(test_ipv6_biflow),
-		cmocka_unit_test(test_missing_fields),
-		cmocka_unit_test(test_ntp_delta_times),
-		cmocka_unit_test(test_sequence),
-		cmocka_unit_test(test_bad_time),
-		cmocka_unit_test(test_no_template),
-		cmocka_unit_test(test_truncated_garbage),
-		cmocka_unit_test(test_empty),
+		BOTH(test_abs_v4),
+		BOTH(test_uptime_options),
+		BOTH(test_ipv6_biflow),
+		BOTH(test_missing_fields),
+		BOTH(test_ntp_delta_times),
+		BOTH(test_sequence),
+		BOTH(test_bad_time),
+		BOTH(test_no_template),
+		BOTH(test_truncated_garbage),
+		BOTH(test_empty),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
