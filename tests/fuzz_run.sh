@@ -6,7 +6,7 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
 secs=${FUZZ_SECONDS:-60}
-for t in bundle conf flow nf5 pcap restored sflow web; do
+for t in bundle conf flow ipfix_diff nf5 pcap restored sflow web; do
 	bin=$top_builddir/fuzz/fuzz_$t
 	if [ ! -x "$bin" ]; then
 		not_ok "fuzz_$t: not built"
