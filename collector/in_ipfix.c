@@ -131,6 +131,31 @@ static fbInfoElementSpec_t in_ipfix_spec[] = {
 _Static_assert(sizeof(in_ipfix_spec) / sizeof(in_ipfix_spec[0]) ==
     B_NFIELDS + 1, "spec table and field bits disagree");
 
+/*
+ * The lengths a template may give each field (RFC 7011 section 6.2:
+ * reduced-size encoding for unsigned integers only; addresses and
+ * dateTime types at their full size), by IANA number, in struct irec
+ * order; 0: an enterprise element, not checked.  A field of another
+ * length is taken as absent, as ipfix_tmpl.c does.
+ */
+static const struct {
+	uint16_t	 num;
+	uint8_t		 min;
+	uint8_t		 max;
+} in_ipfix_len[] = {
+	{ 27, 16, 16 }, { 28, 16, 16 }, { 1, 1, 8 }, { 2, 1, 8 },
+	{ 85, 1, 8 }, { 86, 1, 8 }, { 152, 8, 8 }, { 153, 8, 8 },
+	{ 154, 8, 8 }, { 155, 8, 8 }, { 156, 8, 8 }, { 157, 8, 8 },
+	{ 160, 8, 8 }, { 0, 1, 8 }, { 8, 4, 4 }, { 12, 4, 4 },
+	{ 150, 4, 4 }, { 151, 4, 4 }, { 158, 1, 4 }, { 159, 1, 4 },
+	{ 22, 1, 4 }, { 21, 1, 4 }, { 34, 1, 4 }, { 50, 1, 4 },
+	{ 305, 1, 4 }, { 306, 1, 4 }, { 7, 1, 2 }, { 11, 1, 2 },
+	{ 6, 1, 2 }, { 4, 1, 1 }, { 89, 1, 4 },
+};
+
+_Static_assert(sizeof(in_ipfix_len) / sizeof(in_ipfix_len[0]) ==
+    B_NFIELDS, "length table and field bits disagree");
+
 #define HAS(m, b)	(((m) >> (b)) & 1)
 
 /* What an external template carries (its libfixbuf context). */
@@ -158,6 +183,7 @@ struct rd {
 	size_t			 ndoms;
 	uint64_t		 skipped_sets;	/* libfixbuf log: no template */
 	int			 in_msg;
+	uint32_t		 msg_records;	/* records of this message */
 	struct dom		*cur;
 	int64_t			 export_ms;
 	long			 msg_start;	/* file offset */
@@ -245,14 +271,20 @@ msg_end(struct rd *rd, fbSession_t *s, fBuf_t *fb, FILE *fp)
 		rd->st->bytes += (uint64_t)(pos - rd->msg_start);
 	rd->msg_start = pos;
 	rd->in_msg = 0;
+	rd->msg_records = 0;
 }
 
-/* An NTP timestamp (RFC 7011 6.1.9-10) in UNIX ms. */
+/*
+ * An NTP timestamp (RFC 7011 6.1.9-10) in UNIX ms; seconds below the
+ * 1970 offset are NTP era 1 (after 2036, RFC 4330 section 3).
+ */
 static int64_t
 ntp_ms(uint64_t v)
 {
 	uint64_t	 sec = v >> 32, frac = v & 0xffffffffULL;
 
+	if (sec < NTP_UNIX)
+		sec += 0x100000000ULL;
 	return (((int64_t)sec - (int64_t)NTP_UNIX) * 1000 +
 	    (int64_t)((frac * 1000) >> 32));
 }
@@ -277,59 +309,85 @@ rec_sampling(const struct irec *r, uint64_t m)
 }
 
 /*
- * Start and end in UNIX ms from the best encoding present: 1 from
- * absolute times, 0 from times relative to the export (a record with
- * sysUpTime times but no system init time known, or no time at all,
- * is dated at the export and counted in time_approx).
+ * One end of a flow (start: 0, end: 1) in UNIX ms from the finest
+ * encoding the template carries: nanoseconds, microseconds,
+ * milliseconds, delta microseconds, seconds, then sysUpTime; the two
+ * ends are chosen apart, as ipfix.c does.  0 if the record has none of
+ * them, 1 if *v is set, 2 if it came from sysUpTime (against the
+ * system init time: *v is the export time, and *approx set, when none
+ * is known).
+ */
+static int
+rec_time(struct rd *rd, const struct irec *r, uint64_t m, int end,
+    int64_t *v, int *approx)
+{
+	int64_t		 init, up;
+	uint64_t	 ms;
+	uint32_t	 t;
+
+	if (HAS(m, end ? B_END_NS : B_START_NS)) {
+		*v = ntp_ms(end ? r->end_ns : r->start_ns);
+		return (1);
+	}
+	if (HAS(m, end ? B_END_US : B_START_US)) {
+		*v = ntp_ms(end ? r->end_us : r->start_us);
+		return (1);
+	}
+	if (HAS(m, end ? B_END_MS : B_START_MS)) {
+		/* past 2^63 ms: the largest time (ipfix.c's rule) */
+		ms = end ? r->end_ms : r->start_ms;
+		*v = ms > INT64_MAX ? INT64_MAX : (int64_t)ms;
+		return (1);
+	}
+	if (HAS(m, end ? B_END_DUS : B_START_DUS)) {
+		/* microseconds before the export time, rounded down */
+		t = end ? r->end_dus : r->start_dus;
+		*v = (rd->export_ms * 1000 - (int64_t)t) / 1000;
+		return (1);
+	}
+	if (HAS(m, end ? B_END_S : B_START_S)) {
+		*v = (int64_t)(end ? r->end_s : r->start_s) * 1000;
+		return (1);
+	}
+	if (!HAS(m, end ? B_END_UP : B_START_UP))
+		return (0);
+	if (HAS(m, B_INIT))
+		init = (int64_t)r->init_ms;
+	else if (rd->cur != NULL && rd->cur->init_ms >= 0)
+		init = rd->cur->init_ms;
+	else {
+		/* no time base: dated at the export, as ipfix.c */
+		*v = rd->export_ms;
+		*approx = 1;
+		return (2);
+	}
+	/* uptime at export, then a signed 32-bit difference */
+	up = rd->export_ms - init;
+	t = end ? r->end_up : r->start_up;
+	*v = rd->export_ms + (int32_t)(t - (uint32_t)up);
+	return (2);
+}
+
+/*
+ * Start and end in UNIX ms: 1 if neither came from sysUpTime, else 0.
+ * A missing end is the other one; neither: the export time, counted in
+ * time_approx, as is a sysUpTime time without a known init time.
  */
 static int
 rec_times(struct rd *rd, const struct irec *r, uint64_t m, int64_t *start,
     int64_t *end)
 {
-	int64_t		 s = 0, e = 0, init, up;
-	int		 hs, he, absolute = 1;
+	int		 hs, he, approx = 0;
 
-	if ((hs = HAS(m, B_START_MS)) | (he = HAS(m, B_END_MS))) {
-		s = (int64_t)r->start_ms;
-		e = (int64_t)r->end_ms;
-	} else if ((hs = HAS(m, B_START_US)) | (he = HAS(m, B_END_US))) {
-		s = ntp_ms(r->start_us);
-		e = ntp_ms(r->end_us);
-	} else if ((hs = HAS(m, B_START_NS)) | (he = HAS(m, B_END_NS))) {
-		s = ntp_ms(r->start_ns);
-		e = ntp_ms(r->end_ns);
-	} else if ((hs = HAS(m, B_START_S)) | (he = HAS(m, B_END_S))) {
-		s = (int64_t)r->start_s * 1000;
-		e = (int64_t)r->end_s * 1000;
-	} else if ((hs = HAS(m, B_START_DUS)) | (he = HAS(m, B_END_DUS))) {
-		absolute = 0;
-		/* microseconds before the export time, rounded down */
-		s = (rd->export_ms * 1000 - (int64_t)r->start_dus) / 1000;
-		e = (rd->export_ms * 1000 - (int64_t)r->end_dus) / 1000;
-	} else if ((hs = HAS(m, B_START_UP)) | (he = HAS(m, B_END_UP))) {
-		absolute = 0;
-		if (HAS(m, B_INIT))
-			init = (int64_t)r->init_ms;
-		else if (rd->cur != NULL && rd->cur->init_ms >= 0)
-			init = rd->cur->init_ms;
-		else {
-			/* no time base: dated at the export, as ipfix.c */
-			*start = *end = rd->export_ms;
-			rd->st->time_approx++;
-			return (0);
-		}
-		/* uptime at export, then signed 32-bit differences */
-		up = rd->export_ms - init;
-		s = rd->export_ms + (int32_t)(r->start_up - (uint32_t)up);
-		e = rd->export_ms + (int32_t)(r->end_up - (uint32_t)up);
-	} else {
-		*start = *end = rd->export_ms;
+	hs = rec_time(rd, r, m, 0, start, &approx);
+	he = rec_time(rd, r, m, 1, end, &approx);
+	if (!hs)
+		*start = he ? *end : rd->export_ms;
+	if (!he)
+		*end = *start;
+	if (approx || (!hs && !he))
 		rd->st->time_approx++;
-		return (0);
-	}
-	*start = hs ? s : e;
-	*end = he ? e : s;
-	return (absolute);
+	return (hs != 2 && he != 2);
 }
 
 /* Options record: system init time and sampling of the domain. */
@@ -367,10 +425,12 @@ rec_flow(struct rd *rd, const struct irec *r, uint64_t m)
 		}
 		rd->st->after_export++;
 	}
-	if (HAS(m, B_SRC6) && (!HAS(m, B_SRC4) || r->src4 == 0)) {
+	if (HAS(m, B_SRC6) || HAS(m, B_DST6)) {	/* IPv6 wins, as in ipfix.c */
 		f.family = 6;
-		memcpy(f.src, r->src6, 16);
-		memcpy(f.dst, r->dst6, 16);
+		if (HAS(m, B_SRC6))
+			memcpy(f.src, r->src6, 16);
+		if (HAS(m, B_DST6))
+			memcpy(f.dst, r->dst6, 16);
 	} else {
 		f.family = 4;
 		v4[0] = (uint8_t)(r->src4 >> 24);
@@ -404,8 +464,12 @@ rec_flow(struct rd *rd, const struct irec *r, uint64_t m)
 	if ((smp = rec_sampling(r, m)) == 0 && rd->cur != NULL)
 		smp = rd->cur->sampling;
 	if (smp > 1) {
-		f.packets *= smp;
-		f.octets *= smp;
+		/* saturated, not wrapped (ipfix.c's rule) */
+		if (__builtin_mul_overflow(f.packets, (uint64_t)smp,
+		    &f.packets))
+			f.packets = UINT64_MAX;
+		if (__builtin_mul_overflow(f.octets, (uint64_t)smp, &f.octets))
+			f.octets = UINT64_MAX;
 		f.flags |= FLOW_F_SAMPLED;
 	} else
 		smp = 1;
@@ -474,6 +538,18 @@ read_all(struct rd *rd, fBuf_t *fb, fbSession_t *s, FILE *fp, off_t size,
 			rv = -1;
 			break;
 		}
+		/*
+		 * A message of at most 65,535 bytes holds fewer records;
+		 * libfixbuf loops on a template whose records take no
+		 * bytes.
+		 */
+		if (++rd->msg_records > UINT16_MAX) {
+			rd->st->malformed++;
+			snprintf(err, errlen, "at offset %ld: more records "
+			    "than bytes in a message", rd->msg_start);
+			rv = -1;
+			break;
+		}
 		c = fbTemplateGetContext(tmpl);
 		if (c == NULL)
 			continue;
@@ -499,9 +575,11 @@ static void
 tmpl_cb(fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl,
     void *app_ctx, void **tmpl_ctx, fbTemplateCtxFree_fn *free_fn)
 {
-	struct rd	*rd = app_ctx;
-	struct tctx	*c;
-	int		 i;
+	struct rd		*rd = app_ctx;
+	struct tctx		*c;
+	fbInfoElement_t		*ie, *prev;
+	uint32_t		 j, k, n;
+	int			 i, irregular;
 
 	(void)session;
 	(void)tid;
@@ -509,6 +587,38 @@ tmpl_cb(fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl,
 	for (i = 0; i < B_NFIELDS; i++)
 		if (fbTemplateContainsElementByName(tmpl, &in_ipfix_spec[i]))
 			c->mask |= 1ULL << i;
+	/*
+	 * A field at a length its type does not allow is not read.  Such
+	 * a template, one that repeats an element, or one with IPv4 and
+	 * IPv6 addresses, is one whose meaning RFC 7011 leaves to the
+	 * collector: counted in templates_refused (the reader still
+	 * reads it), so that a comparison can leave it out.
+	 */
+	n = fbTemplateCountElements(tmpl);
+	irregular = (HAS(c->mask, B_SRC4) || HAS(c->mask, B_DST4)) &&
+	    (HAS(c->mask, B_SRC6) || HAS(c->mask, B_DST6));
+	for (k = 0; k < n; k++) {
+		ie = fbTemplateGetIndexedIE(tmpl, k);
+		if (ie == NULL)
+			continue;
+		for (j = 0; j < k; j++) {
+			prev = fbTemplateGetIndexedIE(tmpl, j);
+			if (prev != NULL && prev->num == ie->num &&
+			    prev->ent == ie->ent)
+				irregular = 1;
+		}
+		if (ie->ent != 0)
+			continue;
+		for (i = 0; i < B_NFIELDS; i++)
+			if (in_ipfix_len[i].num == ie->num &&
+			    (ie->len < in_ipfix_len[i].min ||
+			    ie->len > in_ipfix_len[i].max)) {
+				c->mask &= ~(1ULL << i);
+				irregular = 1;
+			}
+	}
+	if (irregular)
+		rd->st->templates_refused++;
 	c->options = fbTemplateGetOptionsScope(tmpl) > 0;
 	rd->st->templates++;
 	*tmpl_ctx = c;

@@ -218,7 +218,7 @@ ipfix_compile(uint16_t id, int options, int ipfix,
 	struct ipfix_act	*a;
 	uint8_t			 best[S_NSLOTS];
 	uint32_t		 off = 0;
-	unsigned		 i, varlen = 0;
+	unsigned		 i, j, varlen = 0;
 
 	memset(best, 0, sizeof best);
 	for (i = 0; i < n; i++) {
@@ -242,6 +242,10 @@ ipfix_compile(uint16_t id, int options, int ipfix,
 		if (e != NULL && (fs[i].len < ipfix_codes[e->code].minlen ||
 		    fs[i].len > ipfix_codes[e->code].maxlen))
 			e = NULL;
+		/* an element repeated: the first one is read (libfixbuf's) */
+		for (j = 0; e != NULL && j < i; j++)
+			if (fs[j].ie == fs[i].ie && fs[j].pen == fs[i].pen)
+				e = NULL;
 		ies[i] = e;
 		if (e != NULL && e->rank > best[e->slot])
 			best[e->slot] = e->rank;

@@ -71,6 +71,18 @@ flow_differs(const struct flow *a, const struct flow *b)
 	return NULL;
 }
 
+static const char *
+flow_str(const struct flow *f, char *buf, size_t len)
+{
+	snprintf(buf, len, "start %" PRId64 " end %" PRId64 " packets %"
+	    PRIu64 " octets %" PRIu64 " sampling %u ports %u>%u proto %u "
+	    "flags 0x%02x fwd %u answered %u family %u flow flags 0x%x",
+	    f->start_ms, f->end_ms, f->packets, f->octets, f->sampling,
+	    f->sport, f->dport, f->proto, f->tcp_flags, f->fwd, f->answered,
+	    f->family, f->flags);
+	return buf;
+}
+
 #define CMP(name)	{ #name, offsetof(struct exporter_stats, name) }
 
 static const struct {
@@ -101,7 +113,8 @@ ipfixcmp_file(const char *path, int strict, char *why, size_t len)
 	ra = in_ipfix_read_file(path, 3, &sa, flows_add, &a, ea, sizeof ea);
 	rb = ipfix_file_read(path, 3, &sb, flows_add, &b, eb, sizeof eb);
 	if (!strict && (ra != 0 || rb != 0 || sa.malformed || sb.malformed ||
-	    sa.no_template || sb.no_template)) {
+	    sa.no_template || sb.no_template || sa.templates_refused ||
+	    sb.templates_refused)) {
 		rv = -2;
 		goto done;
 	}
@@ -117,8 +130,10 @@ ipfixcmp_file(const char *path, int strict, char *why, size_t len)
 	}
 	for (i = 0; i < a.n; i++)
 		if ((field = flow_differs(&a.f[i], &b.f[i])) != NULL) {
-			snprintf(why, len, "record %zu: %s differs", i + 1,
-			    field);
+			snprintf(why, len, "record %zu: %s differs "
+			    "(libfixbuf: %s; ipfix_file: %s)", i + 1, field,
+			    flow_str(&a.f[i], ea, sizeof ea),
+			    flow_str(&b.f[i], eb, sizeof eb));
 			goto done;
 		}
 	for (i = 0; i < sizeof ipfixcmp_counters /

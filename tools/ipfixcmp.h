@@ -14,10 +14,13 @@
 
 /*
  * Compare; the number of records both delivered (>= 0) if they agree,
- * -1 with the first disagreement in why.  With `strict` 0, a file that
- * either reader finds malformed, or that holds a data set without its
- * template, is not compared (returns -2): the two libraries may stop at
- * different points of a broken file, and only then.
+ * -1 with the first disagreement in why.  With `strict` 0 (the fuzz
+ * target), a file that either reader finds malformed, that holds a data
+ * set without its template, or a template whose meaning RFC 7011 leaves
+ * to the collector (a field at a length its type does not allow, an
+ * element repeated, IPv4 and IPv6 addresses together; in_ipfix counts
+ * those in templates_refused) is not compared (returns -2): there the
+ * two readers may stop or choose differently, and only there.
  */
 long	ipfixcmp_file(const char *, int, char *, size_t);
 
