@@ -462,7 +462,8 @@ ipfix_data_set(struct ipfix_msg *m, uint16_t id, const uint8_t *p,
  * record count and whether templates came are known).  IPFIX numbers
  * data records: a gap is exact loss.  v9 numbers packets: a gap of n
  * is n times the session's average records per packet.  A step back
- * is reordering, unless it is a restart: too far back for reordering,
+ * is reordering (IPFIX: one that ends past the number expected moves the
+ * expectation to its end), unless it is a restart: too far back for reordering,
  * or (IPFIX) templates re-sent in a message exported later, or (v9)
  * the uptime ran back while the sequence started over.  A step forward
  * of more than SEQ_MAX_GAP is a reset too (seqtrack.h).
@@ -516,6 +517,15 @@ ipfix_sequence(struct ipfix_msg *m, const struct ipfix_hdr *h)
 		goto sync;
 	}
 	st->reordered++;
+	/*
+	 * A step back that ends past the number expected (softflowd
+	 * numbers a message with its own records included) moves the
+	 * expectation to its end, or the next message would be a gap of
+	 * the records this one delivered.
+	 */
+	if (m->ipfix && !m->unknown && (int32_t)(h->sequence +
+	    (uint32_t)m->ndata - s->next_seq) > 0)
+		s->next_seq = h->sequence + (uint32_t)m->ndata;
 	return;
 sync:
 	/* v9 numbers packets: the next one is known whatever this held. */

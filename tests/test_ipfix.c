@@ -1091,6 +1091,55 @@ test_noflags(void **unused)
 }
 
 /*
+ * softflowd 1.1.0 numbers its IPFIX messages with the records sent
+ * including the message's own: each header is ahead by its own count,
+ * so it steps back whenever a message holds fewer records than the one
+ * before.  A step back that reaches past the number expected moves the
+ * expectation to its end: the next message is not a gap of the records
+ * the step back delivered.  Messages of 3, 2 and 4 records numbered 3,
+ * 5, 9: expected 6 after the first; 5 is back (reordered) but ends at
+ * 7, so 9 is a gap of 2, not 3.
+ */
+static void
+test_ipfix_sequence_back_and_on(void **unused)
+{
+	int	 i;
+
+	(void)unused;
+	msg_tmpl_v4(3);
+	set_begin(256);
+	for (i = 0; i < 3; i++)
+		rec_v4(1 + i, 0x02, 1, 60, T0_MS - 500, T0_MS - 500);
+	set_end();
+	assert_int_equal(dec(), 3);
+	ipfix_hdr(T0, 5);
+	set_begin(256);
+	for (i = 0; i < 2; i++)
+		rec_v4(4 + i, 0x02, 1, 60, T0_MS - 500, T0_MS - 500);
+	set_end();
+	assert_int_equal(dec(), 2);
+	assert_int_equal(st.reordered, 1);
+	assert_int_equal(st.lost, 0);
+	ipfix_hdr(T0, 9);
+	set_begin(256);
+	for (i = 0; i < 4; i++)
+		rec_v4(6 + i, 0x02, 1, 60, T0_MS - 500, T0_MS - 500);
+	set_end();
+	assert_int_equal(dec(), 4);
+	assert_int_equal(st.seq_gaps, 1);
+	assert_int_equal(st.lost, 2);
+	/* 13 is next: in order */
+	ipfix_hdr(T0, 13);
+	set_begin(256);
+	rec_v4(10, 0x02, 1, 60, T0_MS - 500, T0_MS - 500);
+	set_end();
+	assert_int_equal(dec(), 1);
+	assert_int_equal(st.seq_gaps, 1);
+	assert_int_equal(st.lost, 2);
+	assert_int_equal(st.resets, 0);
+}
+
+/*
  * IPFIX sequence numbers count data records, options records too: a
  * gap is exact loss; a step back is reordering; far back, or back with
  * templates re-sent in a later message, is a restart.
@@ -1619,6 +1668,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_template_then_data,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peek, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipfix_sequence_back_and_on,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_data_before_template,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_withdrawal, setup,
