@@ -467,6 +467,16 @@ ipfix_data_set(struct ipfix_msg *m, uint16_t id, const uint8_t *p,
  * or (IPFIX) templates re-sent in a message exported later, or (v9)
  * the uptime ran back while the sequence started over.  A step forward
  * of more than SEQ_MAX_GAP is a reset too (seqtrack.h).
+ *
+ * RFC 7011 numbers a message with the data records sent before it.
+ * softflowd numbers it with its own flow records included, so its
+ * header runs ahead by each message's count and steps back whenever a
+ * message holds fewer records than the one before: read by the RFC,
+ * a clean stream loses a quarter of its records.  A message is in
+ * order if it follows either numbering (the previous header plus this
+ * message's records, or plus the one before's); which one the exporter
+ * uses is voted by the messages that matched one of them, and a gap is
+ * read in the numbering that won.
  */
 static void
 ipfix_sequence(struct ipfix_msg *m, const struct ipfix_hdr *h)
@@ -475,7 +485,7 @@ ipfix_sequence(struct ipfix_msg *m, const struct ipfix_hdr *h)
 	struct exporter_stats	*st = m->st;
 	uint32_t		 gap, back;
 	uint64_t		 avg;
-	int			 uptime_back;
+	int			 uptime_back, excl, incl;
 
 	/*
 	 * v9 numbers packets: the estimate of records per packet averages
@@ -489,8 +499,22 @@ ipfix_sequence(struct ipfix_msg *m, const struct ipfix_hdr *h)
 	if (!s->seq_valid)
 		goto sync;
 	gap = h->sequence - s->next_seq;
-	if (gap == 0)
+	excl = gap == 0;
+	incl = m->ipfix && !m->unknown && (h->sequence == s->last_seq +
+	    (uint32_t)m->nflowrec || h->sequence == s->last_seq +
+	    (uint32_t)m->ndata);
+	if (excl != incl && m->ipfix) {
+		/* exactly one numbering fits: a vote for it */
+		if (excl && s->incl > -IPFIX_NUMBERING_VOTES)
+			s->incl--;
+		else if (incl && s->incl < IPFIX_NUMBERING_VOTES)
+			s->incl++;
+	}
+	/* in order if it fits the numbering the votes point to */
+	if ((excl && (s->incl <= 0 || incl)) || (incl && s->incl > 0))
 		goto sync;
+	if (m->ipfix && s->incl > 0)
+		gap = h->sequence - (s->last_seq + (uint32_t)m->nflowrec);
 	uptime_back = !m->ipfix && h->sys_uptime < s->last_uptime &&
 	    s->last_uptime - h->sys_uptime > IPFIX_RESTART_MS;
 	if (gap < UINT32_C(0x80000000)) {
@@ -526,11 +550,14 @@ ipfix_sequence(struct ipfix_msg *m, const struct ipfix_hdr *h)
 	if (m->ipfix && !m->unknown && (int32_t)(h->sequence +
 	    (uint32_t)m->ndata - s->next_seq) > 0)
 		s->next_seq = h->sequence + (uint32_t)m->ndata;
+	if ((int32_t)(h->sequence - s->last_seq) > 0)
+		s->last_seq = h->sequence;
 	return;
 sync:
 	/* v9 numbers packets: the next one is known whatever this held. */
 	s->seq_valid = !m->ipfix || !m->unknown;
 	s->next_seq = h->sequence + (m->ipfix ? (uint32_t)m->ndata : 1);
+	s->last_seq = h->sequence;
 	s->last_uptime = h->sys_uptime;
 	s->last_export = h->export_time;
 }

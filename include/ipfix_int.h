@@ -33,6 +33,7 @@
 #define IPFIX_BOOT_JUMP_MS	10000	/* v9 boot estimate moved: re-base */
 #define IPFIX_REORDER_RECORDS	65536	/* further back: a restart */
 #define IPFIX_REORDER_PACKETS	1024
+#define IPFIX_NUMBERING_VOTES	8	/* messages to settle the numbering */
 #define IPFIX_BUCKETS		64	/* template hash, power of two */
 
 /* What a field fills; C_SKIP only appears in variable-length walks. */
@@ -108,6 +109,8 @@ struct ipfix_session {
 	uint16_t		 version;
 	int			 seq_valid;
 	uint32_t		 next_seq;
+	uint32_t		 last_seq;	/* the previous header's */
+	int			 incl;		/* > 0: numbered with its own */
 	uint32_t		 last_uptime;	/* v9 header */
 	int64_t			 v9_boot;	/* ms: latest export - uptime */
 	int			 v9_boot_ok;

@@ -1090,53 +1090,67 @@ test_noflags(void **unused)
 	assert_int_equal(st.noflags, 2);
 }
 
-/*
- * softflowd 1.1.0 numbers its IPFIX messages with the records sent
- * including the message's own: each header is ahead by its own count,
- * so it steps back whenever a message holds fewer records than the one
- * before.  A step back that reaches past the number expected moves the
- * expectation to its end: the next message is not a gap of the records
- * the step back delivered.  Messages of 3, 2 and 4 records numbered 3,
- * 5, 9: expected 6 after the first; 5 is back (reordered) but ends at
- * 7, so 9 is a gap of 2, not 3.
- */
-static void
-test_ipfix_sequence_back_and_on(void **unused)
+/* An IPFIX message of n records of template 256 with sequence seq. */
+static int
+seq_msg(uint32_t seq, int n)
 {
 	int	 i;
 
-	(void)unused;
-	msg_tmpl_v4(3);
+	ipfix_hdr(T0, seq);
 	set_begin(256);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < n; i++)
 		rec_v4(1 + i, 0x02, 1, 60, T0_MS - 500, T0_MS - 500);
 	set_end();
-	assert_int_equal(dec(), 3);
-	ipfix_hdr(T0, 5);
-	set_begin(256);
-	for (i = 0; i < 2; i++)
-		rec_v4(4 + i, 0x02, 1, 60, T0_MS - 500, T0_MS - 500);
-	set_end();
-	assert_int_equal(dec(), 2);
-	assert_int_equal(st.reordered, 1);
+	return dec();
+}
+
+/*
+ * softflowd 1.1.0 numbers its IPFIX messages with the records sent
+ * including the message's own: each header is ahead by its own count
+ * and steps back whenever a message holds fewer records than the one
+ * before.  Messages of 3, 2, 4, 4 and 1 records numbered 3, 5, 9, 13,
+ * 14 are in order under that numbering (the vote settles on it); then
+ * a message of 5 records is lost and the next, of 2, is numbered 21:
+ * 5 lost, read in softflowd's numbering (by RFC 7011's, 3 would be).
+ */
+static void
+test_ipfix_sequence_softflowd(void **unused)
+{
+	(void)unused;
+	msg_tmpl_v4(0);
+	assert_int_equal(dec(), 0);
+	assert_int_equal(seq_msg(3, 3), 3);
+	assert_int_equal(seq_msg(5, 2), 2);
+	assert_int_equal(seq_msg(9, 4), 4);
+	assert_int_equal(seq_msg(13, 4), 4);
+	assert_int_equal(seq_msg(14, 1), 1);
+	assert_int_equal(st.seq_gaps, 0);
+	assert_int_equal(st.reordered, 0);
 	assert_int_equal(st.lost, 0);
-	ipfix_hdr(T0, 9);
-	set_begin(256);
-	for (i = 0; i < 4; i++)
-		rec_v4(6 + i, 0x02, 1, 60, T0_MS - 500, T0_MS - 500);
-	set_end();
-	assert_int_equal(dec(), 4);
+	assert_int_equal(seq_msg(21, 2), 2);
 	assert_int_equal(st.seq_gaps, 1);
-	assert_int_equal(st.lost, 2);
-	/* 13 is next: in order */
-	ipfix_hdr(T0, 13);
-	set_begin(256);
-	rec_v4(10, 0x02, 1, 60, T0_MS - 500, T0_MS - 500);
-	set_end();
-	assert_int_equal(dec(), 1);
-	assert_int_equal(st.seq_gaps, 1);
-	assert_int_equal(st.lost, 2);
+	assert_int_equal(st.lost, 5);
 	assert_int_equal(st.resets, 0);
+}
+
+/*
+ * RFC 7011's numbering with a loss that softflowd's would read as in
+ * order: 2 records at 0, 3 at 2 (only RFC 7011's numbering fits: a
+ * vote for it), 3 at 5 lost, 6 at 8 (2 + 6: softflowd's fits, by
+ * chance; the votes are even, so RFC 7011's reading stands): 3 lost.
+ */
+static void
+test_ipfix_sequence_rfc_chance(void **unused)
+{
+	(void)unused;
+	msg_tmpl_v4(0);
+	assert_int_equal(dec(), 0);
+	assert_int_equal(seq_msg(0, 2), 2);
+	assert_int_equal(seq_msg(2, 3), 3);
+	assert_int_equal(seq_msg(8, 6), 6);
+	assert_int_equal(st.seq_gaps, 1);
+	assert_int_equal(st.lost, 3);
+	assert_int_equal(st.reordered, 0);
 }
 
 /*
@@ -1668,7 +1682,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_template_then_data,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peek, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ipfix_sequence_back_and_on,
+		cmocka_unit_test_setup_teardown(test_ipfix_sequence_softflowd,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipfix_sequence_rfc_chance,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_data_before_template,
 		    setup, teardown),
