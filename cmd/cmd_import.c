@@ -8,6 +8,7 @@
 
 #include "bundle.h"
 #include "cmd.h"
+#include "datadir.h"
 #include "fetch.h"
 #include "manifest.h"
 #include "secret.h"
@@ -39,6 +40,7 @@ cmd_import(const struct cmd_entry *ce, int argc, char **argv)
 	struct buf		 in, token;
 	const char		*path = NULL, *src;
 	char			 err[1024], g[32], chunk[65536];
+	char			 dir[DATADIR_PATH_MAX];
 	int			 ch, rc = CMD_EXIT_ERROR, peer;
 	size_t			 n;
 	FILE			*f;
@@ -101,9 +103,10 @@ cmd_import(const struct cmd_entry *ce, int argc, char **argv)
 		goto out;
 	}
 	utc_format(info.generated_ms / 1000, g, sizeof g);
+	datadir_peer(c, info.site, dir, sizeof dir);
 	printf("imported site %s (%s, generated %s, %zu files, key %s) into "
-	    "%s/peers/%s\n", info.site, manifest_kind_name(info.kind), g,
-	    info.files, info.key, c->data_dir, info.site);
+	    "%s\n", info.site, manifest_kind_name(info.kind), g, info.files,
+	    info.key, dir);
 	rc = CMD_EXIT_OK;
 out:
 	buf_free(&in);

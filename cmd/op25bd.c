@@ -1,6 +1,6 @@
 /*
  * op25bd: the collector daemon.  Options, configuration, start-up and
- * the loop (collector/daemon.c); it stays in the foreground, systemd
+ * the loop (collector/run/daemon.c); it stays in the foreground, systemd
  * style, logging to stderr or, with -s, to syslog.
  */
 #include <sys/stat.h>
@@ -19,6 +19,7 @@
 #include "config.h"
 #include "conf.h"
 #include "daemon.h"
+#include "datadir.h"
 #include "log.h"
 
 /*
@@ -67,7 +68,7 @@ drop_privileges(const struct conf *c, char *err, size_t errlen)
 		    c->user);
 		return -1;
 	}
-	snprintf(dir, sizeof dir, "%s/%s", c->data_dir, c->site);
+	datadir_site(c, dir, sizeof dir);
 	if (access(c->data_dir, W_OK) == -1 ||
 	    (access(dir, F_OK) == 0 && access(dir, W_OK) == -1)) {
 		snprintf(err, errlen, "%s is not writable by %s", c->data_dir,

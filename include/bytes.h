@@ -33,4 +33,16 @@ le32(const uint8_t *p)
 	    ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
+/* The signed difference a - b of two wrapping 32-bit counters (uptimes,
+ * sequence numbers): within 2^31 either way. */
+static inline int64_t
+sdiff32(uint32_t a, uint32_t b)
+{
+	uint32_t	d = a - b;
+
+	if (d < UINT32_C(0x80000000))
+		return (int64_t)d;
+	return (int64_t)d - INT64_C(0x100000000);
+}
+
 #endif

@@ -9,7 +9,9 @@
 #ifndef OP25B_EXPORTER_H
 #define OP25B_EXPORTER_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define EXPORTER_MAX	16384
 
@@ -76,5 +78,31 @@ struct exporter_stats {
 	int64_t		 first_seen;	/* UNIX ms */
 	int64_t		 last_seen;
 };
+
+/*
+ * One counter of struct exporter_stats as the API, /metrics and the stop
+ * log show it (exporter.c lists them all, in the order they are shown).
+ */
+struct exporter_counter {
+	const char	*key;		/* JSON key; NULL: not in the API */
+	const char	*word;		/* stop log word; NULL: not logged */
+	const char	*metric;	/* op25b_exporter_<metric>; NULL: none */
+	const char	*help;		/* /metrics' one line */
+	size_t		 off;		/* of the uint64_t in exporter_stats */
+	int		 sflow;		/* sFlow's: shown for sFlow agents only,
+					 * under "sflow" in the API */
+};
+extern const struct exporter_counter exporter_counters[];
+extern const size_t exporter_ncounters;
+
+static inline uint64_t
+exporter_counter_value(const struct exporter_stats *st,
+    const struct exporter_counter *c)
+{
+	uint64_t	 v;
+
+	memcpy(&v, (const char *)st + c->off, sizeof v);
+	return v;
+}
 
 #endif

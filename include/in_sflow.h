@@ -58,18 +58,6 @@ struct sflow_state {
 };
 
 /*
- * The counters sFlow adds to struct exporter_stats, in the order the
- * API, /metrics, the stop log and the Exporters page show them.
- */
-struct sflow_counter {
-	const char	*name;		/* JSON key and log word */
-	const char	*help;		/* one line for /metrics */
-	size_t		 off;		/* of the uint64_t in exporter_stats */
-};
-extern const struct sflow_counter sflow_counters[];
-extern const size_t sflow_ncounters;
-
-/*
  * Parse and check the header: version 5, agent address type 1 (IPv4)
  * or 2 (IPv6), the whole header present; 0 or -1.
  */

@@ -1,5 +1,5 @@
 /*
- * sig: Ed25519 signatures through libsodium (collector/sig.c is the only
+ * sig: Ed25519 signatures through libsodium (collector/fed/sig.c is the only
  * file that sees <sodium.h>).  Owns the site's secret key file (written
  * by op25b keygen, mode 0600, never overwritten, read under the rule of
  * secret.h), the text form of a public key ("ed25519:" and the standard

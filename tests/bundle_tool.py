@@ -28,7 +28,6 @@ below; those that take an argument are written KIND:ARG.
 import base64
 import gzip
 import hashlib
-import io
 import json
 import os
 import sys

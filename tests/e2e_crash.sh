@@ -132,32 +132,7 @@ $TRUTH merge "$W/q1.truth" "$W/q4.truth" >"$W/two-known.truth"
 $TRUTH merge "$W/q1.truth" "$W/q3.truth" "$W/q4.truth" >"$W/two-all.truth"
 # A truth of ranges: each value between the two (direct_hosts: from
 # the smaller lower bound to the larger upper bound).
-$PYTHON3 - "$W/two-known.truth" "$W/two-all.truth" >"$W/two-bound.truth" <<'PY'
-import sys
-def read(path):
-    vals, meta = {}, {}
-    for line in open(path):
-        f = line.rstrip("\n").split("\t")
-        if f[0] == "bin":
-            v = int(f[4])
-            vals[(int(f[1]), f[2], f[3])] = (v, v)
-        elif f[0] == "range":
-            vals[(int(f[1]), f[2], f[3])] = (int(f[4]), int(f[5]))
-        elif f[0] == "meta":
-            meta[f[1]] = int(f[2])
-    return vals, meta
-known, _ = read(sys.argv[1])
-every, meta = read(sys.argv[2])
-for k in ("step", "first_bin", "last_bin"):
-    print("meta\t%s\t%d" % (k, meta[k]))
-for key in sorted(set(known) | set(every)):
-    lo = known.get(key, (0, 0))[0]
-    hi = every.get(key, (0, 0))[1]
-    if lo == hi:
-        print("bin\t%d\t%s\t%s\t%d" % (key + (lo,)))
-    else:
-        print("range\t%d\t%s\t%s\t%d\t%d" % (key + (lo, hi)))
-PY
+$PYTHON3 "$top_srcdir/tests/crash_bound.py" "$W/two-known.truth" "$W/two-all.truth" >"$W/two-bound.truth"
 tap_run "2: truth(1+4) <= RRD <= truth(1+3+4): " $TRUTH compare-rrd \
     "$W/two-bound.truth" "$D2" example --rrdtool "$RRDTOOL"
 # How much of phase 3 the restart brought back (not a check: it depends

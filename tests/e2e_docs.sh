@@ -1,7 +1,7 @@
 #!/bin/bash
 # The documentation cannot drift from the code: the man pages render
 # without warnings; op25b.conf(5) lists exactly the keys of conf_keys[]
-# in collector/conf.c, each with its default, bounds and whether it is
+# in collector/conf/conf.c, each with its default, bounds and whether it is
 # required; op25b(1) has a section for exactly the commands that
 # "op25b --help" lists, and each "op25b CMD --help" works; op25bd(8)
 # documents every option of "op25bd -h"; the README's quick start still
@@ -39,8 +39,8 @@ fi
 
 # --- op25b.conf(5) against conf_keys[] --------------------------------
 
-# The file that holds the table (collector/conf.c today).
-keysrc=$(grep -l 'conf_keys\[\] = {' "$top_srcdir"/collector/*.c | head -1)
+# The file that holds the table (collector/conf/conf.c today).
+keysrc=$(grep -l 'conf_keys\[\] = {' "$top_srcdir"/collector/*/*.c | head -1)
 check "conf_keys[] found in collector/" test -n "$keysrc"
 tap_run "op25b.conf.5: " $PYTHON3 - "${keysrc:-/dev/null}" \
     "$DOC/op25b.conf.5" <<'EOF'

@@ -23,20 +23,7 @@ ga=$!
 # The flood as NetFlow v9 (source ids) on the NetFlow socket, so that
 # whatever the kernel may drop of it on a busy machine is counted there
 # (kernel_drops.netflow) and never touches the IPFIX stream.
-$PYTHON3 - "$NF_PORT" <<'PY' >"$W/flood.out"
-import socket, struct, sys, time
-port = int(sys.argv[1])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.5", 0))
-tmpl = struct.pack(">HHHHHHHH", 0, 16, 256, 2, 8, 4, 12, 4)
-now = int(time.time())
-for d in range(100000):
-    s.sendto(struct.pack(">HHIIII", 9, 1, 1000, now, 0, d) + tmpl,
-             ("127.0.0.1", port))
-    if d % 64 == 63:
-        time.sleep(0.002)
-print("sent 100000")
-PY
+$PYTHON3 "$top_srcdir/tests/flood_v9.py" "$NF_PORT" >"$W/flood.out"
 check_eq "100,000 domains sent from 127.0.0.5" "$(cat "$W/flood.out")" \
     "sent 100000"
 wait $ga
@@ -53,16 +40,7 @@ want_a=$(meta "$W/a.truth" records)
 want_b=$(meta "$W/b.truth" records)
 for ((i = 0; i < 600; i++)); do
 	curl -s --max-time 10 "$U/api/v1/exporters" >"$W/exporters.json"
-	got=$($PYTHON3 - "$W/exporters.json" <<'PY' 2>/dev/null
-import json, sys
-j = json.load(open(sys.argv[1]))
-ex = j["exporters"]
-print(sum(e["records"] for e in ex if e["address"] == "127.0.0.1"),
-      sum(e["records"] for e in ex if e["address"] == "127.0.0.2"),
-      sum(1 for e in ex if e["address"] == "127.0.0.5"),
-      j["refused"]["evicted"], j["refused"]["over_cap"],
-      j["kernel_drops"]["ipfix"], j["kernel_drops"]["netflow"])
-PY
+	got=$($PYTHON3 "$top_srcdir/tests/flood_exporters.py" "$W/exporters.json" 2>/dev/null
 )
 	read -r ra rb held evicted over drops nfdrops <<<"$got"
 	[ "$ra $rb $held $over $drops" = "$want_a $want_b 64 0 0" ] &&

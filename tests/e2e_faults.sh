@@ -376,25 +376,8 @@ while os.path.exists(sys.argv[2]):
 # pools_history TRUTH DIR: compare-rrd's bin check for the pool files
 # only (TAP).
 pools_history() {
-	PYTHONDONTWRITEBYTECODE=1 $PYTHON3 - "$top_srcdir/tests" "$@" \
-	    "$RRDTOOL" <<'PY'
-import os, sys
-sys.path.insert(0, sys.argv[1])
-import truth as T
-t, tap = T.Truth(sys.argv[2]), T.Tap()
-bins = t.bins()
-for scope in ("ftth", "adsl", "roam", "biz"):
-    name = "pool-%s.rrd" % scope
-    rows = T.rrd_fetch(sys.argv[4], os.path.join(sys.argv[3], name),
-                       bins[0], bins[-1])
-    bad = ["bin %d %s expected %s got %s" % (b, ds, t.get(b, scope, ds),
-                                             T.rrd_value(rows[b], ds))
-           for b in bins for ds in T.series_of(False)
-           if T.rrd_value(rows.get(b, {}), ds) != t.get(b, scope, ds)]
-    tap.check(not bad, "%s: %d bins" % (name, len(bins)),
-              T.mismatch_text(bad))
-sys.exit(tap.finish())
-PY
+	PYTHONDONTWRITEBYTECODE=1 $PYTHON3 "$top_srcdir/tests/faults_rrd.py" "$top_srcdir/tests" "$@" \
+	    "$RRDTOOL"
 }
 
 # ------------------------------------------------------------ rrdcached
@@ -669,12 +652,7 @@ case_network() {
 	curl -s --max-time 30 "http://127.0.0.1:$WEB_PORT/api/v1/exporters" \
 	    >"$W/exporters1.json"
 	check_eq "flood: 256 templates held, 256 installed and 768 refused a round" \
-	    "$($PYTHON3 - "$W/exporters1.json" <<'PY'
-import json, sys
-for e in json.load(open(sys.argv[1]))["exporters"]:
-    if e["address"] == "127.0.0.14" and e["domain"] == 1:
-        print(e["templates"], e["templates_withdrawn"], e["templates_refused"])
-PY
+	    "$($PYTHON3 "$top_srcdir/tests/faults_exporters.py" "$W/exporters1.json"
 )" "256 0 $((20 * 768))"
 
 	# 10,000 exporters (IPFIX domains 1000-10999 from 127.15.0.0/16,
@@ -729,36 +707,7 @@ print(len(j["exporters"]), j["refused"]["over_cap"])' "$W/exporters3.json")" \
 
 # template_flood ROUNDS DOMAINS: IPFIX template sets from 127.0.0.14.
 template_flood() {
-	$PYTHON3 - "$IPFIX_PORT" "$1" "$2" <<'PY'
-import socket, struct, sys, time
-port, rounds, domains = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.14", 0))
-# Known IEs, repeated: 96 fields a template.
-IES = [(8, 4), (12, 4), (7, 2), (11, 2), (4, 1), (6, 1), (1, 8), (2, 8),
-       (152, 8), (153, 8), (27, 16), (28, 16)]
-now = int(time.time())
-sent = 0
-for r in range(rounds):
-    for d in range(domains):
-        dom = 1 if domains == 1 else 2 + d
-        ids = range(256, 256 + (1024 if domains == 1 else 256))
-        recs = []
-        for tid in ids:
-            # Odd rounds: another layout (a redefinition).
-            fields = [IES[(i + r + tid) % len(IES)] for i in range(96)]
-            recs.append(struct.pack(">HH", tid, 96) + b"".join(
-                struct.pack(">HH", *f) for f in fields))
-        # About 60 KB a message (150 templates of 388 bytes).
-        for k in range(0, len(recs), 150):
-            body = b"".join(recs[k:k + 150])
-            st = struct.pack(">HH", 2, 4 + len(body)) + body
-            msg = struct.pack(">HHIII", 10, 16 + len(st), now, 0, dom) + st
-            s.sendto(msg, ("127.0.0.1", port))
-            sent += 1
-            time.sleep(0.002)
-print(sent)
-PY
+	$PYTHON3 "$top_srcdir/tests/faults_ipfix_tcp.py" "$IPFIX_PORT" "$1" "$2"
 }
 
 # fresh_snapshot: wait (60 s at most) until op25bd's web serves a
@@ -782,57 +731,7 @@ fresh_snapshot() {
 # template and (data) one relay session dated a few minutes ago, whose
 # truth is written.
 many() {
-	$PYTHON3 - "$IPFIX_PORT" "$@" <<'PY'
-import socket, struct, sys, time
-port, first, n, kind = int(sys.argv[1]), int(sys.argv[2]), \
-    int(sys.argv[3]), sys.argv[4]
-socks = {}
-
-
-def sock(dom):
-    blk = dom // 64
-    if blk not in socks:
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("127.15.%d.%d" % (blk // 250, 1 + blk % 250), 0))
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 22)
-        socks[blk] = s
-    return socks[blk]
-
-
-
-now = int(time.time())
-LAYOUT = [(8, 4), (12, 4), (7, 2), (11, 2), (4, 1), (6, 1), (1, 4), (2, 4),
-          (152, 8), (153, 8)]
-tmpl = struct.pack(">HH", 256, len(LAYOUT)) + b"".join(
-    struct.pack(">HH", *f) for f in LAYOUT)
-tset = struct.pack(">HH", 2, 4 + len(tmpl)) + tmpl
-vals = {}
-for i in range(n):
-    dom = first + i
-    sets = tset
-    if kind == "data":
-        start = now - 400 + i % 200
-        octets = 1000 + i % 977
-        rec = socket.inet_aton("192.0.2.25") + socket.inet_aton(
-            "198.18.%d.%d" % (i // 250 % 250, 1 + i % 250)) + struct.pack(
-            ">HHBBIIQQ", 30000 + i % 30000, 25, 6, 0x1b, octets, 10,
-            start * 1000, start * 1000 + 2000)
-        sets += struct.pack(">HH", 256, 4 + len(rec)) + rec
-        b = start // 300 * 300
-        vals[(b, "relay")] = vals.get((b, "relay"), 0) + 1
-        vals[(b, "relay_oct")] = vals.get((b, "relay_oct"), 0) + octets
-    msg = struct.pack(">HHIII", 10, 16 + len(sets), now, 0, dom) + sets
-    sock(dom).sendto(msg, ("127.0.0.1", port))
-    if i % 64 == 63:
-        time.sleep(0.002)
-if kind == "data":
-    bins = sorted({k[0] for k in vals})
-    with open(sys.argv[5], "w") as f:
-        f.write("meta\tstep\t300\nmeta\tfirst_bin\t%d\nmeta\tlast_bin\t%d\n"
-                % (bins[0], bins[-1]))
-        for (b, k), v in sorted(vals.items()):
-            f.write("bin\t%d\tsite\t%s\t%d\n" % (b, k, v))
-PY
+	$PYTHON3 "$top_srcdir/tests/faults_ipfix_send.py" "$IPFIX_PORT" "$@"
 }
 
 # ------------------------------------------------------------- the run

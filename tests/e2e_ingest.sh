@@ -63,25 +63,7 @@ mkdir -p "$d"
     -c "$d/op25b.conf" -D "$d/data" 2>/dev/null
 "$GENCAP" -s 12 -t $((T0 + 1800)) -d 1800 -r 20 -o "$d/b" -g "$d/b.truth" \
     2>/dev/null
-$PYTHON3 - "$d/a.truth" "$d/b.truth" >"$d/truth" <<'PY'
-import sys
-vals, meta = {}, {}
-for path in sys.argv[1:]:
-    for line in open(path):
-        f = line.rstrip("\n").split("\t")
-        if f[0] == "bin":
-            k = tuple(f[1:4]); vals[k] = vals.get(k, 0) + int(f[4])
-        elif f[0] == "meta" and f[1] == "first_bin":
-            meta["first_bin"] = min(meta.get("first_bin", 1 << 62), int(f[2]))
-        elif f[0] == "meta" and f[1] == "last_bin":
-            meta["last_bin"] = max(meta.get("last_bin", 0), int(f[2]))
-        elif f[0] == "meta" and f[1] == "step":
-            meta["step"] = int(f[2])
-for k, v in meta.items():
-    print("meta\t%s\t%d" % (k, v))
-for k, v in sorted(vals.items()):
-    print("bin\t%s\t%s\t%s\t%d" % (k + (v,)))
-PY
+$PYTHON3 "$top_srcdir/tests/truth_concat.py" "$d/a.truth" "$d/b.truth" >"$d/truth"
 "$OP25B" ingest -c "$d/op25b.conf" "$d/b" "$d/a" >"$d/ingest.out" 2>&1
 check_eq "newest first: ingest exit 0" "$?" 0
 tap_run "newest first: " $TRUTH compare-rrd "$d/truth" "$d/data" example \

@@ -10,7 +10,7 @@
 # nfprobe (IPFIX), each caught on loopback by tests/udp_sink.py.  The
 # number of records must be the generator's own count where it has one.
 # The real exporters' streams, caught whole, book no loss: softflowd
-# numbers its IPFIX messages its own way (collector/ipfix.c).
+# numbers its IPFIX messages its own way (collector/input/ipfix.c).
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$top_srcdir/tests/daemon.sh"
 
@@ -49,7 +49,7 @@ done
 
 # no_loss NAME FILE: op25b ingest of the file (every datagram the
 # exporter sent, caught on loopback) books no record lost: the sequence
-# rule of collector/ipfix.c (RFC 7011's numbering or softflowd's).
+# rule of collector/input/ipfix.c (RFC 7011's numbering or softflowd's).
 no_loss() {
 	local out
 	sample_conf "$W/nl-data" >nl.conf

@@ -159,13 +159,7 @@ check "... no bin resumed from it" \
 daemon_stop "root's journal: "
 # Written by the account with a forged checksum: refused, moved aside.
 cp -p "$W/journal.saved" "$j"
-$PYTHON3 - "$j" <<'PY'
-import sys
-p = sys.argv[1]
-b = bytearray(open(p, "rb").read())
-b[len(b) // 2] ^= 0x01		# the checksum no longer matches
-open(p, "wb").write(b)
-PY
+$PYTHON3 "$top_srcdir/tests/privdrop_check.py" "$j"
 chown nobody: "$j"
 daemon_start "$W/base.conf" || not_ok "op25bd starts (forged journal)"
 check_match "a forged checksum: refused and moved aside" "$(cat "$DLOG")" \

@@ -80,20 +80,7 @@ family_end() {
 	daemon_stop "$name: "
 	cp "$DLOG" "$name/op25bd.log"
 	check_eq "$name: every exporter applied 1 in $n, nothing malformed" \
-	    "$($PYTHON3 - "$DLOG" "$n" <<'PY'
-import re, sys
-last = {}
-for line in open(sys.argv[1]):
-    m = re.search(r"exporter (\S+ v\d+ domain \d+): (.*)", line)
-    if m and "since last message" not in line:
-        last[m.group(1)] = dict(zip(m.group(2).split()[0::2],
-                                    m.group(2).split()[1::2]))
-bad = ["%s %s %s" % (e, k, c.get(k)) for e, c in sorted(last.items())
-       for k, want in (("sampling", sys.argv[2]), ("malformed", "0"),
-                       ("no_template", "0"), ("bad_time", "0"),
-                       ("skewed", "0")) if c.get(k) != want]
-print("%d exporters, %s" % (len(last), "; ".join(bad) or "ok"))
-PY
+	    "$($PYTHON3 "$top_srcdir/tests/sampled_log.py" "$DLOG" "$n"
 )" "$( [ "${name%%-*}" = softflowd ] && echo $((RUNS < 3 ? RUNS : 3)) ||
     echo $((RUNS < PAR ? RUNS : PAR))) exporters, ok"
 	for ((i = 0; i < RUNS; i++)); do
@@ -104,17 +91,7 @@ PY
 		    >>"${name%%-*}.pairs"
 	done
 	check_eq "$name: every run sampled, blocked and hosts null" \
-	    "$($PYTHON3 - "$name"/s*.json <<'PY'
-import json, sys
-bad = []
-for p in sys.argv[1:]:
-    s = json.load(open(p))
-    got = (s["sampled"], s["sessions"]["blocked"], s["direct_hosts_max"],
-           sorted(s["null_reason"]))
-    if got != (True, None, None, ["blocked", "direct_hosts"]):
-        bad.append("%s: %s" % (p, got))
-print("; ".join(bad) or "ok")
-PY
+	    "$($PYTHON3 "$top_srcdir/tests/sampled_null.py" "$name"/s*.json
 )" ok
 }
 
@@ -229,17 +206,7 @@ for n in 10 100; do
 	done
 done
 check_eq "sfprobe: every run sampled, blocked and hosts null" \
-    "$($PYTHON3 - sf-*/site.json <<'PY'
-import json, sys
-bad = []
-for p in sys.argv[1:]:
-    s = json.load(open(p))
-    got = (s["sampled"], s["sessions"]["blocked"], s["direct_hosts_max"],
-           sorted(s["null_reason"]))
-    if got != (True, None, None, ["blocked", "direct_hosts"]):
-        bad.append("%s: %s" % (p, got))
-print("%d runs, %s" % (len(sys.argv) - 1, "; ".join(bad) or "ok"))
-PY
+    "$($PYTHON3 "$top_srcdir/tests/sampled_sfprobe.py" sf-*/site.json
 )" "$((2 * RUNS)) runs, ok"
 
 if [ "$RUNS" -ge 30 ]; then

@@ -14,15 +14,7 @@ trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
 
 # users: alice (bcrypt), bob (sha512-crypt), a line that is no entry.
 users() {
-	$PYTHON3 -W ignore - "$1" <<'PY'
-import crypt, sys
-bob = sys.argv[1]
-print("# op25b dashboard users")
-print("alice:" + crypt.crypt("alice-pw", crypt.mksalt(crypt.METHOD_BLOWFISH,
-                                                      rounds=32)))
-print("bob:" + crypt.crypt(bob, crypt.mksalt(crypt.METHOD_SHA512)))
-print("no colon here")
-PY
+	$PYTHON3 -W ignore "$top_srcdir/tests/auth_users.py" "$1"
 }
 users bob-pw >"$W/users"
 chmod 600 "$W/users"

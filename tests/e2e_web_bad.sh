@@ -271,29 +271,7 @@ done
 # --- raw protocol abuse -----------------------------------------------------
 
 port=${U##*:}
-$PYTHON3 - "$port" >"$W/raw.out" 2>&1 <<'PY'
-import socket, sys
-port = int(sys.argv[1])
-cases = [
-    ("garbage request line", b"GARBAGE\r\n\r\n"),
-    ("HTTP/1.1 without Host", b"GET /api/v1/config HTTP/1.1\r\n\r\n"),
-    ("unknown version", b"GET / HTTP/9.9\r\nHost: x\r\n\r\n"),
-    ("NUL in the request line", b"GET /api/v1/con\x00fig HTTP/1.1\r\nHost: x\r\n\r\n"),
-    ("header without colon", b"GET / HTTP/1.1\r\nHost: x\r\nBroken\r\n\r\n"),
-    ("bad chunked body", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
-    ("half a request, then close", b"GET /api/v1/sum"),
-]
-for name, data in cases:
-    s = socket.create_connection(("127.0.0.1", port), timeout=20)
-    s.sendall(data)
-    try:
-        s.shutdown(socket.SHUT_WR)
-        first = s.recv(4096).split(b"\r\n", 1)[0].decode("latin-1")
-    except OSError as e:
-        first = "closed (%s)" % e.__class__.__name__
-    s.close()
-    print("%s: %s" % (name, first or "closed"))
-PY
+$PYTHON3 "$top_srcdir/tests/web_raw.py" "$port" >"$W/raw.out" 2>&1
 sed 's/^/# /' "$W/raw.out"
 check "raw requests: no 500 or 503" bash -c \
     "! grep -Eq 'HTTP/1.[01] 50[03]' '$W/raw.out'"
@@ -301,41 +279,7 @@ alive "after raw requests"
 
 # --- many connections from one address -------------------------------------
 
-$PYTHON3 - "$port" >"$W/conns.out" 2>&1 <<'PY'
-import select, socket, subprocess, sys, time
-port = int(sys.argv[1])
-held = [socket.create_connection(("127.0.0.1", port)) for _ in range(48)]
-time.sleep(1)
-closed = 0
-for s in held:
-    if select.select([s], [], [], 0)[0]:
-        try:
-            closed += s.recv(1) == b""
-        except OSError:
-            closed += 1
-print("closed %d of 48" % closed)
-
-
-def code(src):
-    return subprocess.run(
-        ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
-         "--max-time", "5", "--interface", src,
-         "http://127.0.0.1:%d/api/v1/config" % port],
-        capture_output=True, text=True).stdout
-
-
-print("from 127.0.0.1 while held: %s" % code("127.0.0.1"))
-print("from 127.0.0.2 while held: %s" % code("127.0.0.2"))
-for s in held:
-    s.close()
-# until op25bd has seen the closes, however busy the machine
-for i in range(600):
-    after = code("127.0.0.1")
-    if after == "200":
-        break
-    time.sleep(0.1)
-print("from 127.0.0.1 after: %s" % after)
-PY
+$PYTHON3 "$top_srcdir/tests/web_conns.py" "$port" >"$W/conns.out" 2>&1
 out=$(cat "$W/conns.out")
 sed 's/^/# /' "$W/conns.out"
 check_match "48 connections from one address: 16 over the limit closed" \

@@ -100,7 +100,7 @@ def view(tap, fed_path, a_path, b_path, a1, a2, b1, b2, d, cut, key):
     # Per day of the bins with data: A's two captures were ingested
     # apart (the gap is unknown); B's together (zeros between them).
     (ad1, af1, al1), (ad2, af2, al2) = truth(a1), truth(a2)
-    (bd1, bf1, bl1), (bd2, bf2, bl2) = truth(b1), truth(b2)
+    (bd1, bf1, _), (bd2, _, bl2) = truth(b1), truth(b2)
     tb = ad1 * 86400 / ((al1 + 300 - af1) * 1.0)
     ta = ad2 * 86400 / ((al2 + 300 - af2) * 1.0)
     cb = bd1 * 86400 / ((d - bf1) * 1.0)

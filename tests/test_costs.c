@@ -95,7 +95,8 @@ test_refusals(void **state)
 		    "a count" },
 		{ "2005-03-01,\n", "c.csv:1: \"\" is not a count" },
 		{ "2005-03-01,a b,1\n", "c.csv:1: \"a b\" is not a category" },
-		{ "2005-03-01,_x,1\n", "c.csv:1: \"_x\" is not a category" },
+		{ "2005-03-01,-x,1\n", "c.csv:1: \"-x\" is not a category" },
+		{ "2005-03-01,.x,1\n", "c.csv:1: \".x\" is not a category" },
 		{ "2005-03-01,\"x\",1\n", "c.csv:1: quoted fields" },
 		{ "2005-03-01,x,1\n\n2005-03-01,x,2\n", "c.csv:3: 2005-03-01 "
 		    "x given twice (first on line 1)" },

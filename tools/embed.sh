@@ -1,5 +1,5 @@
 #!/bin/sh
-# Write C source for the web assets table (include/web_assets.h) from
+# Write C source for the web assets table (web/web_assets.h) from
 # the files given: tools/embed.sh FILE... > web/assets_gen.c
 # Each FILE is served as /static/<basename>.
 set -eu

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "datadir.h"
 #include "dayfile.h"
 #include "effect.h"
 #include "impact.h"
@@ -27,22 +28,6 @@ api_json(struct web_resp *resp)
 {
 	resp->status = 200;
 	resp->type = "application/json";
-}
-
-/* A peer's pool name: the characters of a config name only. */
-static int
-api_name_ok(const char *s)
-{
-	const char	*p;
-
-	if (*s == '\0' || *s == '.' || strlen(s) > CONF_NAME_MAX)
-		return 0;
-	for (p = s; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
-		    *p == '-'))
-			return 0;
-	return 1;
 }
 
 int
@@ -64,7 +49,7 @@ api_summary(const struct web_req *req, struct web_resp *resp)
 		pool = web_param(req, "pool");
 		if (pool != NULL && *pool == '\0')
 			pool = NULL;
-		if (pool != NULL && !api_name_ok(pool))
+		if (pool != NULL && !conf_name_valid(pool))
 			return web_error(resp, 400, "pool: not a pool name");
 	}
 	rc = summary_read(req->snap->conf, pool, peer, from, to, &s, err,
@@ -87,7 +72,7 @@ api_series(const struct web_req *req, struct web_resp *resp)
 	struct store_fetch	 f;
 	struct json		 j;
 	const char		*pool, *sp = web_param(req, "step");
-	char			 err[512], name[CONF_NAME_MAX + 8], *dir;
+	char			 err[512], name[CONF_NAME_MAX + 8];
 	int64_t			 from, to, last;
 	unsigned		 step = c->step;
 	size_t			 r;
@@ -111,12 +96,8 @@ api_series(const struct web_req *req, struct web_resp *resp)
 	if ((to - from) / step > API_MAX_ROWS)
 		return web_error(resp, 400, "more than %d rows: use a larger "
 		    "step", API_MAX_ROWS);
-	snprintf(name, sizeof name, pool != NULL ? "pool-%s" : "site",
-	    pool);
-	xasprintf(&dir, "%s/%s", c->data_dir, c->site);
-	st = store_rrd_open(dir, c->step, c->rrdcached, err, sizeof err);
-	free(dir);
-	if (st == NULL)
+	datadir_rrd_name(pool, name, sizeof name);
+	if ((st = datadir_store(c, NULL, err, sizeof err)) == NULL)
 		return web_error(resp, 500, "%s", err);
 	rc = store_rrd_last(st, name, &last, err, sizeof err);
 	if (rc == 0) {
@@ -186,7 +167,6 @@ api_exporter(struct json *j, const struct snap_exporter *x)
 	const struct exporter_stats	*st = &x->st;
 	char				 a[ADDR_STRLEN];
 	size_t				 i;
-	uint64_t			 v;
 
 	addr_format(x->addr, a, sizeof a);
 	json_object(j);
@@ -201,26 +181,12 @@ api_exporter(struct json *j, const struct snap_exporter *x)
 	json_key(j, "transport");
 	json_string(j, x->transport ? "tcp" : "udp");
 	api_u(j, "domain", x->domain);
-	api_u(j, "datagrams", st->datagrams);
-	api_u(j, "bytes", st->bytes);
-	api_u(j, "records", st->records);
-	api_u(j, "octets", st->octets);
 	api_u(j, "templates", x->templates);
-	api_u(j, "templates_withdrawn", st->templates_withdrawn);
-	api_u(j, "templates_refused", st->templates_refused);
-	api_u(j, "options", st->options);
-	api_u(j, "no_template", st->no_template);
-	api_u(j, "malformed", st->malformed);
-	api_u(j, "seq_gaps", st->seq_gaps);
-	api_u(j, "lost", st->lost);
-	api_u(j, "reordered", st->reordered);
-	api_u(j, "resets", st->resets);
-	api_u(j, "bad_time", st->bad_time);
-	api_u(j, "time_approx", st->time_approx);
-	api_u(j, "after_export", st->after_export);
-	api_u(j, "skewed", st->skewed);
-	api_u(j, "late", st->late);
-	api_u(j, "noflags", st->noflags);
+	for (i = 0; i < exporter_ncounters; i++)
+		if (exporter_counters[i].key != NULL &&
+		    !exporter_counters[i].sflow)
+			api_u(j, exporter_counters[i].key,
+			    exporter_counter_value(st, &exporter_counters[i]));
 	json_key(j, "sessions_approximated");
 	json_bool(j, st->noflags > 0);
 	api_u(j, "sampling", st->sampling);
@@ -239,11 +205,11 @@ api_exporter(struct json *j, const struct snap_exporter *x)
 		json_null(j);
 	else {
 		json_object(j);
-		for (i = 0; i < sflow_ncounters; i++) {
-			memcpy(&v, (const char *)st + sflow_counters[i].off,
-			    sizeof v);
-			api_u(j, sflow_counters[i].name, v);
-		}
+		for (i = 0; i < exporter_ncounters; i++)
+			if (exporter_counters[i].sflow)
+				api_u(j, exporter_counters[i].key,
+				    exporter_counter_value(st,
+				    &exporter_counters[i]));
 		json_end_object(j);
 	}
 	json_end_object(j);

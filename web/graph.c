@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "datadir.h"
 #include "estimate.h"
 #include "peers.h"
 #include "store_rrd.h"
@@ -97,10 +98,7 @@ graph_scope_file(const struct gctx *g, char *out, size_t len)
 {
 	char	 name[CONF_NAME_MAX + 8];
 
-	if (g->pool != NULL)
-		snprintf(name, sizeof name, "pool-%s", g->pool);
-	else
-		snprintf(name, sizeof name, "site");
+	datadir_rrd_name(g->pool, name, sizeof name);
 	return graph_file(g->c, name, out, len);
 }
 
@@ -110,7 +108,7 @@ graph_file(const struct conf *c, const char *name, char *out, size_t len)
 {
 	char	 dir[PATH_MAX];
 
-	snprintf(dir, sizeof dir, "%s/%s", c->data_dir, c->site);
+	datadir_site(c, dir, sizeof dir);
 	return graph_file_in(dir, name, out, len);
 }
 
@@ -132,14 +130,14 @@ graph_sites(const struct conf *c, struct graph_sites *gs)
 	size_t			 i;
 
 	memset(gs, 0, sizeof *gs);
-	if (graph_file(c, "site", gs->file[0], sizeof gs->file[0]) == 0) {
+	if (graph_file(c, DATADIR_SITE_RRD, gs->file[0], sizeof gs->file[0]) == 0) {
 		snprintf(gs->name[0], sizeof gs->name[0], "%s", c->site);
 		gs->cutover[0] = peers_cutover(c, NULL);
 		gs->n++;
 	}
 	for (i = 0; i < c->npeers && gs->n < GRAPH_MAXSITES; i++) {
 		peers_dir(c, c->peers[i].name, dir, sizeof dir);
-		if (graph_file_in(dir, "site", gs->file[gs->n],
+		if (graph_file_in(dir, DATADIR_SITE_RRD, gs->file[gs->n],
 		    sizeof gs->file[0]) == -1)
 			continue;
 		snprintf(gs->name[gs->n], sizeof gs->name[0], "%s",
@@ -305,9 +303,8 @@ graph_scope_sampling(const struct gctx *g)
 {
 	char	 path[PATH_MAX];
 
-	snprintf(path, sizeof path, "%s/%s/%s%s.rrd", g->c->data_dir,
-	    g->c->site, g->pool != NULL ? "pool-" : "site",
-	    g->pool != NULL ? g->pool : "");
+	if (datadir_rrd(g->c, NULL, g->pool, path, sizeof path) == -1)
+		return 0;
 	return store_rrd_sampling_layout(path);
 }
 

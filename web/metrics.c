@@ -125,30 +125,15 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 
 	resp->status = 200;
 	resp->type = "text/plain; version=0.0.4; charset=utf-8";
-	metrics_exporters(b, s, "op25b_exporter_datagrams_total",
-	    "Datagrams or TCP messages received from the exporter.",
-	    offsetof(struct exporter_stats, datagrams), 0);
-	metrics_exporters(b, s, "op25b_exporter_records_total",
-	    "Flow records decoded.", offsetof(struct exporter_stats, records),
-	    0);
-	metrics_exporters(b, s, "op25b_exporter_lost_records_total",
-	    "Records estimated lost from sequence gaps.",
-	    offsetof(struct exporter_stats, lost), 0);
-	metrics_exporters(b, s, "op25b_exporter_late_records_total",
-	    "Records older than the oldest open bin.",
-	    offsetof(struct exporter_stats, late), 0);
-	metrics_exporters(b, s, "op25b_exporter_malformed_total",
-	    "Messages or sets that failed to parse.",
-	    offsetof(struct exporter_stats, malformed), 0);
-	metrics_exporters(b, s, "op25b_exporter_skewed_records_total",
-	    "Records dated too far from our clock (not binned).",
-	    offsetof(struct exporter_stats, skewed), 0);
-	metrics_exporters(b, s, "op25b_exporter_templates_refused_total",
-	    "Templates refused (over the cap or malformed).",
-	    offsetof(struct exporter_stats, templates_refused), 0);
-	metrics_exporters(b, s, "op25b_exporter_resets_total",
-	    "Exporter restarts seen (sequence or uptime reset).",
-	    offsetof(struct exporter_stats, resets), 0);
+	for (i = 0; i < exporter_ncounters; i++) {
+		const struct exporter_counter	*ec = &exporter_counters[i];
+		char				 name[64];
+
+		if (ec->metric == NULL || ec->sflow)
+			continue;
+		snprintf(name, sizeof name, "op25b_exporter_%s", ec->metric);
+		metrics_exporters(b, s, name, ec->help, ec->off, 0);
+	}
 	metrics_exporters(b, s, "op25b_exporter_templates",
 	    "Templates held for the exporter.", (size_t)-1, 1);
 	metrics_head(b, "op25b_exporter_last_seen_timestamp_seconds", "gauge",
@@ -162,13 +147,14 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 		    exporter_version_name(s->ex[i].version), s->ex[i].domain,
 		    (double)s->ex[i].st.last_seen / 1000);
 	}
-	for (i = 0; i < sflow_ncounters; i++) {
-		char	 name[64];
+	for (i = 0; i < exporter_ncounters; i++) {
+		const struct exporter_counter	*ec = &exporter_counters[i];
+		char				 name[64];
 
-		snprintf(name, sizeof name, "op25b_exporter_sflow_%s_total",
-		    sflow_counters[i].name);
-		metrics_some(b, s, name, sflow_counters[i].help,
-		    sflow_counters[i].off, 0, 1);
+		if (ec->metric == NULL || !ec->sflow)
+			continue;
+		snprintf(name, sizeof name, "op25b_exporter_%s", ec->metric);
+		metrics_some(b, s, name, ec->help, ec->off, 0, 1);
 	}
 
 	metrics_head(b, "op25b_tap_packets_total", "counter",

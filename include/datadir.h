@@ -1,0 +1,63 @@
+/*
+ * datadir: the one owner of DATA_DIR's layout (doc/design.md).  Every
+ * path under DATA_DIR is spelled here and nowhere else:
+ *
+ *	DATA_DIR/<site>/site.rrd		the whole site
+ *	DATA_DIR/<site>/pool-<name>.rrd		one per pool
+ *	DATA_DIR/<site>/journal			open bins, while op25bd runs
+ *	DATA_DIR/<site>/hosts-daily.tsv		distinct direct hosts per day
+ *	DATA_DIR/<site>/ingest.state		op25b ingest's resume point
+ *	DATA_DIR/local/top-<day>.tsv		top senders: never exported
+ *	DATA_DIR/local/sources-<day>.tsv	per-source day files (impact)
+ *	DATA_DIR/peers/<site>/			each peer's copy, the same layout
+ *
+ * Each function writes the path into (out, len) and returns 0, or -1
+ * when it does not fit (out then holds a truncated path that names no
+ * file the caller may open).
+ */
+#ifndef OP25B_DATADIR_H
+#define OP25B_DATADIR_H
+
+#include <stddef.h>
+
+#include "conf.h"
+
+#define DATADIR_PATH_MAX	4200	/* data_dir, site and a file name */
+#define DATADIR_SITE_RRD	"site"	/* the whole site's series */
+#define DATADIR_POOL_PREFIX	"pool-"
+#define DATADIR_JOURNAL		"journal"
+#define DATADIR_HOSTS_DAILY	"hosts-daily.tsv"
+#define DATADIR_INGEST_STATE	"ingest.state"
+#define DATADIR_TOP		"top"		/* DATA_DIR/local/top-DAY.tsv */
+#define DATADIR_SOURCES		"sources"	/* .../sources-DAY.tsv */
+
+/* DATA_DIR/<site>: our own site's series. */
+int	datadir_site(const struct conf *, char *, size_t);
+/* DATA_DIR/<site>/<name>: a file of our own site. */
+int	datadir_site_file(const struct conf *, const char *, char *, size_t);
+/* DATA_DIR/peers */
+int	datadir_peers(const struct conf *, char *, size_t);
+/* DATA_DIR/peers/<site>: a peer's copy. */
+int	datadir_peer(const struct conf *, const char *, char *, size_t);
+/* DATA_DIR/<site>, or DATA_DIR/peers/<peer> when peer is not NULL. */
+int	datadir_series(const struct conf *, const char *, char *, size_t);
+/* DATA_DIR/local: what is never exported. */
+int	datadir_local(const struct conf *, char *, size_t);
+/* DATA_DIR/local/<kind>-<day>.tsv (kind DATADIR_TOP, DATADIR_SOURCES). */
+int	datadir_local_day(const struct conf *, const char *, const char *,
+	    char *, size_t);
+/* DATA_DIR/<site>/<stem>.rrd or DATA_DIR/peers/<peer>/<stem>.rrd for the
+ * site (pool NULL) or a pool. */
+int	datadir_rrd(const struct conf *, const char *, const char *, char *,
+	    size_t);
+struct store;
+/* The series store of our site (peer NULL) or of a peer. */
+struct store *datadir_store(const struct conf *, const char *, char *,
+	    size_t);
+/* The day (YYYY-MM-DD) of a DATA_DIR/local day file's name; -1 if the
+ * name is not one. */
+int	datadir_local_day_of(const char *, char *, size_t);
+/* A series' file stem: "site" (pool NULL) or "pool-<name>". */
+int	datadir_rrd_name(const char *, char *, size_t);
+
+#endif
