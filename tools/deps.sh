@@ -9,7 +9,7 @@ libfixbuf-dev libpcap-dev librrd-dev rrdtool libmicrohttpd-dev
 libcmocka-dev libcurl4-openssl-dev libsodium-dev libcrypt-dev fonts-dejavu-core"
 test="python3 python3-cryptography bc time tcpdump softflowd pmacct nfdump nfdump-sflow rrdcached curl clang chromium
 libclang-rt-14-dev wrk man-db mandoc dpkg-dev debhelper lintian fakeroot
-faketime gdb systemd"
+faketime gdb systemd tshark pyflakes3"
 
 pkgs=$build
 [ "${1:-}" = "--test" ] && pkgs="$build $test"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Quick start, step 2: install what the tests need, build with warnings
-# as errors, run the whole suite, then again under ASan+UBSan, then
-# make distcheck.  Ends with one line: "N passed, N failed".
+# as errors and under ASan+UBSan, run the whole suite on the latter,
+# the fuzzers, make distcheck and the Debian package.  Ends with one
+# line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -16,8 +17,8 @@ fi
 autoreconf -fi >/dev/null 2>&1 || { echo "autoreconf failed"; exit 1; }
 
 steps_failed=0
-# run_suite DIR CONFIGURE-FLAGS...: configure out of tree and make check.
-run_suite() {
+# build DIR CONFIGURE-FLAGS...: configure out of tree and build.
+build() {
 	local dir=$1
 	shift
 	rm -rf "$dir"
@@ -27,10 +28,14 @@ run_suite() {
 	    make -s -j"$jobs" >make.out 2>&1); then
 		echo "== $dir: build FAILED"
 		tail -30 "$dir/make.out" "$dir/configure.out" 2>/dev/null
-		steps_failed=$((steps_failed + 1))
-		return
+		return 1
 	fi
-	(cd "$dir" && make -s -j"$jobs" check >check.out 2>&1)
+}
+# check DIR MAKE-ARGS...: make check there; what failed, and its log.
+check() {
+	local dir=$1
+	shift
+	(cd "$dir" && make -s "$@" check >check.out 2>&1)
 	grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP|XFAIL)' "$dir/check.out" |
 	    grep -Ev '^PASS' | head -50
 	grep -E '^# (TOTAL|PASS|FAIL|ERROR|SKIP)' "$dir/check.out"
@@ -42,21 +47,45 @@ run_suite() {
 		done
 	fi
 }
+stamp() {
+	echo "== $1 ($(($(date +%s) - start)) s since the start)"
+}
+start=$(date +%s)
 
-run_suite build-check --enable-werror
-# tests/e2e_sampled.sh's 360 exporter runs are the normal pass's; the
-# sanitizer and distcheck passes take a few of each (the per-run checks).
-SAMPLED_RUNS=3 run_suite build-sanitize --enable-werror --enable-sanitizers
+# The whole suite runs once, on the sanitizer build (ASan+UBSan, with
+# warnings as errors): the stricter of the two, and CI's 30 minutes
+# hold one pass.  The -Werror build runs, at the same time, the unit
+# tests and the tests whose repetitions are the test (the coverage of
+# tests/e2e_sampled.sh's 360 exporter runs, a whole day of hourly pulls
+# in tests/e2e_fed_incr.sh), of which the sanitizer pass runs a few.
+# `make check` in a build of your own runs everything at full count.
+build build-check --enable-werror || steps_failed=$((steps_failed + 1))
+build build-sanitize --enable-werror --enable-sanitizers ||
+    steps_failed=$((steps_failed + 1))
+stamp "build-check: unit tests, e2e_sampled.sh and e2e_fed_incr.sh in full"
+if [ -f build-check/op25bd ]; then
+	check build-check TESTS='$(UNIT_TESTS) tests/e2e_sampled.sh tests/e2e_fed_incr.sh' \
+	    >build-check/summary.out 2>&1 &
+	normal=$!
+fi
+stamp "build-sanitize: the whole suite"
+[ -f build-sanitize/op25bd ] &&
+    SAMPLED_RUNS=3 FED_HOURS=4 check build-sanitize -j"$jobs"
+if [ -n "${normal:-}" ]; then
+	wait "$normal"
+	stamp "build-check: done"
+	cat build-check/summary.out
+fi
 
-# Fuzz targets (clang, libFuzzer): a short run of each.
-echo "== build-fuzz: libFuzzer targets, ${FUZZ_SECONDS:-20} s each"
+# Fuzz targets (clang, libFuzzer): a short run of each, one per core.
+stamp "build-fuzz: libFuzzer targets, ${FUZZ_SECONDS:-20} s each, $jobs at a time"
 rm -rf build-fuzz
 mkdir -p build-fuzz
 if (cd build-fuzz && CC=clang "$top/configure" -q --enable-fuzzing \
     --enable-werror >configure.out 2>&1 && make -s -j"$jobs" \
     >make.out 2>&1); then
 	(cd build-fuzz && make -s check TESTS=tests/fuzz_run.sh \
-	    FUZZ_SECONDS="${FUZZ_SECONDS:-20}" >check.out 2>&1)
+	    FUZZ_SECONDS="${FUZZ_SECONDS:-20}" FUZZ_JOBS="$jobs" >check.out 2>&1)
 	grep -E '^(PASS|FAIL|ERROR)' build-fuzz/check.out
 else
 	echo "== build-fuzz: build FAILED"
@@ -69,7 +98,7 @@ fi
 # and runs from the tarball only if the tarball holds every file the
 # tree tracks but the Debian packaging (its own step below), which is
 # checked against git (the CI clone has it).
-echo "== make distcheck (unit tests) and the tarball against git"
+stamp "make distcheck (unit tests) and the tarball against git"
 distcheck=pass
 if ! (mkdir -p build-dist && cd build-dist && "$top/configure" -q >/dev/null &&
     make -s -j"$jobs" distcheck TESTS='$(UNIT_TESTS)' \
@@ -92,7 +121,7 @@ fi
 # start the service, purge (root only; it says SKIP otherwise).  Its
 # scratch directory is tests/work/e2e_deb; the TAP result goes to
 # build-deb/tests/ and is counted like the suites'.
-echo "== build-deb: Debian package (tests/e2e_deb.sh)"
+stamp "build-deb: Debian package (tests/e2e_deb.sh)"
 rm -rf build-deb tests/work/e2e_deb
 mkdir -p build-deb/tests
 top_srcdir=$top top_builddir=$top AM_TAP_AWK=awk \
@@ -128,5 +157,6 @@ else
 	failed=$((failed + 1))
 fi
 failed=$((failed + steps_failed))
+stamp "done"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
