@@ -48,6 +48,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "genmodel.h"
+
 #define NS		1000000000LL
 #define MS		1000000LL
 #define US		1000LL
@@ -61,8 +63,6 @@
 #define SNAP_MIN	96
 #define SNAP_MAX	65535
 #define FRAME_MAX	(SNAP_MAX + 256)
-#define PORT_LO		32768
-#define PORT_HI		60999
 /*
  * The busiest client (a relay, 6% of sessions) wraps its ports after
  * about 14000 connections; below this rate no 4-tuple comes back while
@@ -82,84 +82,7 @@ enum link {
 	LINK_SLL2 = 276
 };
 
-enum cat {
-	C_DIRECT,
-	C_BLOCKED,
-	C_SUBMIT,
-	C_SUBMIT_EXT,
-	C_RELAY,
-	C_ROAMING,
-	C_OTHER,
-	NCAT,
-	C_UNCOUNTED = NCAT
-};
-
-static const char *cat_names[NCAT] = {
-	"direct", "blocked", "submit", "submit_ext", "relay", "roaming",
-	"other"
-};
-
-/* The session mix, in per mille. */
-static const struct {
-	int	 cat;
-	int	 permille;
-} mix[] = {
-	{ C_DIRECT, 500 }, { C_BLOCKED, 80 }, { C_SUBMIT, 100 },
-	{ C_SUBMIT_EXT, 30 }, { C_RELAY, 150 }, { C_ROAMING, 30 },
-	{ C_OTHER, 50 }, { C_UNCOUNTED, 60 }
-};
-
-enum pool {
-	P_FTTH,
-	P_ADSL,
-	P_ROAM,
-	P_BIZ,
-	NPOOL
-};
-
-static const char *pool_names[NPOOL] = { "ftth", "adsl", "roam", "biz" };
-
-/* Host populations, each one family and one role. */
-enum grp {
-	G_FTTH4, G_FTTH6, G_ADSL4, G_ROAM4, G_ROAM6, G_BIZ4, G_BIZ6,
-	G_MX4, G_MX6, G_RUSER4, G_RUSER6, G_OTHER4, G_WEB6,
-	G_RELAY4, G_RELAY6, G_MSA4, G_MSA6, G_RONLY4, G_MONLY4,
-	G_DNS4, G_DNS6,
-	NGRP
-};
-
-/*
- * n hosts drawn inside prefix/plen, or (n == 0) the fixed,
- * comma-separated addresses of `prefix`.
- */
-static const struct gspec {
-	const char	*prefix;
-	int		 plen;
-	int		 n;
-	int		 pool;
-} gspecs[NGRP] = {
-	[G_FTTH4] = { "198.51.100.0", 24, 120, P_FTTH },
-	[G_FTTH6] = { "2001:db8:100::", 48, 40, P_FTTH },
-	[G_ADSL4] = { "203.0.113.0", 25, 80, P_ADSL },
-	[G_ROAM4] = { "203.0.113.128", 26, 40, P_ROAM },
-	[G_ROAM6] = { "2001:db8:300::", 48, 15, P_ROAM },
-	[G_BIZ4] = { "192.0.2.128", 26, 30, P_BIZ },
-	[G_BIZ6] = { "2001:db8:200::", 48, 10, P_BIZ },
-	[G_MX4] = { "192.0.2.32", 27, 20, -1 },
-	[G_MX6] = { "2001:db8:ffff:25::", 64, 10, -1 },
-	[G_RUSER4] = { "192.0.2.64", 26, 30, -1 },
-	[G_RUSER6] = { "2001:db8:ffff:587::", 64, 10, -1 },
-	[G_OTHER4] = { "203.0.113.192", 26, 30, -1 },
-	[G_WEB6] = { "2001:db8:ffff:80::", 64, 10, -1 },
-	[G_RELAY4] = { "192.0.2.25,192.0.2.26", 0, 0, -1 },
-	[G_RELAY6] = { "2001:db8:1::25", 0, 0, -1 },
-	[G_MSA4] = { "192.0.2.25,192.0.2.27", 0, 0, -1 },
-	[G_MSA6] = { "2001:db8:1::587", 0, 0, -1 },
-	[G_RONLY4] = { "192.0.2.26", 0, 0, -1 },
-	[G_MONLY4] = { "192.0.2.27", 0, 0, -1 },
-	[G_DNS4] = { "192.0.2.10", 0, 0, -1 },
-	[G_DNS6] = { "2001:db8:1::53", 0, 0, -1 },
-};
+#define NPOOL		P_MASS		/* the model's pools but genflow's mass */
 
 /* Bad frames (-b), cycled in this order; see skip_of[]. */
 enum bad {
@@ -204,27 +127,6 @@ static const int skip_of[NBAD] = {
 #define S_HOSTS		(2 * NCAT)
 #define NSER		(2 * NCAT + 1)
 #define NSCOPE		(1 + NPOOL)
-
-struct rng {
-	uint64_t	 s;
-};
-
-struct addr {
-	uint8_t		 family;	/* 4 or 6 */
-	uint8_t		 a[16];		/* IPv4 in the first 4 bytes */
-};
-
-struct host {
-	struct addr	 addr;
-	int		 pool;		/* P_*, or -1 */
-	uint32_t	 key;		/* direct_hosts key: address or /64 */
-	uint16_t	 port;		/* next ephemeral port */
-};
-
-struct group {
-	struct host	*h;
-	size_t		 n;
-};
 
 /* One queued packet: everything needed to render its frame. */
 struct gpkt {
@@ -316,8 +218,6 @@ struct conv {
 };
 
 static void	 usage(int) __attribute__((noreturn));
-static void	 die(const char *, ...)
-		    __attribute__((noreturn, format(printf, 1, 2)));
 
 static void
 usage(int code)
@@ -332,7 +232,7 @@ usage(int code)
 	exit(code);
 }
 
-static void
+void
 die(const char *fmt, ...)
 {
 	va_list	 ap;
@@ -345,58 +245,6 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
-static void *
-gc_alloc(size_t n, size_t size)
-{
-	void	*p;
-
-	if (n == 0 || size == 0)
-		n = size = 1;
-	if ((p = calloc(n, size)) == NULL)
-		die("out of memory");
-	return (p);
-}
-
-/* splitmix64: the next 64-bit value of a stream. */
-static uint64_t
-rng_next(struct rng *r)
-{
-	uint64_t	 z;
-
-	r->s += 0x9e3779b97f4a7c15ULL;
-	z = r->s;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (z ^ (z >> 31));
-}
-
-/* Uniform in [0, n), n > 0, by the high half of a 128-bit product. */
-static uint64_t
-rng_below(struct rng *r, uint64_t n)
-{
-	return ((uint64_t)(((unsigned __int128)rng_next(r) * n) >> 64));
-}
-
-/* Uniform in [lo, hi]. */
-static int64_t
-rng_range(struct rng *r, int64_t lo, int64_t hi)
-{
-	return (lo + (int64_t)rng_below(r, (uint64_t)(hi - lo) + 1));
-}
-
-/* Uniform double in [0, 1). */
-static double
-rng_unit(struct rng *r)
-{
-	return ((double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0));
-}
-
-static int
-rng_chance(struct rng *r, double p)
-{
-	return (rng_unit(r) < p);
-}
-
 /*
  * Whether an event is IPv6: drawn with probability p, always IPv4 with
  * -4 (the draw is still made, so the stream keeps its shape).
@@ -407,165 +255,6 @@ pick_v6(struct gen *g, double p)
 	int	 v6 = rng_chance(&g->rng, p);
 
 	return (g->o.v4only ? 0 : v6);
-}
-
-/* floor(x) plus one with probability frac(x). */
-static uint64_t
-rng_round(struct rng *r, double x)
-{
-	uint64_t	 n;
-
-	n = (uint64_t)x;
-	if (rng_chance(r, x - (double)n))
-		n++;
-	return (n);
-}
-
-static void
-host_parse(struct addr *a, const char *s)
-{
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, s, a->a) == 1)
-		a->family = 4;
-	else if (inet_pton(AF_INET6, s, a->a) == 1)
-		a->family = 6;
-	else
-		die("bad address %s", s);
-}
-
-/* 1 if a host of the group already has this address (or /64: len 8). */
-static int
-group_has(const struct group *gr, const struct addr *a, size_t len)
-{
-	size_t	 i;
-
-	for (i = 0; i < gr->n; i++)
-		if (memcmp(gr->h[i].addr.a, a->a, len) == 0)
-			return (1);
-	return (0);
-}
-
-/* Draw a host address inside the prefix; IPv6 /48s may reuse a /64. */
-static void
-group_draw(struct gen *g, struct group *gr, const struct gspec *sp,
-    struct host *h)
-{
-	struct addr	 base, a;
-	uint32_t	 v, hb;
-	uint64_t	 iid;
-	size_t		 j;
-	int		 i;
-
-	host_parse(&base, sp->prefix);
-	for (;;) {
-		a = base;
-		if (a.family == 4) {
-			hb = 32 - (uint32_t)sp->plen;
-			v = (uint32_t)rng_range(&g->rng, 1, (1 << hb) - 2);
-			for (i = 0; i < 4; i++)
-				a.a[3 - i] |= (uint8_t)(v >> (8 * i));
-			h->key = g->nkeys;
-			if (group_has(gr, &a, 4))
-				continue;
-		} else {
-			if (sp->plen == 48 && gr->n > 0 &&
-			    rng_chance(&g->rng, 0.35)) {
-				j = rng_below(&g->rng, gr->n);
-				memcpy(a.a, gr->h[j].addr.a, 8);
-				h->key = gr->h[j].key;
-			} else {
-				if (sp->plen == 48) {
-					v = (uint32_t)rng_below(&g->rng, 65536);
-					a.a[6] = (uint8_t)(v >> 8);
-					a.a[7] = (uint8_t)v;
-					if (group_has(gr, &a, 8))
-						continue;
-				}
-				h->key = g->nkeys;
-			}
-			iid = rng_next(&g->rng) | 1;
-			for (i = 0; i < 8; i++)
-				a.a[15 - i] = (uint8_t)(iid >> (8 * i));
-			if (group_has(gr, &a, 16))
-				continue;
-		}
-		break;
-	}
-	if (h->key == g->nkeys)
-		g->nkeys++;
-	h->addr = a;
-}
-
-/* Build every host population from the spec table. */
-static void
-groups_build(struct gen *g)
-{
-	const struct gspec	*sp;
-	struct group		*gr;
-	struct host		*h;
-	char			 buf[128], *s, *tok;
-	int			 k, n;
-
-	for (k = 0; k < NGRP; k++) {
-		sp = &gspecs[k];
-		gr = &g->grp[k];
-		n = sp->n;
-		if (n == 0) {
-			n = 1;
-			for (s = strchr(sp->prefix, ','); s != NULL;
-			    s = strchr(s + 1, ','))
-				n++;
-		}
-		gr->h = gc_alloc((size_t)n, sizeof(*gr->h));
-		if (sp->n == 0) {
-			snprintf(buf, sizeof(buf), "%s", sp->prefix);
-			s = buf;
-			while ((tok = strsep(&s, ",")) != NULL) {
-				h = &gr->h[gr->n++];
-				host_parse(&h->addr, tok);
-				h->pool = -1;
-				h->port = (uint16_t)rng_range(&g->rng, PORT_LO,
-				    PORT_HI);
-			}
-			continue;
-		}
-		while (gr->n < (size_t)n) {
-			h = &gr->h[gr->n];
-			group_draw(g, gr, sp, h);
-			h->pool = sp->pool;
-			h->port = (uint16_t)rng_range(&g->rng, PORT_LO,
-			    PORT_HI);
-			gr->n++;
-		}
-	}
-	g->keybin = gc_alloc(g->nkeys, sizeof(*g->keybin));
-	for (k = 0; k < (int)g->nkeys; k++)
-		g->keybin[k] = -1;
-}
-
-/* A host of the group, skewed towards the first ones (busy senders). */
-static struct host *
-pick(struct gen *g, int grp)
-{
-	struct group	*gr = &g->grp[grp];
-	double		 u;
-
-	u = rng_unit(&g->rng);
-	return (&gr->h[(size_t)(u * u * (double)gr->n)]);
-}
-
-/* The next ephemeral port of a client, stepping 1-3 and wrapping. */
-static uint16_t
-host_port(struct gen *g, struct host *h)
-{
-	uint16_t	 p = h->port;
-	uint32_t	 n;
-
-	n = (uint32_t)h->port + 1 + (uint32_t)rng_below(&g->rng, 3);
-	if (n > PORT_HI)
-		n = PORT_LO + (n - PORT_HI - 1);
-	h->port = (uint16_t)n;
-	return (p);
 }
 
 /* Heap order: time, then the order of queueing. */
@@ -681,7 +370,7 @@ conv_init(struct conv *c, struct gen *g, int64_t t, struct host *cli,
 	c->tpl.proto = (uint8_t)proto;
 	memcpy(c->tpl.src, cli->addr.a, 16);
 	memcpy(c->tpl.dst, dst->a, 16);
-	c->tpl.sport = host_port(g, cli);
+	c->tpl.sport = host_port(&g->rng, cli);
 	c->tpl.dport = dport;
 	c->rtt = rng_range(&g->rng, 2, 120) * MS +
 	    rng_range(&g->rng, 0, 999) * US;
@@ -803,19 +492,6 @@ conv_close(struct conv *c, uint16_t clen, uint16_t slen)
 	conv_pkt(c, 0, c->t + rng_range(r, 100, 3000) * US, TH_ACK, 0, 0);
 }
 
-/* A message body size: mostly small, with a long tail. */
-static uint32_t
-body_size(struct rng *r)
-{
-	uint64_t	 u = rng_below(r, 100);
-
-	if (u < 60)
-		return ((uint32_t)rng_range(r, 300, 2500));
-	if (u < 92)
-		return ((uint32_t)rng_range(r, 2500, 10000));
-	return ((uint32_t)rng_range(r, 10000, 50000));
-}
-
 /*
  * An answered SMTP-shaped session; `bulk_dir` says who sends the body
  * (1 for POP3's server).  Under 200 s even with a tarpit banner.
@@ -928,43 +604,13 @@ pick_dynamic(struct gen *g, int v6)
 	uint64_t	 u;
 
 	if (v6)
-		return (pick(g, rng_chance(&g->rng, 0.7) ? G_FTTH6 : G_ROAM6));
+		return (pick(&g->rng, g->grp, rng_chance(&g->rng, 0.7) ? G_FTTH6 : G_ROAM6));
 	u = rng_below(&g->rng, 100);
 	if (u < 55)
-		return (pick(g, G_FTTH4));
+		return (pick(&g->rng, g->grp, G_FTTH4));
 	if (u < 90)
-		return (pick(g, G_ADSL4));
-	return (pick(g, G_ROAM4));
-}
-
-/* Submission port: 587 (50%), 465 (20%), or 25 when `with25`. */
-static uint16_t
-pick_subport(struct gen *g, int with25)
-{
-	uint64_t	 u = rng_below(&g->rng, with25 ? 100 : 70);
-
-	if (u < 50)
-		return (587);
-	if (u < 70)
-		return (465);
-	return (25);
-}
-
-/*
- * An own server for a session to `port`: relays for 25, MSAs for
- * 587/465, and one time in ten the other kind (any own server counts).
- */
-static const struct addr *
-pick_own(struct gen *g, int v6, uint16_t port)
-{
-	int	 cross = rng_chance(&g->rng, 0.1);
-	int	 relay = (port == 25) != cross;
-
-	if (v6)
-		return (&pick(g, relay ? G_RELAY6 : G_MSA6)->addr);
-	if (cross)
-		return (&pick(g, relay ? G_RONLY4 : G_MONLY4)->addr);
-	return (&pick(g, relay ? G_RELAY4 : G_MSA4)->addr);
+		return (pick(&g->rng, g->grp, G_ADSL4));
+	return (pick(&g->rng, g->grp, G_ROAM4));
 }
 
 /* A mail-port session that op25b must not count. */
@@ -977,15 +623,15 @@ gen_uncounted(struct gen *g, int64_t t, int v6)
 
 	switch (rng_below(&g->rng, 4)) {
 	case 0:		/* inbound: outside -> pool host, port 25 */
-		cli = pick(g, v6 ? G_MX6 : (rng_chance(&g->rng, 0.5) ?
+		cli = pick(&g->rng, g->grp, v6 ? G_MX6 : (rng_chance(&g->rng, 0.5) ?
 		    G_MX4 : G_OTHER4));
-		srv = v6 ? pick(g, G_FTTH6) : pick_dynamic(g, 0);
+		srv = v6 ? pick(&g->rng, g->grp, G_FTTH6) : pick_dynamic(g, 0);
 		conv_init(&c, g, t, cli, &srv->addr, 25, PR_TCP);
 		break;
 	case 1:		/* static pool -> own server, 25 or 587 */
-		cli = pick(g, v6 ? G_BIZ6 : G_BIZ4);
+		cli = pick(&g->rng, g->grp, v6 ? G_BIZ6 : G_BIZ4);
 		port = rng_chance(&g->rng, 0.5) ? 25 : 587;
-		conv_init(&c, g, t, cli, pick_own(g, v6, port), port, PR_TCP);
+		conv_init(&c, g, t, cli, pick_own(&g->rng, g->grp, v6, port), port, PR_TCP);
 		break;
 	case 2:		/* relay -> relay, port 25 (IPv4 only) */
 		cli = &g->grp[G_RELAY4].h[rng_below(&g->rng, 2)];
@@ -994,7 +640,7 @@ gen_uncounted(struct gen *g, int64_t t, int v6)
 		break;
 	default:	/* dynamic -> outside, POP3 */
 		cli = pick_dynamic(g, v6);
-		srv = pick(g, v6 ? G_MX6 : G_OTHER4);
+		srv = pick(&g->rng, g->grp, v6 ? G_MX6 : G_OTHER4);
 		conv_init(&c, g, t, cli, &srv->addr, 110, PR_TCP);
 		conv_smtp(&c, 1, 60);
 		return;
@@ -1027,30 +673,30 @@ gen_mail(struct gen *g, int64_t t)
 	case C_DIRECT:
 	case C_BLOCKED:
 		cli = pick_dynamic(g, v6);
-		dst = &pick(g, v6 ? G_MX6 : G_MX4)->addr;
+		dst = &pick(&g->rng, g->grp, v6 ? G_MX6 : G_MX4)->addr;
 		break;
 	case C_SUBMIT:
 		cli = pick_dynamic(g, v6);
-		port = pick_subport(g, 1);
-		dst = pick_own(g, v6, port);
+		port = pick_subport(&g->rng, 1);
+		dst = pick_own(&g->rng, g->grp, v6, port);
 		break;
 	case C_SUBMIT_EXT:
 		cli = pick_dynamic(g, v6);
-		port = pick_subport(g, 0);
-		dst = &pick(g, v6 ? G_MX6 : G_OTHER4)->addr;
+		port = pick_subport(&g->rng, 0);
+		dst = &pick(&g->rng, g->grp, v6 ? G_MX6 : G_OTHER4)->addr;
 		break;
 	case C_RELAY:
-		cli = pick(g, v6 ? G_RELAY6 : G_RELAY4);
-		dst = &pick(g, v6 ? G_MX6 : G_MX4)->addr;
+		cli = pick(&g->rng, g->grp, v6 ? G_RELAY6 : G_RELAY4);
+		dst = &pick(&g->rng, g->grp, v6 ? G_MX6 : G_MX4)->addr;
 		break;
 	case C_ROAMING:
-		cli = pick(g, v6 ? G_RUSER6 : G_RUSER4);
-		port = pick_subport(g, 0);
-		dst = pick_own(g, v6, port);
+		cli = pick(&g->rng, g->grp, v6 ? G_RUSER6 : G_RUSER4);
+		port = pick_subport(&g->rng, 0);
+		dst = pick_own(&g->rng, g->grp, v6, port);
 		break;
 	case C_OTHER:
-		cli = pick(g, v6 ? G_BIZ6 : G_BIZ4);
-		dst = &pick(g, v6 ? G_MX6 : G_MX4)->addr;
+		cli = pick(&g->rng, g->grp, v6 ? G_BIZ6 : G_BIZ4);
+		dst = &pick(&g->rng, g->grp, v6 ? G_MX6 : G_MX4)->addr;
 		break;
 	default:
 		gen_uncounted(g, t, v6);
@@ -1108,7 +754,7 @@ gen_background(struct gen *g, int64_t t)
 	if (u >= 90 && g->o.link == LINK_RAW)
 		u = 0;
 	cli = pick_dynamic(g, v6);
-	srv = pick(g, v6 ? G_WEB6 : G_OTHER4);
+	srv = pick(&g->rng, g->grp, v6 ? G_WEB6 : G_OTHER4);
 	if (u < 50) {
 		conv_init(&c, g, t, cli, &srv->addr,
 		    rng_chance(&g->rng, 0.6) ? 443 : 80, PR_TCP);
@@ -1116,13 +762,13 @@ gen_background(struct gen *g, int64_t t)
 	} else if (u < 75) {
 		gen_pair(g, t, &cli->addr,
 		    &g->grp[v6 ? G_DNS6 : G_DNS4].h[0].addr, PR_UDP,
-		    host_port(g, cli), 53, (uint16_t)rng_range(&g->rng, 25,
+		    host_port(&g->rng, cli), 53, (uint16_t)rng_range(&g->rng, 25,
 		    60), (uint16_t)rng_range(&g->rng, 60, 300));
 	} else if (u < 90) {
 		gen_pair(g, t, &cli->addr, &srv->addr, v6 ? PR_ICMP6 :
 		    PR_ICMP, 0, 0, 56, 56);
 	} else {
-		cli = pick(g, G_FTTH4);		/* the ftth gateway asks */
+		cli = pick(&g->rng, g->grp, G_FTTH4);		/* the ftth gateway asks */
 		host_parse(&gw, "198.51.100.1");
 		gen_pair(g, t, &gw, &cli->addr, PR_ARP, 0, 0, 1, 2);
 	}
@@ -1138,7 +784,7 @@ gen_midstream(struct gen *g, int64_t t)
 	int		 i, n;
 
 	cli = pick_dynamic(g, v6);
-	conv_init(&c, g, t, cli, &pick(g, v6 ? G_MX6 : G_MX4)->addr, 25,
+	conv_init(&c, g, t, cli, &pick(&g->rng, g->grp, v6 ? G_MX6 : G_MX4)->addr, 25,
 	    PR_TCP);
 	c.tpl.sport = (uint16_t)rng_range(&g->rng, 1024, PORT_LO - 1);
 	n = (int)rng_range(&g->rng, 3, 6);
@@ -1169,7 +815,7 @@ gen_bad(struct gen *g, int64_t t, int kind)
 	p.family = cli->addr.family;
 	p.proto = PR_TCP;
 	memcpy(p.src, cli->addr.a, 16);
-	memcpy(p.dst, pick(g, v6 ? G_MX6 : G_MX4)->addr.a, 16);
+	memcpy(p.dst, pick(&g->rng, g->grp, v6 ? G_MX6 : G_MX4)->addr.a, 16);
 	p.sport = (uint16_t)rng_range(&g->rng, 1024, PORT_LO - 1);
 	p.dport = 25;
 	p.seq = (uint32_t)rng_next(&g->rng);
@@ -1610,7 +1256,7 @@ run_chunk(struct gen *g, int64_t t0, int64_t len)
 	nx = g->o.bad ? rng_round(&g->rng, g->o.rate * BAD_PER_SESSION *
 	    mins) : 0;
 	n = nm + nb + nx;
-	ev = gc_alloc(n, sizeof(*ev));
+	ev = gen_alloc(n, sizeof(*ev));
 	for (i = 0; i < n; i++) {
 		ev[i].t = t0 * NS + (int64_t)rng_below(&g->rng,
 		    (uint64_t)(len * NS));
@@ -1796,8 +1442,11 @@ main(int argc, char **argv)
 	g.rng.s = g.o.seed;
 	g.lrng.s = g.o.seed ^ 0x6c696e6b6c696e6bULL;
 	g.tbin = -1;
-	g.frame = gc_alloc(FRAME_MAX, 1);
-	groups_build(&g);
+	g.frame = gen_alloc(FRAME_MAX, 1);
+	groups_build(&g.rng, g.grp, &g.nkeys);
+	g.keybin = gen_alloc(g.nkeys, sizeof(*g.keybin));
+	for (k = 0; k < (int)g.nkeys; k++)
+		g.keybin[k] = -1;
 
 	if (g.o.conf != NULL)
 		write_conf(&g.o);

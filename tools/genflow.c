@@ -75,6 +75,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "genmodel.h"
+
 #define STEP		300
 #define CHUNK		60
 #define BG_PER_SESSION	0.3
@@ -88,8 +90,6 @@
 #define BOOT_BEFORE	600		/* s from boot to the first export */
 #define MSG_MAX		1400		/* bytes of one message or datagram */
 #define NF5_MAXREC	30
-#define PORT_LO		32768
-#define PORT_HI		60999
 #define BATCH		64		/* messages per sendmmsg */
 #define SLICE_NS	1000000		/* pacing slice */
 #define NS		1000000000LL
@@ -106,86 +106,7 @@
 
 #define PEN_REVERSE	29305		/* RFC 5103 reverse elements */
 
-enum cat {
-	C_DIRECT,
-	C_BLOCKED,
-	C_SUBMIT,
-	C_SUBMIT_EXT,
-	C_RELAY,
-	C_ROAMING,
-	C_OTHER,
-	NCAT,
-	C_UNCOUNTED = NCAT
-};
-
-static const char *cat_names[NCAT] = {
-	"direct", "blocked", "submit", "submit_ext", "relay", "roaming",
-	"other"
-};
-
-/* The session mix, in per mille (gencap's). */
-static const struct {
-	int	 cat;
-	int	 permille;
-} mix[] = {
-	{ C_DIRECT, 500 }, { C_BLOCKED, 80 }, { C_SUBMIT, 100 },
-	{ C_SUBMIT_EXT, 30 }, { C_RELAY, 150 }, { C_ROAMING, 30 },
-	{ C_OTHER, 50 }, { C_UNCOUNTED, 60 }
-};
-
-enum pool {
-	P_FTTH,
-	P_ADSL,
-	P_ROAM,
-	P_BIZ,
-	P_MASS,
-	NPOOL
-};
-
-#define P_NONE		0xff
-
-static const char *pool_names[NPOOL] = {
-	"ftth", "adsl", "roam", "biz", "mass"
-};
-
-enum grp {
-	G_FTTH4, G_FTTH6, G_ADSL4, G_ROAM4, G_ROAM6, G_BIZ4, G_BIZ6,
-	G_MX4, G_MX6, G_RUSER4, G_RUSER6, G_OTHER4, G_WEB6,
-	G_RELAY4, G_RELAY6, G_MSA4, G_MSA6, G_RONLY4, G_MONLY4,
-	G_DNS4, G_DNS6, G_MASS,
-	NGRP
-};
-
-/* n hosts drawn inside prefix/plen, or (n == 0) fixed addresses. */
-static const struct gspec {
-	const char	*prefix;
-	int		 plen;
-	int		 n;
-	int		 pool;
-} gspecs[NGRP] = {
-	[G_FTTH4] = { "198.51.100.0", 24, 120, P_FTTH },
-	[G_FTTH6] = { "2001:db8:100::", 48, 40, P_FTTH },
-	[G_ADSL4] = { "203.0.113.0", 25, 80, P_ADSL },
-	[G_ROAM4] = { "203.0.113.128", 26, 40, P_ROAM },
-	[G_ROAM6] = { "2001:db8:300::", 48, 15, P_ROAM },
-	[G_BIZ4] = { "192.0.2.128", 26, 30, P_BIZ },
-	[G_BIZ6] = { "2001:db8:200::", 48, 10, P_BIZ },
-	[G_MX4] = { "192.0.2.32", 27, 20, -1 },
-	[G_MX6] = { "2001:db8:ffff:25::", 64, 10, -1 },
-	[G_RUSER4] = { "192.0.2.64", 26, 30, -1 },
-	[G_RUSER6] = { "2001:db8:ffff:587::", 64, 10, -1 },
-	[G_OTHER4] = { "203.0.113.192", 26, 30, -1 },
-	[G_WEB6] = { "2001:db8:ffff:80::", 64, 10, -1 },
-	[G_RELAY4] = { "192.0.2.25,192.0.2.26", 0, 0, -1 },
-	[G_RELAY6] = { "2001:db8:1::25", 0, 0, -1 },
-	[G_MSA4] = { "192.0.2.25,192.0.2.27", 0, 0, -1 },
-	[G_MSA6] = { "2001:db8:1::587", 0, 0, -1 },
-	[G_RONLY4] = { "192.0.2.26", 0, 0, -1 },
-	[G_MONLY4] = { "192.0.2.27", 0, 0, -1 },
-	[G_DNS4] = { "192.0.2.10", 0, 0, -1 },
-	[G_DNS6] = { "2001:db8:1::53", 0, 0, -1 },
-	[G_MASS] = { NULL, 0, 0, P_MASS },	/* -S: built apart */
-};
+#define NPOOL		NPOOL_ALL
 
 #define MASS_PREFIX4	"100.64.0.0"	/* /10: 2^22 addresses */
 #define MASS_PREFIX6	"2001:db8:1000::"	/* /36: 2^28 /64s */
@@ -217,28 +138,6 @@ enum mkind {
 #define TID_V4		256
 #define TID_V6		257
 #define TID_OPT		258
-
-struct rng {
-	uint64_t	 s;
-};
-
-struct addr {
-	uint8_t		 family;	/* 4 or 6 */
-	uint8_t		 a[16];		/* IPv4 in the first 4 bytes */
-};
-
-struct host {
-	struct addr	 addr;
-	uint8_t		 pool;		/* P_*, or P_NONE */
-	uint32_t	 key;		/* direct_hosts key: address or /64 */
-	uint16_t	 port;		/* next ephemeral port */
-};
-
-struct group {
-	struct host	*h;
-	size_t		 n;
-	size_t		 next;		/* round robin (mass) */
-};
 
 /* A flow record waiting for its export tick. */
 struct rec {
@@ -472,8 +371,6 @@ struct gen {
 };
 
 static void	 usage(int) __attribute__((noreturn));
-static void	 die(const char *, ...)
-		    __attribute__((noreturn, format(printf, 1, 2)));
 
 static void
 usage(int code)
@@ -490,7 +387,7 @@ usage(int code)
 	exit(code);
 }
 
-static void
+void
 die(const char *fmt, ...)
 {
 	va_list	 ap;
@@ -501,18 +398,6 @@ die(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(1);
-}
-
-static void *
-gf_alloc(size_t n, size_t size)
-{
-	void	*p;
-
-	if (n == 0 || size == 0)
-		n = size = 1;
-	if ((p = calloc(n, size)) == NULL)
-		die("out of memory");
-	return (p);
 }
 
 /* Grow an array to hold at least `need` elements. */
@@ -531,33 +416,6 @@ gf_grow(void *p, size_t *cap, size_t need, size_t size)
 	return (p);
 }
 
-/* splitmix64: the next 64-bit value of a stream. */
-static uint64_t
-rng_next(struct rng *r)
-{
-	uint64_t	 z;
-
-	r->s += 0x9e3779b97f4a7c15ULL;
-	z = r->s;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (z ^ (z >> 31));
-}
-
-/* Uniform in [0, n), n > 0. */
-static uint64_t
-rng_below(struct rng *r, uint64_t n)
-{
-	return ((uint64_t)(((unsigned __int128)rng_next(r) * n) >> 64));
-}
-
-/* Uniform in [lo, hi]. */
-static int64_t
-rng_range(struct rng *r, int64_t lo, int64_t hi)
-{
-	return (lo + (int64_t)rng_below(r, (uint64_t)(hi - lo) + 1));
-}
-
 /* A stream of its own for a purpose: the seed mixed with a salt. */
 static void
 rng_fork(struct rng *dst, uint64_t seed, uint64_t salt)
@@ -566,105 +424,6 @@ rng_fork(struct rng *dst, uint64_t seed, uint64_t salt)
 
 	t.s = seed ^ salt;
 	dst->s = rng_next(&t);
-}
-
-static double
-rng_unit(struct rng *r)
-{
-	return ((double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0));
-}
-
-static int
-rng_chance(struct rng *r, double p)
-{
-	return (rng_unit(r) < p);
-}
-
-/* floor(x) plus one with probability frac(x). */
-static uint64_t
-rng_round(struct rng *r, double x)
-{
-	uint64_t	 n;
-
-	n = (uint64_t)x;
-	if (rng_chance(r, x - (double)n))
-		n++;
-	return (n);
-}
-
-static void
-host_parse(struct addr *a, const char *s)
-{
-	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, s, a->a) == 1)
-		a->family = 4;
-	else if (inet_pton(AF_INET6, s, a->a) == 1)
-		a->family = 6;
-	else
-		die("bad address %s", s);
-}
-
-/* 1 if a host of the group already has this address (or /64: len 8). */
-static int
-group_has(const struct group *gr, const struct addr *a, size_t len)
-{
-	size_t	 i;
-
-	for (i = 0; i < gr->n; i++)
-		if (memcmp(gr->h[i].addr.a, a->a, len) == 0)
-			return (1);
-	return (0);
-}
-
-/* Draw a host address inside the prefix; IPv6 /48s may reuse a /64. */
-static void
-group_draw(struct gen *g, struct group *gr, const struct gspec *sp,
-    struct host *h)
-{
-	struct addr	 base, a;
-	uint32_t	 v, hb;
-	uint64_t	 iid;
-	size_t		 j;
-	int		 i;
-
-	host_parse(&base, sp->prefix);
-	for (;;) {
-		a = base;
-		if (a.family == 4) {
-			hb = 32 - (uint32_t)sp->plen;
-			v = (uint32_t)rng_range(&g->rng, 1, (1 << hb) - 2);
-			for (i = 0; i < 4; i++)
-				a.a[3 - i] |= (uint8_t)(v >> (8 * i));
-			h->key = g->nkeys;
-			if (group_has(gr, &a, 4))
-				continue;
-		} else {
-			if (sp->plen == 48 && gr->n > 0 &&
-			    rng_chance(&g->rng, 0.35)) {
-				j = rng_below(&g->rng, gr->n);
-				memcpy(a.a, gr->h[j].addr.a, 8);
-				h->key = gr->h[j].key;
-			} else {
-				if (sp->plen == 48) {
-					v = (uint32_t)rng_below(&g->rng, 65536);
-					a.a[6] = (uint8_t)(v >> 8);
-					a.a[7] = (uint8_t)v;
-					if (group_has(gr, &a, 8))
-						continue;
-				}
-				h->key = g->nkeys;
-			}
-			iid = rng_next(&g->rng) | 1;
-			for (i = 0; i < 8; i++)
-				a.a[15 - i] = (uint8_t)(iid >> (8 * i));
-			if (group_has(gr, &a, 16))
-				continue;
-		}
-		break;
-	}
-	if (h->key == g->nkeys)
-		g->nkeys++;
-	h->addr = a;
 }
 
 /*
@@ -682,7 +441,7 @@ mass_build(struct gen *g)
 	double		 v6share = g->o.fmt == V5 ? 0 : MASS_V6_SHARE;
 	int		 k;
 
-	gr->h = gf_alloc(g->o.mass, sizeof(*gr->h));
+	gr->h = gen_alloc(g->o.mass, sizeof(*gr->h));
 	for (i = 0; i < g->o.mass; i++) {
 		h = &gr->h[i];
 		if (rng_chance(&g->rng, v6share)) {
@@ -712,79 +471,6 @@ mass_build(struct gen *g)
 	gr->n = g->o.mass;
 }
 
-/* Build every host population from the spec table. */
-static void
-groups_build(struct gen *g)
-{
-	const struct gspec	*sp;
-	struct group		*gr;
-	struct host		*h;
-	char			 buf[128], *s, *tok;
-	int			 k, n;
-
-	for (k = 0; k < NGRP; k++) {
-		sp = &gspecs[k];
-		gr = &g->grp[k];
-		if (sp->prefix == NULL)
-			continue;
-		n = sp->n;
-		if (n == 0) {
-			n = 1;
-			for (s = strchr(sp->prefix, ','); s != NULL;
-			    s = strchr(s + 1, ','))
-				n++;
-		}
-		gr->h = gf_alloc((size_t)n, sizeof(*gr->h));
-		if (sp->n == 0) {
-			snprintf(buf, sizeof(buf), "%s", sp->prefix);
-			s = buf;
-			while ((tok = strsep(&s, ",")) != NULL) {
-				h = &gr->h[gr->n++];
-				host_parse(&h->addr, tok);
-				h->pool = P_NONE;
-				h->port = (uint16_t)rng_range(&g->rng, PORT_LO,
-				    PORT_HI);
-			}
-			continue;
-		}
-		while (gr->n < (size_t)n) {
-			h = &gr->h[gr->n];
-			group_draw(g, gr, sp, h);
-			h->pool = (uint8_t)sp->pool;
-			h->port = (uint16_t)rng_range(&g->rng, PORT_LO,
-			    PORT_HI);
-			gr->n++;
-		}
-	}
-	if (g->o.mass > 0)
-		mass_build(g);
-}
-
-/* A host of the group, skewed towards the first ones (busy senders). */
-static struct host *
-pick(struct gen *g, int grp)
-{
-	struct group	*gr = &g->grp[grp];
-	double		 u;
-
-	u = rng_unit(&g->rng);
-	return (&gr->h[(size_t)(u * u * (double)gr->n)]);
-}
-
-/* The next ephemeral port of a client, stepping 1-3 and wrapping. */
-static uint16_t
-host_port(struct gen *g, struct host *h)
-{
-	uint16_t	 p = h->port;
-	uint32_t	 n;
-
-	n = (uint32_t)h->port + 1 + (uint32_t)rng_below(&g->rng, 3);
-	if (n > PORT_HI)
-		n = PORT_LO + (n - PORT_HI - 1);
-	h->port = (uint16_t)n;
-	return (p);
-}
-
 /*
  * A dynamic pool host of the family.  With -S most come from `mass`:
  * for direct and blocked sessions (`turn`) each host in turn, so that
@@ -805,40 +491,13 @@ pick_dynamic(struct gen *g, int v6, int turn)
 		return (h);
 	}
 	if (v6)
-		return (pick(g, rng_chance(&g->rng, 0.7) ? G_FTTH6 : G_ROAM6));
+		return (pick(&g->rng, g->grp, rng_chance(&g->rng, 0.7) ? G_FTTH6 : G_ROAM6));
 	u = rng_below(&g->rng, 100);
 	if (u < 55)
-		return (pick(g, G_FTTH4));
+		return (pick(&g->rng, g->grp, G_FTTH4));
 	if (u < 90)
-		return (pick(g, G_ADSL4));
-	return (pick(g, G_ROAM4));
-}
-
-/* Submission port: 587 (50%), 465 (20%), or 25 when `with25`. */
-static uint16_t
-pick_subport(struct gen *g, int with25)
-{
-	uint64_t	 u = rng_below(&g->rng, with25 ? 100 : 70);
-
-	if (u < 50)
-		return (587);
-	if (u < 70)
-		return (465);
-	return (25);
-}
-
-/* An own server for `port`; one time in ten the other kind. */
-static const struct addr *
-pick_own(struct gen *g, int v6, uint16_t port)
-{
-	int	 cross = rng_chance(&g->rng, 0.1);
-	int	 relay = (port == 25) != cross;
-
-	if (v6)
-		return (&pick(g, relay ? G_RELAY6 : G_MSA6)->addr);
-	if (cross)
-		return (&pick(g, relay ? G_RONLY4 : G_MONLY4)->addr);
-	return (&pick(g, relay ? G_RELAY4 : G_MSA4)->addr);
+		return (pick(&g->rng, g->grp, G_ADSL4));
+	return (pick(&g->rng, g->grp, G_ROAM4));
 }
 
 /* Heap order: export tick, then the order of queueing. */
@@ -1239,19 +898,6 @@ rec_init(struct rec *r, const struct host *cli, const struct addr *dst,
 	r->exp = (uint8_t)exp;
 }
 
-/* A message body size: mostly small, with a long tail (gencap's). */
-static uint32_t
-body_size(struct rng *r)
-{
-	uint64_t	 u = rng_below(r, 100);
-
-	if (u < 60)
-		return ((uint32_t)rng_range(r, 300, 2500));
-	if (u < 92)
-		return ((uint32_t)rng_range(r, 2500, 10000));
-	return ((uint32_t)rng_range(r, 10000, 50000));
-}
-
 /*
  * An answered TCP session of `dur` ms from t: the client's packets and
  * IP bytes, cut into records at the active timeout.  The first record
@@ -1410,16 +1056,16 @@ gen_uncounted(struct gen *g, int64_t t, int v6)
 
 	switch (rng_below(&g->rng, 4)) {
 	case 0:		/* inbound: outside -> pool host, port 25 */
-		cli = pick(g, v6 ? G_MX6 : (rng_chance(&g->rng, 0.5) ?
+		cli = pick(&g->rng, g->grp, v6 ? G_MX6 : (rng_chance(&g->rng, 0.5) ?
 		    G_MX4 : G_OTHER4));
-		dst = &(v6 ? pick(g, G_FTTH6) : pick_dynamic(g, 0, 0))->addr;
+		dst = &(v6 ? pick(&g->rng, g->grp, G_FTTH6) : pick_dynamic(g, 0, 0))->addr;
 		if (dst->family != cli->addr.family)
-			dst = &pick(g, v6 ? G_FTTH6 : G_FTTH4)->addr;
+			dst = &pick(&g->rng, g->grp, v6 ? G_FTTH6 : G_FTTH4)->addr;
 		break;
 	case 1:		/* static pool -> own server, 25 or 587 */
-		cli = pick(g, v6 ? G_BIZ6 : G_BIZ4);
+		cli = pick(&g->rng, g->grp, v6 ? G_BIZ6 : G_BIZ4);
 		port = rng_chance(&g->rng, 0.5) ? 25 : 587;
-		dst = pick_own(g, v6, port);
+		dst = pick_own(&g->rng, g->grp, v6, port);
 		break;
 	case 2:		/* relay -> relay, port 25 (IPv4 only) */
 		cli = &g->grp[G_RELAY4].h[rng_below(&g->rng, 2)];
@@ -1428,12 +1074,12 @@ gen_uncounted(struct gen *g, int64_t t, int v6)
 		break;
 	default:	/* dynamic -> outside, POP3 */
 		cli = pick_dynamic(g, v6, 0);
-		dst = &pick(g, cli->addr.family == 6 ? G_MX6 :
+		dst = &pick(&g->rng, g->grp, cli->addr.family == 6 ? G_MX6 :
 		    G_OTHER4)->addr;
 		port = 110;
 		break;
 	}
-	rec_init(&r, cli, dst, host_port(g, cli), port, PR_TCP, C_UNCOUNTED,
+	rec_init(&r, cli, dst, host_port(&g->rng, cli), port, PR_TCP, C_UNCOUNTED,
 	    pick_exp(g));
 	sess_smtp(g, &r, t, 60);
 }
@@ -1463,37 +1109,37 @@ gen_mail(struct gen *g, int64_t t)
 	case C_DIRECT:
 	case C_BLOCKED:
 		cli = pick_dynamic(g, v6, 1);
-		dst = &pick(g, cli->addr.family == 6 ? G_MX6 : G_MX4)->addr;
+		dst = &pick(&g->rng, g->grp, cli->addr.family == 6 ? G_MX6 : G_MX4)->addr;
 		break;
 	case C_SUBMIT:
 		cli = pick_dynamic(g, v6, 0);
-		port = pick_subport(g, 1);
-		dst = pick_own(g, cli->addr.family == 6, port);
+		port = pick_subport(&g->rng, 1);
+		dst = pick_own(&g->rng, g->grp, cli->addr.family == 6, port);
 		break;
 	case C_SUBMIT_EXT:
 		cli = pick_dynamic(g, v6, 0);
-		port = pick_subport(g, 0);
-		dst = &pick(g, cli->addr.family == 6 ? G_MX6 :
+		port = pick_subport(&g->rng, 0);
+		dst = &pick(&g->rng, g->grp, cli->addr.family == 6 ? G_MX6 :
 		    G_OTHER4)->addr;
 		break;
 	case C_RELAY:
-		cli = pick(g, v6 ? G_RELAY6 : G_RELAY4);
-		dst = &pick(g, v6 ? G_MX6 : G_MX4)->addr;
+		cli = pick(&g->rng, g->grp, v6 ? G_RELAY6 : G_RELAY4);
+		dst = &pick(&g->rng, g->grp, v6 ? G_MX6 : G_MX4)->addr;
 		break;
 	case C_ROAMING:
-		cli = pick(g, v6 ? G_RUSER6 : G_RUSER4);
-		port = pick_subport(g, 0);
-		dst = pick_own(g, v6, port);
+		cli = pick(&g->rng, g->grp, v6 ? G_RUSER6 : G_RUSER4);
+		port = pick_subport(&g->rng, 0);
+		dst = pick_own(&g->rng, g->grp, v6, port);
 		break;
 	case C_OTHER:
-		cli = pick(g, v6 ? G_BIZ6 : G_BIZ4);
-		dst = &pick(g, v6 ? G_MX6 : G_MX4)->addr;
+		cli = pick(&g->rng, g->grp, v6 ? G_BIZ6 : G_BIZ4);
+		dst = &pick(&g->rng, g->grp, v6 ? G_MX6 : G_MX4)->addr;
 		break;
 	default:
 		gen_uncounted(g, t, v6);
 		return;
 	}
-	rec_init(&r, cli, dst, host_port(g, cli), port, PR_TCP, cat,
+	rec_init(&r, cli, dst, host_port(&g->rng, cli), port, PR_TCP, cat,
 	    pick_exp(g));
 	if (cat == C_BLOCKED)
 		sess_blocked(g, &r, t);
@@ -1515,10 +1161,10 @@ gen_background(struct gen *g, int64_t t)
 	cli = pick_dynamic(g, v6, 0);
 	v6 = cli->addr.family == 6;
 	hdr = v6 ? 40 : 20;
-	srv = pick(g, v6 ? G_WEB6 : G_OTHER4);
+	srv = pick(&g->rng, g->grp, v6 ? G_WEB6 : G_OTHER4);
 	memset(&sh, 0, sizeof(sh));
 	if (u < 50) {
-		rec_init(&r, cli, &srv->addr, host_port(g, cli),
+		rec_init(&r, cli, &srv->addr, host_port(&g->rng, cli),
 		    rng_chance(&g->rng, 0.6) ? 443 : 80, PR_TCP, C_UNCOUNTED,
 		    pick_exp(g));
 		sh.kind = SH_WEB;
@@ -1529,7 +1175,7 @@ gen_background(struct gen *g, int64_t t)
 	}
 	if (u < 80) {
 		rec_init(&r, cli, &g->grp[v6 ? G_DNS6 : G_DNS4].h[0].addr,
-		    host_port(g, cli), 53, PR_UDP, C_UNCOUNTED, pick_exp(g));
+		    host_port(&g->rng, cli), 53, PR_UDP, C_UNCOUNTED, pick_exp(g));
 		r.oct = hdr + 8 + (uint32_t)rng_range(&g->rng, 25, 60);
 	} else {
 		rec_init(&r, cli, &srv->addr, 0, v6 ? 128 << 8 : 8 << 8,
@@ -2185,7 +1831,7 @@ run_chunk(struct gen *g, int64_t t0, int64_t len)
 	nm = rng_round(&g->rng, g->o.rate * mins);
 	nb = rng_round(&g->rng, g->o.rate * BG_PER_SESSION * mins);
 	n = nm + nb;
-	ev = gf_alloc(n, sizeof(*ev));
+	ev = gen_alloc(n, sizeof(*ev));
 	/* time in ms times 2, low bit: background */
 	for (i = 0; i < n; i++)
 		ev[i] = (t0 * 1000 + (int64_t)rng_below(&g->rng,
@@ -2292,7 +1938,7 @@ truth_add(struct gen *g, const struct rmeta *rm, int64_t shift_ms)
 	if (!rm->syn || (rm->cat != C_DIRECT && rm->cat != C_BLOCKED))
 		return;
 	if (tb->bits == NULL)
-		tb->bits = gf_alloc((g->nkeys + 7) / 8, 1);
+		tb->bits = gen_alloc((g->nkeys + 7) / 8, 1);
 	if (tb->bits[rm->key / 8] & (1u << (rm->key % 8)))
 		return;
 	tb->bits[rm->key / 8] |= (uint8_t)(1u << (rm->key % 8));
@@ -2376,9 +2022,9 @@ truth_write(struct gen *g, uint64_t budget)
 	memset(&p, 0, sizeof(p));
 	p.budget = budget;
 	g->bin0 = floor_div(floor_div(g->min_start, 1000), STEP) * STEP;
-	pend = gf_alloc((size_t)g->o.nexp, sizeof(*pend));
-	tsent = gf_alloc((size_t)g->o.nexp, sizeof(*tsent));
-	told = gf_alloc((size_t)g->o.nexp, sizeof(*told));
+	pend = gen_alloc((size_t)g->o.nexp, sizeof(*pend));
+	tsent = gen_alloc((size_t)g->o.nexp, sizeof(*tsent));
+	told = gen_alloc((size_t)g->o.nexp, sizeof(*told));
 	while (plan_next(g, &p, &idx, &rep, &dropped)) {
 		m = &g->msgs[idx];
 		lastrep = rep;
@@ -2782,9 +2428,9 @@ send_all(struct gen *g, uint64_t budget)
 	memset(&sd, 0, sizeof(sd));
 	memset(&p, 0, sizeof(p));
 	p.budget = budget;
-	sd.fd = gf_alloc((size_t)g->o.nexp, sizeof(*sd.fd));
-	sd.tmpl_sent = gf_alloc((size_t)g->o.nexp, sizeof(*sd.tmpl_sent));
-	sd.seq = gf_alloc((size_t)g->o.nexp, sizeof(*sd.seq));
+	sd.fd = gen_alloc((size_t)g->o.nexp, sizeof(*sd.fd));
+	sd.tmpl_sent = gen_alloc((size_t)g->o.nexp, sizeof(*sd.tmpl_sent));
+	sd.seq = gen_alloc((size_t)g->o.nexp, sizeof(*sd.seq));
 	if (g->o.out != NULL) {
 		if ((sd.fo = fopen(g->o.out, "wb")) == NULL)
 			die("%s: %s", g->o.out, strerror(errno));
@@ -3088,14 +2734,16 @@ main(int argc, char **argv)
 		g.sw_pending = 1;
 		g.rate[1] = g.o.sampling2;
 	}
-	groups_build(&g);
+	groups_build(&g.rng, g.grp, &g.nkeys);
+	if (g.o.mass > 0)
+		mass_build(&g);
 	if (g.o.conf != NULL)
 		write_conf(&g.o);
 	if (g.o.fmt != V5) {
 		tmpl_build(&g.o, &g.t4, 0);
 		tmpl_build(&g.o, &g.t6, 1);
 	}
-	g.bx = gf_alloc((size_t)g.o.nexp, sizeof(*g.bx));
+	g.bx = gen_alloc((size_t)g.o.nexp, sizeof(*g.bx));
 	for (k = 0; k < g.o.nexp; k++) {
 		g.bx[k].boot_ms = -1;
 		g.bx[k].last_tmpl = INT64_MIN / 2;
