@@ -34,6 +34,7 @@
 #include "notify.h"
 #include "prefix.h"
 #include "pull.h"
+#include "sink.h"
 #include "snapshot.h"
 #include "tcptrack.h"
 #include "web.h"
@@ -93,6 +94,8 @@ struct daemon {
 	size_t			 ntaps;
 	struct seen		*seen;
 	size_t			 nseen;
+	struct flowbuf		 fb;		/* decoded, not yet processed */
+	struct sink		 sink;
 	int64_t			 now_ms;
 	int64_t			 last_tick;
 	int64_t			 last_checkpoint;
@@ -178,28 +181,54 @@ daemon_clock_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Every flow from every input: the skew check, then collect. */
+/*
+ * Decode, then process: every input's flows go to d->fb while its
+ * decoder runs; daemon_process hands them to the sink once it has
+ * returned.  Only a tracker's expiry of a full table fills the buffer
+ * (a decoder yields at most 65,535 flows a message): then the batch is
+ * processed at once.
+ */
 static void
-daemon_flow(void *arg, const struct flow *f)
+daemon_emit(void *arg, const struct flow *f)
 {
 	struct daemon	*d = arg;
-	struct exporter	*e;
-	int64_t		 ahead = (int64_t)d->conf->max_skew * 1000;
-	int64_t		 behind = (int64_t)d->conf->max_age * 1000;
 
-	if (f->start_ms > d->now_ms + ahead || f->start_ms < d->now_ms - behind) {
-		if (f->exporter & DAEMON_TAP_BASE) {
-			if ((f->exporter & ~DAEMON_TAP_BASE) < d->ntaps)
-				d->taps[f->exporter & ~DAEMON_TAP_BASE].skewed++;
-		} else if ((e = extable_at(d->ex, f->exporter)) != NULL)
-			e->st.skewed++;
-		return;
+	flowbuf_add(&d->fb, f);
+	if (flowbuf_full(&d->fb))
+		sink_flows(&d->sink, &d->fb, d->now_ms);
+}
+
+/* A flow's source counters: the exporter's, or the tap's. */
+static struct sink_source
+daemon_source(void *arg, uint32_t exporter)
+{
+	struct daemon		*d = arg;
+	struct exporter		*e;
+	struct sink_source	 src = { NULL, NULL };
+
+	if (exporter & DAEMON_TAP_BASE) {
+		if ((exporter & ~DAEMON_TAP_BASE) < d->ntaps)
+			src.skewed = &d->taps[exporter & ~DAEMON_TAP_BASE].skewed;
+	} else if ((e = extable_at(d->ex, exporter)) != NULL) {
+		src.skewed = &e->st.skewed;
+		src.late = &e->st.late;
 	}
-	if (f->start_ms / 1000 < collect_floor(d->col) &&
-	    !(f->exporter & DAEMON_TAP_BASE) &&
-	    (e = extable_at(d->ex, f->exporter)) != NULL)
-		e->st.late++;
-	collect_flow(d->col, f);
+	return src;
+}
+
+/* The sink follows the configuration (a reload may change it). */
+static void
+daemon_sink(struct daemon *d)
+{
+	sink_init(&d->sink, d->col, (int64_t)d->conf->max_skew * 1000,
+	    (int64_t)d->conf->max_age * 1000, daemon_source, d);
+}
+
+static void
+daemon_process(struct daemon *d)
+{
+	if (d->fb.n > 0)
+		sink_flows(&d->sink, &d->fb, d->now_ms);
 }
 
 static int
@@ -236,7 +265,7 @@ daemon_open_taps(struct daemon *d, char *err, size_t errlen)
 		tp.ports[2] = 465;
 		tp.nports = 3;
 		tp.exporter = DAEMON_TAP_BASE | (uint32_t)d->ntaps;
-		t->tt = tcptrack_new(&tp, daemon_flow, d);
+		t->tt = tcptrack_new(&tp, daemon_emit, d);
 		d->ntaps++;
 	}
 	return 0;
@@ -256,6 +285,7 @@ daemon_open_store(struct daemon *d, char *err, size_t errlen)
 	d->now_ms = daemon_clock_ms();
 	if ((d->col = collect_new(d->conf, 0, err, errlen)) == NULL)
 		return -1;
+	daemon_sink(d);
 	if (collect_start(d->col, d->now_ms / 1000, err, errlen) == -1)
 		return -1;
 	if (collect_stats(d->col)->journal_error[0] != '\0')
@@ -291,6 +321,8 @@ daemon_new(struct conf *conf, char *err, size_t errlen)
 	d->ex = extable_new(EXPORTER_MAX);
 	extable_set_allow(d->ex, conf->allow_set);
 	d->batch = listen_batch_new();
+	flowbuf_init(&d->fb);
+	daemon_sink(d);
 
 	for (k = 0; k < DAEMON_NUDP; k++) {
 		where = daemon_udp_where(conf, k);
@@ -353,6 +385,7 @@ daemon_free(struct daemon *d)
 	collect_free(d->col);
 	conf_free(d->conf);
 	free(d->seen);
+	flowbuf_free(&d->fb);
 	free(d);
 }
 
@@ -374,7 +407,8 @@ daemon_udp(struct daemon *d, int fd, uint32_t *drops)
 		for (i = 0; i < b->n; i++)
 			extable_input(d->ex, b->addr[i], b->port[i],
 			    EXTABLE_UDP, b->buf[i], b->len[i], d->now_ms,
-			    daemon_flow, d);
+			    daemon_emit, d);
+		daemon_process(d);
 		if (b->have_drops)
 			*drops = b->drops;
 		got += (size_t)n;
@@ -391,7 +425,8 @@ daemon_tcp_message(void *arg, struct listen_conn *c, const uint8_t *msg,
 	struct daemon	*d = arg;
 
 	extable_input(d->ex, c->addr, c->port, EXTABLE_TCP, msg, len,
-	    d->now_ms, daemon_flow, d);
+	    d->now_ms, daemon_emit, d);
+	daemon_process(d);
 }
 
 /*
@@ -486,37 +521,56 @@ daemon_replay(struct daemon *d, struct tap *t)
 
 	d->now_ms = daemon_clock_ms();
 	n = in_pcap_read(t->pc, t->tt, DAEMON_REPLAY_CHUNK, err, sizeof err);
+	daemon_process(d);
 	if (n > 0)
 		return;
 	if (n == -1)
 		log_warnx("pcap %s: %s", t->name, err);
 	tcptrack_flush(t->tt);
+	daemon_process(d);
 	t->done = 1;
 	log_info("pcap %s: replay done, %llu packets", t->name,
 	    (unsigned long long)in_pcap_stats(t->pc)->packets);
 }
 
-/* Log what went wrong on each exporter since the last tick. */
+/* The per-exporter record of what was booked and logged, grown. */
 static void
-daemon_log_exporters(struct daemon *d, int64_t now)
+daemon_seen(struct daemon *d)
 {
-	struct exporter	*e;
-	struct seen	*s;
-	char		 a[EXTABLE_NAMELEN];
-	size_t		 i, n = extable_count(d->ex);
+	size_t	 n = extable_count(d->ex);
 
 	if (n > d->nseen) {
 		d->seen = xreallocarray(d->seen, n, sizeof *d->seen);
 		memset(d->seen + d->nseen, 0, (n - d->nseen) * sizeof *d->seen);
 		d->nseen = n;
 	}
+}
+
+/* What each exporter's sequence numbers say was lost, to the sink. */
+static void
+daemon_book_lost(struct daemon *d)
+{
+	size_t	 i, n = extable_count(d->ex);
+
+	daemon_seen(d);
+	for (i = 0; i < n; i++)
+		sink_lost(&d->sink, &extable_at(d->ex, i)->st, &d->seen[i].lost,
+		    d->now_ms);
+}
+
+/* Log what went wrong on each exporter since the last tick. */
+static void
+daemon_log_exporters(struct daemon *d)
+{
+	struct exporter	*e;
+	struct seen	*s;
+	char		 a[EXTABLE_NAMELEN];
+	size_t		 i, n = extable_count(d->ex);
+
+	daemon_seen(d);
 	for (i = 0; i < n; i++) {
 		e = extable_at(d->ex, i);
 		s = &d->seen[i];
-		if (e->st.lost > s->lost && d->col != NULL) {
-			collect_lost(d->col, now, e->st.lost - s->lost);
-			s->lost = e->st.lost;
-		}
 		if (e->st.malformed == s->malformed &&
 		    e->st.no_template == s->no_template &&
 		    e->st.bad_time == s->bad_time &&
@@ -680,7 +734,9 @@ daemon_tick(struct daemon *d)
 	for (i = 0; i < d->ntaps; i++)
 		if (!d->taps[i].file)
 			tcptrack_expire(d->taps[i].tt, d->now_ms * 1000);
-	daemon_log_exporters(d, now);
+	daemon_process(d);
+	daemon_book_lost(d);
+	daemon_log_exporters(d);
 	if (d->col != NULL && collect_commit(d->col, now, err,
 	    sizeof err) == -1)
 		log_limited(&d->ll_store, "writing bins: %s", err);
@@ -729,6 +785,7 @@ daemon_do_reload(struct daemon *d)
 		    "restart only");
 	conf_free(d->conf);
 	d->conf = nc;
+	daemon_sink(d);
 	/*
 	 * Never wait for a pull here (a peer may trickle): the old thread
 	 * is cancelled and freed once it has ended (daemon_reap).
@@ -826,7 +883,9 @@ daemon_stop(struct daemon *d)
 	for (i = 0; i < d->ntaps; i++)
 		if (!d->taps[i].done)
 			tcptrack_flush(d->taps[i].tt);
-	daemon_log_exporters(d, d->now_ms / 1000);
+	daemon_process(d);
+	daemon_book_lost(d);
+	daemon_log_exporters(d);
 	if (d->col == NULL) {
 		log_info("stopped; read-only, nothing written");
 		return 0;
@@ -963,6 +1022,7 @@ daemon_run(struct daemon *d)
 				log_limited(&d->ll, "pcap %s: %s",
 				    d->taps[i].name, err);
 		}
+		daemon_process(d);
 		if (d->now_ms / 1000 != d->last_tick)
 			daemon_tick(d);
 		/*

@@ -26,6 +26,7 @@
 #include "in_pcap.h"
 #include "ingest.h"
 #include "ipfix_file.h"
+#include "sink.h"
 #include "tally.h"
 #include "tcptrack.h"
 #include "utc.h"
@@ -121,13 +122,14 @@ ingest_ipfix(const char *path, struct collect *c, struct buf *out, char *err,
     size_t errlen)
 {
 	struct exporter_stats	 st;
+	struct sink		 sk;
+	uint64_t		 booked = 0;
 	int			 rc;
 
 	memset(&st, 0, sizeof st);
+	sink_init(&sk, c, -1, 0, NULL, NULL);
 	rc = ipfix_file_read(path, 0, &st, collect_flow_cb, c, err, errlen);
-	/* Loss has no time of its own: book it with the newest record. */
-	if (st.lost > 0 && collect_stats(c)->newest_ms > 0)
-		collect_lost(c, collect_stats(c)->newest_ms / 1000, st.lost);
+	sink_lost(&sk, &st, &booked, 0);
 	buf_printf(out, "%s: %llu IPFIX records", path,
 	    (unsigned long long)st.records);
 	if (st.lost > 0)

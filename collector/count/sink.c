@@ -1,0 +1,104 @@
+/*
+ * sink: the one place where decoded flows are processed (sink.h): the
+ * clock check, `late`, collect; and loss.  Live and offline differ in
+ * one thing, what "now" is: the clock, or the newest record read.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sink.h"
+#include "xmalloc.h"
+
+void
+flowbuf_init(struct flowbuf *b)
+{
+	memset(b, 0, sizeof *b);
+}
+
+void
+flowbuf_free(struct flowbuf *b)
+{
+	free(b->f);
+	memset(b, 0, sizeof *b);
+}
+
+void
+flowbuf_add(void *arg, const struct flow *f)
+{
+	struct flowbuf	*b = arg;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap == 0 ? 256 : b->cap * 2;
+		b->f = xreallocarray(b->f, b->cap, sizeof *b->f);
+	}
+	b->f[b->n++] = *f;
+}
+
+int
+flowbuf_full(const struct flowbuf *b)
+{
+	return b->n >= FLOWBUF_MAX;
+}
+
+void
+sink_init(struct sink *s, struct collect *col, int64_t ahead_ms,
+    int64_t behind_ms, sink_lookup_fn lookup, void *arg)
+{
+	s->col = col;
+	s->ahead_ms = ahead_ms;
+	s->behind_ms = behind_ms;
+	s->lookup = lookup;
+	s->arg = arg;
+}
+
+size_t
+sink_flows(struct sink *s, struct flowbuf *b, int64_t now_ms)
+{
+	struct sink_source	 src;
+	const struct flow	*f;
+	int64_t			 floor_s;
+	size_t			 i, n = 0;
+
+	if (s->col == NULL) {
+		b->n = 0;
+		return 0;
+	}
+	floor_s = collect_floor(s->col);
+	for (i = 0; i < b->n; i++) {
+		f = &b->f[i];
+		memset(&src, 0, sizeof src);
+		if (s->lookup != NULL)
+			src = s->lookup(s->arg, f->exporter);
+		if (s->ahead_ms >= 0 && (f->start_ms > now_ms + s->ahead_ms ||
+		    f->start_ms < now_ms - s->behind_ms)) {
+			if (src.skewed != NULL)
+				(*src.skewed)++;
+			continue;
+		}
+		if (s->ahead_ms >= 0 && f->start_ms / 1000 < floor_s &&
+		    src.late != NULL)
+			(*src.late)++;
+		collect_flow(s->col, f);
+		n++;
+	}
+	b->n = 0;
+	return n;
+}
+
+void
+sink_lost(struct sink *s, const struct exporter_stats *st, uint64_t *booked,
+    int64_t now_ms)
+{
+	int64_t	 at;
+
+	if (s->col == NULL || st->lost <= *booked)
+		return;
+	if (s->ahead_ms >= 0)
+		at = now_ms / 1000;
+	else if ((at = collect_stats(s->col)->newest_ms) > 0)
+		at /= 1000;
+	else
+		return;		/* nothing read yet: nowhere to book it */
+	collect_lost(s->col, at, st->lost - *booked);
+	*booked = st->lost;
+}
