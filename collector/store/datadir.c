@@ -10,6 +10,9 @@
 #include "datadir.h"
 #include "store_rrd.h"
 
+static int	datadir_fmt(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 static int
 datadir_fmt(char *out, size_t len, const char *fmt, ...)
 {
