@@ -12,52 +12,14 @@ truth) and H half its 95% interval; blocked and the distinct hosts read
 estimates as "≈ X ± H" and blocked as "n/a", the figures carry their
 interval, and the page says the input is sampled."""
 
-import html.parser
 import json
 import math
 import sys
 
+from dom import parse
+
 CATS = ["direct", "blocked", "submit", "submit_ext", "relay", "roaming",
         "other"]
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
-        "meta", "source", "track", "wbr"}
-
-
-class Node:
-    def __init__(self, tag, attrs, parent):
-        self.tag, self.attrs, self.parent = tag, dict(attrs), parent
-        self.children, self.text = [], []
-
-    def all_text(self):
-        return "".join(self.text + [c.all_text() for c in self.children])
-
-    def walk(self):
-        yield self
-        for c in self.children:
-            yield from c.walk()
-
-
-class Parser(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.root = Node("root", {}, None)
-        self.cur = self.root
-
-    def handle_starttag(self, tag, attrs):
-        n = Node(tag, attrs, self.cur)
-        self.cur.children.append(n)
-        if tag not in VOID:
-            self.cur = n
-
-    def handle_endtag(self, tag):
-        n = self.cur
-        while n is not None and n.tag != tag:
-            n = n.parent
-        if n is not None and n.parent is not None:
-            self.cur = n.parent
-
-    def handle_data(self, data):
-        self.cur.text.append(data)
 
 
 class Tap:
@@ -72,10 +34,7 @@ class Tap:
 
 
 def load(path):
-    p = Parser()
-    with open(path, encoding="utf-8") as f:
-        p.feed(f.read())
-    return p.root
+    return parse(path)
 
 
 def by_id(root, i):
@@ -131,7 +90,7 @@ def effect(tap, root, e):
     rows = {}
     for n in (table.walk() if table else []):
         if n.tag == "tr" and "data-cat" in n.attrs:
-            rows[n.attrs["data-cat"]] = [c.all_text() for c in n.children
+            rows[n.attrs["data-cat"]] = [c.all_text() for c in n.kids
                                          if c.tag == "td"]
     for c in CATS:
         got = rows.get(c, [None, None])[:2]

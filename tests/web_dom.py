@@ -1,54 +1,9 @@
-import html.parser, json, os, re, sys, urllib.parse
+import json, os, re, sys, urllib.parse
+
+from dom import Node, parse
 
 CATS = ["direct", "blocked", "submit", "submit_ext", "relay", "roaming",
         "other"]
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input",
-        "link", "meta", "source", "track", "wbr"}
-
-
-class Node:
-    def __init__(self, tag, attrs, parent):
-        self.tag, self.attrs, self.parent = tag, dict(attrs), parent
-        self.kids = []
-        self.text = []
-
-    def all_text(self):
-        out = list(self.text)
-        for k in self.kids:
-            out.append(k.all_text())
-        return "".join(out)
-
-    def walk(self):
-        yield self
-        for k in self.kids:
-            yield from k.walk()
-
-    def classes(self):
-        return self.attrs.get("class", "").split()
-
-
-class Parser(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.root = Node("#root", {}, None)
-        self.cur = self.root
-
-    def handle_starttag(self, tag, attrs):
-        n = Node(tag, attrs, self.cur)
-        self.cur.kids.append(n)
-        if tag not in VOID:
-            self.cur = n
-
-    def handle_endtag(self, tag):
-        n = self.cur
-        while n is not None and n.tag != tag:
-            n = n.parent
-        if n is not None and n.parent is not None:
-            self.cur = n.parent
-
-    def handle_data(self, data):
-        self.cur.text.append(data)
-
 
 n_tap = 0
 failed = 0
@@ -326,9 +281,7 @@ def graphs(root, t_from, t_to, span, tz, pressed):
           "range button %s pressed" % pressed)
 
 
-p = Parser()
-p.feed(open(sys.argv[2], encoding="utf-8", errors="replace").read())
-root = p.root
+root = parse(sys.argv[2], errors="replace")
 common(root, sys.argv[3])
 what = sys.argv[1]
 if what == "overview":
