@@ -535,7 +535,7 @@ case_clock() {
 	daemon_drained
 	# An hour back.
 	echo "-3600" >"$W/faketime"
-	sleep 3
+	check "clock an hour back: op25bd's snapshot says so" clock_is -3600
 	check "clock an hour back: op25bd runs" kill -0 "$daemon_pid"
 	jm1=$(stat -c %.9Y "$D/example/journal" 2>/dev/null)
 	send c2 52 "$T0" 260 -b 127.0.0.2
@@ -550,13 +550,18 @@ case_clock() {
 	    test -n "$jm2" -a "$jm2" != "$jm1"
 	# Forward again, then an hour ahead: every bin due is written.
 	echo "+0" >"$W/faketime"
-	sleep 2
+	check "clock right again: op25bd's snapshot says so" clock_is 0
 	send c3 53 "$T0" 260 -b 127.0.0.3
 	daemon_drained
 	echo "+3600" >"$W/faketime"
-	sleep 3
+	check "clock an hour ahead: op25bd's snapshot says so" clock_is 3600
 	check "clock an hour ahead: op25bd runs" kill -0 "$daemon_pid"
-	l1=$(last_of "$D/example/site.rrd")
+	# the bins due are written at the next ticks (60 s at most)
+	for ((i = 0; i < 600; i++)); do
+		l1=$(last_of "$D/example/site.rrd")
+		[ "${l1:-0}" -gt "$(date +%s)" ] && break
+		sleep 0.1
+	done
 	check "bins written up to the clock's hour ahead (last update $l1)" \
 	    test "${l1:-0}" -gt "$(date +%s)"
 	$TRUTH merge "$W/c1.truth" "$W/c3.truth" >"$W/c13.truth"
@@ -565,7 +570,8 @@ case_clock() {
 	# Back to the right time: records now older than the oldest open
 	# bin go to it (late).
 	echo "+0" >"$W/faketime"
-	sleep 2
+	check "clock back to the right time: op25bd's snapshot says so" \
+	    clock_is 0
 	send c4 54 "$T0" 260 -b 127.0.0.4
 	daemon_drained
 	fresh_snapshot
@@ -712,6 +718,25 @@ template_flood() {
 
 # fresh_snapshot: wait (60 s at most) until op25bd's web serves a
 # snapshot taken after now (it publishes one a second).
+# clock_is OFFSET: wait (60 s at most) until op25bd's clock, as its
+# snapshot gives it (now_ms), runs OFFSET seconds from ours, give or
+# take five minutes: libfaketime's offset has reached it.
+clock_is() {
+	local i now d
+	for ((i = 0; i < 600; i++)); do
+		now=$(curl -s --max-time 10 \
+		    "http://127.0.0.1:$WEB_PORT/api/v1/exporters" |
+		    $PYTHON3 -c 'import json,sys; print(json.load(sys.stdin)["now_ms"] // 1000)' \
+		    2>/dev/null)
+		if [ -n "$now" ]; then
+			d=$((now - $(date +%s) - $1))
+			[ "${d#-}" -lt 300 ] && return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
 fresh_snapshot() {
 	local t i
 	t=$(date +%s%3N)
