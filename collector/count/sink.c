@@ -66,17 +66,17 @@ sink_flows(struct sink *s, struct flowbuf *b, int64_t now_ms)
 	floor_s = collect_floor(s->col);
 	for (i = 0; i < b->n; i++) {
 		f = &b->f[i];
-		memset(&src, 0, sizeof src);
-		if (s->lookup != NULL)
-			src = s->lookup(s->arg, f->exporter);
+		/* the source is looked up only for what it must count */
 		if (s->ahead_ms >= 0 && (f->start_ms > now_ms + s->ahead_ms ||
 		    f->start_ms < now_ms - s->behind_ms)) {
-			if (src.skewed != NULL)
+			if (s->lookup != NULL &&
+			    (src = s->lookup(s->arg, f->exporter)).skewed != NULL)
 				(*src.skewed)++;
 			continue;
 		}
 		if (s->ahead_ms >= 0 && f->start_ms / 1000 < floor_s &&
-		    src.late != NULL)
+		    s->lookup != NULL &&
+		    (src = s->lookup(s->arg, f->exporter)).late != NULL)
 			(*src.late)++;
 		collect_flow(s->col, f);
 		n++;
