@@ -188,7 +188,9 @@ sums1=$(for f in "$D3"/example/*.rrd; do
 daemon_start "$W/three.conf" || { not_ok "3: op25bd restarts"; done_testing; exit 1; }
 check_match "3: restart resumes the open bins" "$(cat "$DLOG")" \
     "resumed [1-9][0-9]* open bins"
-sleep 2
+# its first checkpoint follows the first ticks' writes
+check "3: a checkpoint after the restart (its ticks have written)" \
+    wait_journal "$D3" 1
 sums2=$(for f in "$D3"/example/*.rrd; do
 	echo "$(basename "$f") $(last_of "$f")"; done)
 check_eq "3: the restart wrote nothing (every file's last update as before)" \

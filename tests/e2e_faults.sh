@@ -214,7 +214,7 @@ case_store() {
 	phase1 12
 	t0=$(date +%s)
 	check "bin B due: write fails, logged" failed "\.rrd.*(Read-only|Permission)"
-	sleep 3
+	ticks_pass
 	check "op25bd keeps running" kill -0 "$daemon_pid"
 	check "/metrics: bin B waiting" metric_is op25b_bins_waiting 1
 	check "/metrics: write errors counted ($(metric op25b_write_errors_total))" \
@@ -249,7 +249,7 @@ case_store() {
 
 # ----------------------------------------------------------------- full
 case_full() {
-	local D=$W/data fsize free
+	local D=$W/data fsize free WEB_PORT
 	if [ -z "$NS" ]; then
 		ok "disk full # SKIP no private mount namespace (needs root and unshare -m) for a small tmpfs"
 		return
@@ -267,6 +267,7 @@ case_full() {
 	    mountpoint -q "$D"
 	plan 15
 	conf "$D" "checkpoint = 2" >"$W/base.conf"
+	WEB_PORT=$(free_ports 1)
 	daemon_start "$W/base.conf" || { not_ok "op25bd starts"; return; }
 	phase1 21
 	# Room for two files and 1 MiB more.
@@ -279,7 +280,7 @@ case_full() {
 	    "$B_END $B_END"
 	check_eq "the other three not there" \
 	    "$(ls "$D/example/" | grep -c 'pool-\(adsl\|roam\|biz\)')" 0
-	sleep 2
+	ticks_pass
 	check "op25bd keeps running" kill -0 "$daemon_pid"
 	rm -f "$D/fill"
 	check "space freed: the three files created and written next tick" \
@@ -307,11 +308,12 @@ case_full() {
 
 # --------------------------------------------------------------- damage
 case_damage() {
-	local D=$W/data size sum lockpid
+	local D=$W/data size sum lockpid WEB_PORT
 	mkdir -p "$D"
 	plan 25
 	conf "$D" "checkpoint = 2" >"$W/base.conf"
 	history "$D" "$W/base.conf" 31
+	WEB_PORT=$(free_ports 1)
 	daemon_start "$W/base.conf" || { not_ok "op25bd starts"; return; }
 	# site.rrd: its first 64 bytes; pool-ftth.rrd: 4 KiB in its middle.
 	head -c 64 /dev/urandom | dd of="$D/example/site.rrd" conv=notrunc \
@@ -339,7 +341,7 @@ while os.path.exists(sys.argv[2]):
 	phase1 32
 	check "bin B due: the locked file fails, logged" \
 	    failed "pool-adsl.rrd.*lock"
-	sleep 2
+	ticks_pass
 	check "op25bd keeps running" kill -0 "$daemon_pid"
 	check "roam, biz and ftth (its middle overwritten) take B" \
 	    written "$D/example" pool-roam pool-biz pool-ftth
@@ -382,7 +384,7 @@ pools_history() {
 
 # ------------------------------------------------------------ rrdcached
 case_rrdcached() {
-	local D sock RW=$W
+	local D sock RW=$W WEB_PORT
 	if [ ! -x "$RRDCACHED" ]; then
 		not_ok "rrdcached is installed (tools/deps.sh --test installs it)"
 		return
@@ -434,6 +436,7 @@ sys.exit(0 if s.recv(100)[:1].isdigit() else 1)' "$sock" 2>/dev/null &&
 	mkdir -p "$D"
 	plan 10
 	conf "$D" "checkpoint = 1" "rrdcached = unix:$sock" >"$W/base.conf"
+	WEB_PORT=$(free_ports 1)
 	daemon_start "$W/base.conf" || { not_ok "op25bd starts"; return; }
 	phase1 41
 	check "1: bin B written through rrdcached, to every file" \
@@ -470,12 +473,13 @@ sys.exit(0 if s.recv(100)[:1].isdigit() else 1)' "$sock" 2>/dev/null &&
 	mkdir -p "$D"
 	plan 10
 	conf "$D" "checkpoint = 1" "rrdcached = unix:$sock" >"$W/base.conf"
+	WEB_PORT=$(free_ports 1)
 	daemon_start "$W/base.conf" || { not_ok "op25bd starts"; return; }
 	phase1 43
 	rrdc_kill
 	check "2: rrdcached killed before B is due; the write fails, logged" \
 	    failed "rrdcached"
-	sleep 2
+	ticks_pass
 	check "2: op25bd keeps running" kill -0 "$daemon_pid"
 	check "2: rrdcached starts again" rrdc_start
 	check "2: op25bd writes B through it by the next ticks" \
@@ -737,17 +741,14 @@ clock_is() {
 	return 1
 }
 
+# ticks_pass: wait until op25bd has published two snapshots taken after
+# now, so its loop has gone round at least once since (120 s at most).
+ticks_pass() {
+	fresh_snapshot && fresh_snapshot
+}
+
 fresh_snapshot() {
-	local t i
-	t=$(date +%s%3N)
-	for ((i = 0; i < 600; i++)); do
-		[ "$(curl -s --max-time 10 \
-		    "http://127.0.0.1:$WEB_PORT/api/v1/exporters" |
-		    $PYTHON3 -c 'import json,sys; print(json.load(sys.stdin)["now_ms"])' \
-		    2>/dev/null || echo 0)" -gt "$t" ] 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
+	snapshot_after "http://127.0.0.1:$WEB_PORT"
 }
 
 # many FIRST N data|template [TRUTH]: N IPFIX exporters, domains

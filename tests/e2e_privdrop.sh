@@ -109,7 +109,8 @@ T0=$(now_minus 500)
 "$GENFLOW" -V 5 -u "127.0.0.1:$NF_PORT" -s 72 -t "$T0" -d 260 -r 60 \
     -g "$W/v5.truth" 2>>"$W/genflow.err" || not_ok "genflow v5"
 daemon_drained
-sleep 1.5
+check "a snapshot after the last record" \
+    snapshot_after "http://127.0.0.1:$WEB_PORT"
 code=$(curl -s --max-time 20 -o "$W/exporters.json" -w '%{http_code}' \
     "http://127.0.0.1:$WEB_PORT/api/v1/exporters")
 check_eq "the web answers (/api/v1/exporters) with both exporters" \

@@ -331,7 +331,7 @@ print(sum(e["records"] for e in json.load(sys.stdin)["exporters"]))' 2>/dev/null
 	sleep 0.1
 done
 check_eq "exporters: all $want records received" "$have" "$want"
-sleep 1.2			# the snapshot after the last record
+check "the snapshot after the last record" snapshot_after "$U"
 get exporters-b.json /api/v1/exporters
 get metrics-b.txt /metrics
 tap_run "live: " $WEBCHECK exporters "$W/exporters-b.json"

@@ -221,7 +221,7 @@ tap_run "pools (phone): " $PYTHON3 "$top_srcdir/tests/web_dom.py" plain \
     -d 120 -r 20 -g "$W/flows.truth" >"$W/genflow.out" 2>&1
 check_eq "genflow exit 0" "$?" 0
 daemon_drained || echo "# op25bd: receive queues not empty"
-sleep 1.5		# the snapshot is published once a second
+check "a snapshot after the last record" snapshot_after "$URL"
 records=$(meta "$W/flows.truth" records)
 browse exporters /exporters
 tap_run "exporters: " $PYTHON3 "$top_srcdir/tests/web_dom.py" exporters "$W/exporters.html" \

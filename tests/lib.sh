@@ -51,6 +51,22 @@ web_up() {
 	return 1
 }
 
+# snapshot_after URL: wait until the daemon serving URL publishes a
+# snapshot (/api/v1/exporters' now_ms) taken after now, so everything it
+# had read by now is in what the web serves (60 s at most; it publishes
+# one a second).
+snapshot_after() {
+	local t i
+	t=$(date +%s%3N)
+	for ((i = 0; i < 600; i++)); do
+		[ "$(curl -s --max-time 10 "$1/api/v1/exporters" |
+		    $PYTHON3 -c 'import json,sys; print(json.load(sys.stdin)["now_ms"])' \
+		    2>/dev/null || echo 0)" -gt "$t" ] 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 check_eq() {
 	if [ "$2" = "$3" ]; then
 		ok "$1"

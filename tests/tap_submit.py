@@ -1,7 +1,6 @@
 import socket
 import sys
 import threading
-import time
 
 client, mx, dead, msa = sys.argv[1:5]
 ndirect, nblocked, nsubmit = map(int, sys.argv[5:8])
@@ -56,4 +55,3 @@ for _ in range(nblocked):
     s.close()
 for th in threads:
     th.join()
-time.sleep(0.5)

@@ -880,6 +880,23 @@ daemon_stop(struct daemon *d)
 			;
 	for (i = 0; i < d->nconns; i++)
 		listen_conn_read(d->conns[i], daemon_tcp_message, d);
+	/*
+	 * So is what a live tap has captured but not yet read: a buffer's
+	 * worth at a time, a bounded number of times (a busy link never
+	 * runs dry).
+	 */
+	for (i = 0; i < d->ntaps; i++) {
+		char	perr[512];
+		int	n, k = 0;
+
+		if (d->taps[i].file || d->taps[i].done)
+			continue;
+		while ((n = in_pcap_read(d->taps[i].pc, d->taps[i].tt, 0,
+		    perr, sizeof perr)) > 0 && ++k < 64)
+			;
+		if (n == -1)
+			log_warnx("pcap %s: %s", d->taps[i].name, perr);
+	}
 	for (i = 0; i < d->ntaps; i++)
 		if (!d->taps[i].done)
 			tcptrack_flush(d->taps[i].tt);
