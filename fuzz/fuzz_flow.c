@@ -13,17 +13,11 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static void
-sink(void *arg, const struct flow *f)
-{
-	(void)arg;
-	(void)f;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct extable	*t;
+	struct flowbuf	 fb;
 	uint8_t		 addr[16] = { 0,0,0,0,0,0,0,0,0,0,0xff,0xff,127,0,0,1 };
 	size_t		 off = 1, n;
 	int		 transport;
@@ -32,6 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	transport = data[0] & 1 ? EXTABLE_TCP : EXTABLE_UDP;
 	t = extable_new(8);
+	flowbuf_init(&fb);
 	while (size - off >= 2) {
 		n = (size_t)data[off] << 8 | data[off + 1];
 		off += 2;
@@ -39,9 +34,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = size - off;
 		addr[15] = (uint8_t)(1 + ((data[0] >> 1) & 3));
 		extable_input(t, addr, 4739, transport, data + off, n,
-		    1795825000000LL, sink, NULL);
+		    1795825000000LL, &fb);
+		fb.n = 0;
 		off += n;
 	}
+	flowbuf_free(&fb);
 	extable_free(t);
 	return 0;
 }

@@ -10,29 +10,26 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static void
-sink(void *arg, const struct flow *f)
-{
-	(void)arg;
-	(void)f;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nf5_state	 st;
 	struct exporter_stats	 es;
+	struct flowbuf		 fb;
 	size_t			 off = 0, n;
 
 	memset(&st, 0, sizeof st);
 	memset(&es, 0, sizeof es);
+	flowbuf_init(&fb);
 	while (size - off >= 2) {
 		n = (size_t)data[off] << 8 | data[off + 1];
 		off += 2;
 		if (n > size - off)
 			n = size - off;
-		nf5_decode(&st, data + off, n, 0, &es, sink, NULL);
+		nf5_decode(&st, data + off, n, 0, &es, &fb);
+		fb.n = 0;
 		off += n;
 	}
+	flowbuf_free(&fb);
 	return 0;
 }

@@ -3,7 +3,8 @@
  * address, protocol version and observation domain (IPFIX), source id
  * (v9), engine (v5) or, for sFlow, agent address and sub-agent, each
  * with its decoder state and health counters.  Datagrams and TCP
- * messages come in here and go out as flows: the allow-list is applied
+ * messages come in here and go out as flows, appended to the caller's
+ * array (flowbuf.h): the allow-list is applied
  * (to the sender's address), the version picks the decoder.  Capped at
  * `max` exporters (about 1.3 KiB each with an IPFIX session, plus 24 bytes
  * and 6 per field for each template; 1.9 KiB an sFlow agent), at most
@@ -12,8 +13,7 @@
  * is set; sources that the allow-list or the cap refuse are counted per
  * address (up to EXTABLE_REFUSED_MAX addresses, the rest in one total).
  * Indexes are stable while an exporter lives; an evicted one's index
- * goes to its successor.  sFlow is
- * decoded into one array of SFLOW_MAXFLOWS flows (64 KiB) held here.
+ * goes to its successor.
  */
 #ifndef OP25B_EXTABLE_H
 #define OP25B_EXTABLE_H
@@ -23,7 +23,7 @@
 
 #include "addr.h"
 #include "exporter.h"
-#include "flow.h"
+#include "flowbuf.h"
 #include "in_nf5.h"
 #include "in_sflow.h"
 #include "prefix.h"
@@ -70,13 +70,12 @@ void		 extable_set_allow(struct extable *, const struct prefix_set *);
  * One datagram (UDP) or message (TCP) from addr:port at now (UNIX ms).
  * sFlow (00 00 00 05 and an agent address type of 1 or 2) goes to the
  * exporter of the agent address and sub-agent the datagram names.
- * Returns the number of flows emitted, or -1 if it was refused (allow-
+ * Returns the number of flows appended, or -1 if it was refused (allow-
  * list, cap) or could not be decoded (counted either way; what decoded
- * before a fault is emitted).
+ * before a fault stays appended).
  */
 int		 extable_input(struct extable *, const uint8_t [16], uint16_t,
-		    int, const uint8_t *, size_t, int64_t,
-		    void (*)(void *, const struct flow *), void *);
+		    int, const uint8_t *, size_t, int64_t, struct flowbuf *);
 /* A TCP connection from addr:port closed: its templates are gone. */
 void		 extable_tcp_closed(struct extable *, const uint8_t [16],
 		    uint16_t);

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "exporter.h"
-#include "flow.h"
+#include "flowbuf.h"
 
 #define NF5_HDRLEN	24
 #define NF5_RECLEN	48
@@ -48,15 +48,14 @@ struct nf5_hdr {
 int	nf5_peek(const uint8_t *, size_t, struct nf5_hdr *);
 /*
  * Decode a datagram; the uint32_t is the exporter index put into each
- * flow, which is handed to emit.  Counts records, octets, sampling,
+ * flow, which is appended to the caller's array.  Counts records, octets, sampling,
  * noflags, bad_time, malformed and the sequence counters (gaps add to
  * lost exactly: v5 numbers flows; reordering and restarts are not
- * loss); datagrams and bytes are the caller's to count.  Returns the number of flows emitted, or -1 if the datagram is
- * malformed (counted in stats->malformed; nothing emitted, state
+ * loss); datagrams and bytes are the caller's to count.  Returns the number of flows appended, or -1 if the datagram is
+ * malformed (counted in stats->malformed; nothing appended, state
  * untouched).
  */
 int	nf5_decode(struct nf5_state *, const uint8_t *, size_t, uint32_t,
-	    struct exporter_stats *, void (*)(void *, const struct flow *),
-	    void *);
+	    struct exporter_stats *, struct flowbuf *);
 
 #endif

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "exporter.h"
-#include "flow.h"
+#include "flowbuf.h"
 
 #define IPFIX_MAX_TEMPLATES	256	/* per session */
 #define IPFIX_MAX_TEMPLATES_ALL	65536	/* every session (about 40 MiB) */
@@ -43,18 +43,18 @@ int			 ipfix_peek(const uint8_t *, size_t,
  * Decode one message (IPFIX: exactly hdr.length bytes; v9: one
  * datagram) from the exporter whose index (the uint32_t) goes into each
  * flow: templates and options update the session, each data record
- * becomes a struct flow handed to emit.  Counts records, octets,
+ * becomes a struct flow appended to the caller's array.  Counts records, octets,
  * templates, options, no_template, malformed, the sequence counters
  * (IPFIX numbers records: lost is exact; v9 numbers packets: lost is
  * estimated), bad_time, time_approx, noflags and sampling; datagrams
  * and bytes are the caller's to count.  Returns the number of flows, or -1 if the message is
- * malformed (what was decoded before the fault stays emitted and
+ * malformed (what was decoded before the fault stays appended and
  * counted).  A new transport session (TCP connection) wants a new
  * struct ipfix_session.
  */
 int			 ipfix_decode(struct ipfix_session *, const uint8_t *,
 			    size_t, uint32_t, struct exporter_stats *,
-			    void (*)(void *, const struct flow *), void *);
+			    struct flowbuf *);
 /* Templates held (for the exporter table and its cap). */
 size_t			 ipfix_session_templates(const struct ipfix_session *);
 

@@ -16,22 +16,7 @@
 #include "collect.h"
 #include "exporter.h"
 #include "flow.h"
-
-#define FLOWBUF_MAX	65536	/* flows held before a batch is processed */
-
-/* A caller-owned array of decoded flows. */
-struct flowbuf {
-	struct flow	*f;
-	size_t		 n;
-	size_t		 cap;
-};
-
-void	 flowbuf_init(struct flowbuf *);
-void	 flowbuf_free(struct flowbuf *);
-/* An emit callback (arg: the flowbuf): appends a copy of the flow. */
-void	 flowbuf_add(void *, const struct flow *);
-/* 1 when the buffer holds FLOWBUF_MAX flows and must be processed. */
-int	 flowbuf_full(const struct flowbuf *);
+#include "flowbuf.h"
 
 /*
  * Where a flow's counters go: the source's (exporter or tap) skewed and

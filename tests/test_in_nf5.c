@@ -37,12 +37,19 @@ static struct exporter_stats	st;
 static struct nf5_state		state;
 static uint8_t			dg[NF5_HDRLEN + NF5_RECLEN * 32];
 
+/* The decoder's array, moved to out[] after each call. */
+static struct flowbuf	fbuf;
+
 static void
-collect(void *arg, const struct flow *f)
+take(void)
 {
-	assert_ptr_equal(arg, &nout);
-	assert_true(nout < MAXOUT);
-	out[nout++] = *f;
+	size_t	i;
+
+	for (i = 0; i < fbuf.n; i++) {
+		assert_true(nout < MAXOUT);
+		out[nout++] = fbuf.f[i];
+	}
+	fbuf.n = 0;
 }
 
 static int
@@ -115,7 +122,11 @@ rec(unsigned i, uint32_t pkts, uint32_t octs, uint32_t first,
 static int
 dec(size_t len)
 {
-	return nf5_decode(&state, dg, len, EXPORTER, &st, collect, &nout);
+	int	rc;
+
+	rc = nf5_decode(&state, dg, len, EXPORTER, &st, &fbuf);
+	take();
+	return rc;
 }
 
 /* One TCP and one UDP record, every struct flow field checked. */

@@ -9,28 +9,10 @@
 
 #include "exporter.h"
 #include "flow.h"
+#include "flowbuf.h"
 #include "in_ipfix.h"
 #include "ipfix_file.h"
 #include "ipfixcmp.h"
-
-struct flows {
-	struct flow	*f;
-	size_t		 n;
-	size_t		 cap;
-};
-
-static void
-flows_add(void *arg, const struct flow *f)
-{
-	struct flows	*fl = arg;
-
-	if (fl->n == fl->cap) {
-		fl->cap = fl->cap ? fl->cap * 2 : 1024;
-		if ((fl->f = realloc(fl->f, fl->cap * sizeof *fl->f)) == NULL)
-			abort();
-	}
-	fl->f[fl->n++] = *f;
-}
 
 /* The first field two flows differ in, or NULL. */
 static const char *
@@ -97,7 +79,7 @@ long
 ipfixcmp_file(const char *path, int strict, char *why, size_t len)
 {
 	struct exporter_stats	 sa, sb;
-	struct flows		 a, b;
+	struct flowbuf		 a, b;
 	const char		*field;
 	char			 ea[256], eb[256];
 	uint64_t		 va, vb;
@@ -107,11 +89,11 @@ ipfixcmp_file(const char *path, int strict, char *why, size_t len)
 
 	memset(&sa, 0, sizeof sa);
 	memset(&sb, 0, sizeof sb);
-	memset(&a, 0, sizeof a);
-	memset(&b, 0, sizeof b);
+	flowbuf_init(&a);
+	flowbuf_init(&b);
 	ea[0] = eb[0] = '\0';
-	ra = in_ipfix_read_file(path, 3, &sa, flows_add, &a, ea, sizeof ea);
-	rb = ipfix_file_read(path, 3, &sb, flows_add, &b, eb, sizeof eb);
+	ra = in_ipfix_read_file(path, 3, &sa, flowbuf_add, &a, ea, sizeof ea);
+	rb = ipfix_file_read(path, 3, &sb, &b, NULL, NULL, eb, sizeof eb);
 	if (!strict && (ra != 0 || rb != 0 || sa.malformed || sb.malformed ||
 	    sa.no_template || sb.no_template || sa.templates_refused ||
 	    sb.templates_refused)) {
@@ -151,7 +133,7 @@ ipfixcmp_file(const char *path, int strict, char *why, size_t len)
 	}
 	rv = (long)a.n;
 done:
-	free(a.f);
-	free(b.f);
+	flowbuf_free(&a);
+	flowbuf_free(&b);
 	return rv;
 }

@@ -7,38 +7,6 @@
 #include <string.h>
 
 #include "sink.h"
-#include "xmalloc.h"
-
-void
-flowbuf_init(struct flowbuf *b)
-{
-	memset(b, 0, sizeof *b);
-}
-
-void
-flowbuf_free(struct flowbuf *b)
-{
-	free(b->f);
-	memset(b, 0, sizeof *b);
-}
-
-void
-flowbuf_add(void *arg, const struct flow *f)
-{
-	struct flowbuf	*b = arg;
-
-	if (b->n == b->cap) {
-		b->cap = b->cap == 0 ? 256 : b->cap * 2;
-		b->f = xreallocarray(b->f, b->cap, sizeof *b->f);
-	}
-	b->f[b->n++] = *f;
-}
-
-int
-flowbuf_full(const struct flowbuf *b)
-{
-	return b->n >= FLOWBUF_MAX;
-}
 
 void
 sink_init(struct sink *s, struct collect *col, int64_t ahead_ms,

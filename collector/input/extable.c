@@ -37,7 +37,6 @@ struct extable {
 	uint64_t		 refused_total;
 	uint64_t		 over_cap;
 	uint64_t		 evicted;
-	struct flow		*flows;		/* sFlow output, SFLOW_MAXFLOWS */
 };
 
 struct extable *
@@ -64,7 +63,6 @@ extable_free(struct extable *t)
 		free(t->ex[i]);
 	}
 	free(t->ex);
-	free(t->flows);
 	free(t->refused);
 	free(t);
 }
@@ -197,28 +195,24 @@ extable_get(struct extable *t, const uint8_t a[16], uint8_t version,
 	return e;
 }
 
-/* Decode an sFlow datagram into the table's array, then emit each flow. */
+/* Decode an sFlow datagram straight into room for its most flows. */
 static int
-extable_sflow(struct extable *t, struct exporter *e, const uint8_t *buf,
-    size_t len, int64_t now, void (*emit)(void *, const struct flow *),
-    void *arg)
+extable_sflow(struct exporter *e, const uint8_t *buf, size_t len,
+    int64_t now, struct flowbuf *out)
 {
-	size_t	 i, n;
+	size_t	 n;
 	int	 rc;
 
-	if (t->flows == NULL)
-		t->flows = xcalloc(SFLOW_MAXFLOWS, sizeof *t->flows);
-	rc = sflow_decode(e->sflow, buf, len, now, e->index, &e->st, t->flows,
-	    SFLOW_MAXFLOWS, &n);
-	for (i = 0; i < n; i++)
-		emit(arg, &t->flows[i]);
+	rc = sflow_decode(e->sflow, buf, len, now, e->index, &e->st,
+	    flowbuf_reserve(out, SFLOW_MAXFLOWS), SFLOW_MAXFLOWS, &n);
+	out->n += n;
 	return rc == -1 ? -1 : (int)n;
 }
 
 int
 extable_input(struct extable *t, const uint8_t a[16], uint16_t port,
     int transport, const uint8_t *buf, size_t len, int64_t now,
-    void (*emit)(void *, const struct flow *), void *arg)
+    struct flowbuf *out)
 {
 	struct exporter		*e;
 	struct nf5_hdr		 h5;
@@ -274,12 +268,11 @@ extable_input(struct extable *t, const uint8_t a[16], uint16_t port,
 	e->st.skew_ms = (int32_t)(exported - now < INT32_MIN ? INT32_MIN :
 	    exported - now > INT32_MAX ? INT32_MAX : exported - now);
 	if (version == 5)
-		n = nf5_decode(&e->nf5, buf, len, e->index, &e->st, emit, arg);
+		n = nf5_decode(&e->nf5, buf, len, e->index, &e->st, out);
 	else if (version == EXPORTER_SFLOW)
-		n = extable_sflow(t, e, buf, len, now, emit, arg);
+		n = extable_sflow(e, buf, len, now, out);
 	else
-		n = ipfix_decode(e->ipfix, buf, len, e->index, &e->st, emit,
-		    arg);
+		n = ipfix_decode(e->ipfix, buf, len, e->index, &e->st, out);
 	return n;
 }
 

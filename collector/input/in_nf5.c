@@ -16,6 +16,7 @@
 #include "bytes.h"
 #include "exporter.h"
 #include "flow.h"
+#include "flowbuf.h"
 #include "in_nf5.h"
 #include "seqtrack.h"
 
@@ -91,8 +92,7 @@ nf5_sequence(struct nf5_state *st, const struct nf5_hdr *h,
  */
 int
 nf5_decode(struct nf5_state *st, const uint8_t *p, size_t len,
-    uint32_t exporter, struct exporter_stats *stats,
-    void (*emit)(void *, const struct flow *), void *arg)
+    uint32_t exporter, struct exporter_stats *stats, struct flowbuf *out)
 {
 	struct nf5_hdr	 h;
 	struct flow	 f;
@@ -151,7 +151,7 @@ nf5_decode(struct nf5_state *st, const uint8_t *p, size_t len,
 		}
 		stats->records++;
 		stats->octets += f.octets;
-		emit(arg, &f);
+		*flowbuf_put(out) = f;
 		n++;
 	}
 	return n;

@@ -382,7 +382,7 @@ ipfix_flow_done(struct ipfix_msg *m, const struct ipfix_tmpl *t,
 	st->records++;
 	st->octets += f->octets;
 	m->nemit++;
-	m->emit(m->arg, f);
+	*flowbuf_put(m->out) = *f;
 }
 
 /*
@@ -570,8 +570,7 @@ sync:
  */
 int
 ipfix_decode(struct ipfix_session *s, const uint8_t *p, size_t len,
-    uint32_t exporter, struct exporter_stats *st,
-    void (*emit)(void *, const struct flow *), void *arg)
+    uint32_t exporter, struct exporter_stats *st, struct flowbuf *out)
 {
 	struct ipfix_hdr	 h;
 	struct ipfix_msg	 m;
@@ -595,8 +594,7 @@ ipfix_decode(struct ipfix_session *s, const uint8_t *p, size_t len,
 	memset(&m, 0, sizeof m);
 	m.s = s;
 	m.st = st;
-	m.emit = emit;
-	m.arg = arg;
+	m.out = out;
 	m.exporter = exporter;
 	m.ipfix = h.version == IPFIX_VERSION;
 	m.export_s = h.export_time;

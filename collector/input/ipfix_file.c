@@ -61,8 +61,9 @@ ipfix_file_free(struct ipfix_file *f)
 
 int
 ipfix_file_read(const char *path, uint32_t exporter,
-    struct exporter_stats *st, void (*emit)(void *, const struct flow *),
-    void *arg, char *err, size_t errlen)
+    struct exporter_stats *st, struct flowbuf *out,
+    void (*batch)(void *, struct flowbuf *), void *arg, char *err,
+    size_t errlen)
 {
 	struct ipfix_file	 f;
 	struct ipfix_session	*s;
@@ -117,9 +118,13 @@ ipfix_file_read(const char *path, uint32_t exporter,
 			st->malformed++;	/* past the domain cap */
 		else
 			(void)ipfix_decode(s, msg, h.length, exporter, st,
-			    emit, arg);
+			    out);
+		if (batch != NULL && flowbuf_full(out))
+			batch(arg, out);
 		off += h.length;
 	}
+	if (batch != NULL && out->n > 0)
+		batch(arg, out);
 	ipfix_file_free(&f);
 	free(msg);
 	fclose(fp);

@@ -138,8 +138,7 @@ struct ipfix_fspec {
 struct ipfix_msg {
 	struct ipfix_session	*s;
 	struct exporter_stats	*st;
-	void			(*emit)(void *, const struct flow *);
-	void			*arg;
+	struct flowbuf		*out;		/* the flows decoded */
 	int64_t			 export_ms;
 	uint32_t		 export_s;
 	uint32_t		 uptime;	/* v9 header sysUptime */

@@ -182,14 +182,15 @@ daemon_clock_ms(void)
 }
 
 /*
- * Decode, then process: every input's flows go to d->fb while its
- * decoder runs; daemon_process hands them to the sink once it has
- * returned.  Only a tracker's expiry of a full table fills the buffer
- * (a decoder yields at most 65,535 flows a message): then the batch is
- * processed at once.
+ * Decode, then process: the decoders append each datagram's or
+ * message's flows to d->fb; daemon_process hands them to the sink once
+ * they have returned (at the latest when the buffer is full, between
+ * datagrams).  A tap's tracker finishes sessions on its own clock and
+ * hands them here one by one: an expiry of a full table can fill the
+ * buffer, and then the batch is processed at once.
  */
 static void
-daemon_emit(void *arg, const struct flow *f)
+daemon_track_emit(void *arg, const struct flow *f)
 {
 	struct daemon	*d = arg;
 
@@ -265,7 +266,7 @@ daemon_open_taps(struct daemon *d, char *err, size_t errlen)
 		tp.ports[2] = 465;
 		tp.nports = 3;
 		tp.exporter = DAEMON_TAP_BASE | (uint32_t)d->ntaps;
-		t->tt = tcptrack_new(&tp, daemon_emit, d);
+		t->tt = tcptrack_new(&tp, daemon_track_emit, d);
 		d->ntaps++;
 	}
 	return 0;
@@ -404,10 +405,13 @@ daemon_udp(struct daemon *d, int fd, uint32_t *drops)
 		if ((n = listen_recv(fd, b)) <= 0)
 			break;
 		d->now_ms = daemon_clock_ms();
-		for (i = 0; i < b->n; i++)
+		for (i = 0; i < b->n; i++) {
 			extable_input(d->ex, b->addr[i], b->port[i],
 			    EXTABLE_UDP, b->buf[i], b->len[i], d->now_ms,
-			    daemon_emit, d);
+			    &d->fb);
+			if (flowbuf_full(&d->fb))
+				daemon_process(d);
+		}
 		daemon_process(d);
 		if (b->have_drops)
 			*drops = b->drops;
@@ -425,7 +429,7 @@ daemon_tcp_message(void *arg, struct listen_conn *c, const uint8_t *msg,
 	struct daemon	*d = arg;
 
 	extable_input(d->ex, c->addr, c->port, EXTABLE_TCP, msg, len,
-	    d->now_ms, daemon_emit, d);
+	    d->now_ms, &d->fb);
 	daemon_process(d);
 }
 

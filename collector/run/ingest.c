@@ -116,6 +116,13 @@ ingest_pcap(const char *path, struct tcptrack *tt, struct buf *out,
 	return n;
 }
 
+/* A batch of an IPFIX file's flows, processed by the sink. */
+static void
+ingest_batch(void *arg, struct flowbuf *fb)
+{
+	(void)sink_flows(arg, fb, 0);
+}
+
 /* Read an IPFIX file (RFC 5655) through the live decoder into collect. */
 static int
 ingest_ipfix(const char *path, struct collect *c, struct buf *out, char *err,
@@ -123,12 +130,16 @@ ingest_ipfix(const char *path, struct collect *c, struct buf *out, char *err,
 {
 	struct exporter_stats	 st;
 	struct sink		 sk;
+	struct flowbuf		 fb;
 	uint64_t		 booked = 0;
 	int			 rc;
 
 	memset(&st, 0, sizeof st);
+	flowbuf_init(&fb);
 	sink_init(&sk, c, -1, 0, NULL, NULL);
-	rc = ipfix_file_read(path, 0, &st, collect_flow_cb, c, err, errlen);
+	rc = ipfix_file_read(path, 0, &st, &fb, ingest_batch, &sk, err,
+	    errlen);
+	flowbuf_free(&fb);
 	sink_lost(&sk, &st, &booked, 0);
 	buf_printf(out, "%s: %llu IPFIX records", path,
 	    (unsigned long long)st.records);
