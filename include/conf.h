@@ -70,6 +70,7 @@ struct conf {
 
 	/* [op25b] */
 	char		*site;
+	char		*collector;	/* one of the site's collectors, or NULL */
 	char		*data_dir;
 	unsigned	 step;
 	unsigned	 grace;

@@ -7,6 +7,12 @@
  *	DATA_DIR/<site>/journal			open bins, while op25bd runs
  *	DATA_DIR/<site>/hosts-daily.tsv		distinct direct hosts per day
  *	DATA_DIR/<site>/ingest.state		op25b ingest's resume point
+ *	DATA_DIR/<site>/collectors/<name>/	a collector's own files, the
+ *						same five ([op25b] collector)
+ *
+ * A site whose directory has collectors/ is their sum (sitesum.h); a
+ * collector writes only below its own directory ("own" below), and
+ * reads the site whole.
  *	DATA_DIR/local/top-<day>.tsv		top senders: never exported
  *	DATA_DIR/local/sources-<day>.tsv	per-source day files (impact)
  *	DATA_DIR/peers/<site>/			each peer's copy, the same layout
@@ -31,10 +37,29 @@
 #define DATADIR_TOP		"top"		/* DATA_DIR/local/top-DAY.tsv */
 #define DATADIR_SOURCES		"sources"	/* .../sources-DAY.tsv */
 
+#define DATADIR_COLLECTORS	"collectors"
+#define DATADIR_COLLECTORS_MAX	1024	/* collectors a site reads */
+
 /* DATA_DIR/<site>: our own site's series. */
 int	datadir_site(const struct conf *, char *, size_t);
 /* DATA_DIR/<site>/<name>: a file of our own site. */
 int	datadir_site_file(const struct conf *, const char *, char *, size_t);
+/* DATA_DIR/<site>/collectors/<name>: one collector of our site. */
+int	datadir_collector(const struct conf *, const char *, char *, size_t);
+/* What this instance writes: DATA_DIR/<site>, or its collector's
+ * directory when [op25b] collector is set. */
+int	datadir_own(const struct conf *, char *, size_t);
+/*
+ * The site's daily distinct hosts file to read: the site's, or its one
+ * collector's; -1 when several collectors count the site (exact sets do
+ * not add up).
+ */
+int	datadir_hosts_daily(const struct conf *, char *, size_t);
+/* mkdir -p; 0, or -1 with the message. */
+int	datadir_mkdir(const char *, char *, size_t);
+/* A file of what this instance writes (journal, hosts-daily.tsv,
+ * ingest.state). */
+int	datadir_own_file(const struct conf *, const char *, char *, size_t);
 /* DATA_DIR/peers */
 int	datadir_peers(const struct conf *, char *, size_t);
 /* DATA_DIR/peers/<site>: a peer's copy. */
@@ -51,8 +76,20 @@ int	datadir_local_day(const struct conf *, const char *, const char *,
 int	datadir_rrd(const struct conf *, const char *, const char *, char *,
 	    size_t);
 struct store;
-/* The series store of our site (peer NULL) or of a peer. */
+/*
+ * The series store of our site (peer NULL) or of a peer, to read: a
+ * site with collectors/ reads as their sum.
+ */
 struct store *datadir_store(const struct conf *, const char *, char *,
+	    size_t);
+/* The store this instance writes (datadir_own). */
+struct store *datadir_own_store(const struct conf *, char *, size_t);
+/* One collector's store of our site, to read it alone. */
+struct store *datadir_collector_store(const struct conf *, const char *,
+	    char *, size_t);
+/* Our site's collectors, sorted, into names (each CONF_NAME_MAX + 1
+ * bytes, at most max); how many (0: none, or no collectors/). */
+size_t	datadir_collectors(const struct conf *, char (*)[CONF_NAME_MAX + 1],
 	    size_t);
 /* The day (YYYY-MM-DD) of a DATA_DIR/local day file's name; -1 if the
  * name is not one. */

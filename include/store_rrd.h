@@ -43,6 +43,14 @@ struct store_fetch {
 struct store	*store_rrd_open(const char *, unsigned, const char *,
 		    char *, size_t);
 void		 store_rrd_close(struct store *);
+/*
+ * A site made of collectors (DATA_DIR/<site>/collectors/<name>/): each
+ * one's store, handed over (closed with the site's).  Reads of a store
+ * with members are their sum (sitesum.h); writes go to a collector's
+ * own store.
+ */
+void		 store_rrd_add_member(struct store *, struct store *);
+size_t		 store_rrd_members(const struct store *);
 /* Path of a file of the store: DIR/name.rrd. */
 int		 store_rrd_path(const struct store *, const char *, char *,
 		    size_t);

@@ -68,6 +68,7 @@ struct conf_key {
 
 static const struct conf_key conf_keys[] = {
 	{ SEC_OP25B, "site", CT_NAME, 0, 0, NULL, 1, C(site), 0 },
+	{ SEC_OP25B, "collector", CT_NAME, 0, 0, NULL, 0, C(collector), 0 },
 	{ SEC_OP25B, "data_dir", CT_STRING, 0, 0, "/var/lib/op25b", 0,
 	    C(data_dir), 0 },
 	{ SEC_OP25B, "step", CT_UINT, 10, 86400, "300", 0, C(step), 0 },

@@ -166,7 +166,7 @@ collect_new(const struct conf *conf, int offline, char *err, size_t errlen)
 	c->tally = tally_new(&tp);
 	c->daily = collect_daily_new(conf);
 
-	if ((c->store = datadir_store(conf, NULL, err, errlen)) == NULL) {
+	if ((c->store = datadir_own_store(conf, err, errlen)) == NULL) {
 		collect_free(c);
 		return NULL;
 	}
@@ -469,7 +469,7 @@ collect_start(struct collect *c, int64_t now, char *err, size_t errlen)
 		char d[32], dir[DATADIR_PATH_MAX];
 
 		utc_format_date(hi, d, sizeof d);
-		datadir_site(c->conf, dir, sizeof dir);
+		datadir_own(c->conf, dir, sizeof dir);
 		snprintf(err, errlen, "%s holds data up to %s: bins written "
 		    "now would push all of it out of its 10-year archives; "
 		    "keep old history in a data_dir of its own (or move the "

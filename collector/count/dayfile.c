@@ -22,29 +22,6 @@
 
 #define DAYFILE_LINE	512
 
-/* mkdir -p for one or two levels under data_dir. */
-static int
-dayfile_mkdir(const char *path, char *err, size_t errlen)
-{
-	char	 tmp[4096], *p;
-
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (p = tmp + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) == -1 && errno != EEXIST)
-			goto fail;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0755) == -1 && errno != EEXIST)
-		goto fail;
-	return 0;
-fail:
-	snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-	return -1;
-}
-
 int
 dayfile_write_hosts(const struct conf *c, const struct daily_out *o,
     char *err, size_t errlen)
@@ -53,10 +30,10 @@ dayfile_write_hosts(const struct conf *c, const struct daily_out *o,
 	FILE	*f;
 	size_t	 i;
 
-	datadir_site(c, dir, sizeof dir);
-	if (dayfile_mkdir(dir, err, errlen) == -1)
+	datadir_own(c, dir, sizeof dir);
+	if (datadir_mkdir(dir, err, errlen) == -1)
 		return -1;
-	datadir_site_file(c, DATADIR_HOSTS_DAILY, path, sizeof path);
+	datadir_own_file(c, DATADIR_HOSTS_DAILY, path, sizeof path);
 	if ((f = fopen(path, "a")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -114,7 +91,7 @@ dayfile_write_top(const struct conf *c, const struct daily_out *o, char *err,
 	size_t			 i;
 
 	datadir_local(c, dir, sizeof dir);
-	if (dayfile_mkdir(dir, err, errlen) == -1)
+	if (datadir_mkdir(dir, err, errlen) == -1)
 		return -1;
 	utc_format_date(o->day, day, sizeof day);
 	datadir_local_day(c, DATADIR_TOP, day, path, sizeof path);
@@ -172,7 +149,8 @@ dayfile_read_hosts(const struct conf *c, const char *scope, int64_t from,
 
 	*out = NULL;
 	*nout = 0;
-	datadir_site_file(c, DATADIR_HOSTS_DAILY, path, sizeof path);
+	if (datadir_hosts_daily(c, path, sizeof path) == -1)
+		return 0;	/* several collectors: no exact union */
 	if ((fp = fopen(path, "r")) == NULL) {
 		if (errno == ENOENT)
 			return 0;
@@ -310,7 +288,7 @@ dayfile_write_sources(const struct conf *c, const struct daily_out *o,
 	if (!c->impact)
 		return 0;
 	datadir_local(c, dir, sizeof dir);
-	if (dayfile_mkdir(dir, err, errlen) == -1)
+	if (datadir_mkdir(dir, err, errlen) == -1)
 		return -1;
 	utc_format_date(o->day, day, sizeof day);
 	datadir_local_day(c, DATADIR_SOURCES, day, path, sizeof path);

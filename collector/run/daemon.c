@@ -941,7 +941,7 @@ daemon_run(struct daemon *d)
 	int		 timeout, replaying, kind[DAEMON_NUDP + 1];
 	char		 dir[DATADIR_PATH_MAX];
 
-	datadir_site(d->conf, dir, sizeof dir);
+	datadir_own(d->conf, dir, sizeof dir);
 	if (d->col == NULL)
 		log_info("serving site %s from %s read-only: no listener, "
 		    "no pcap tap; nothing is written but peers' bundles",

@@ -403,7 +403,7 @@ struct ingest_state {
 static void
 ingest_state_path(const struct conf *conf, char *path, size_t len)
 {
-	datadir_site_file(conf, DATADIR_INGEST_STATE, path, len);
+	datadir_own_file(conf, DATADIR_INGEST_STATE, path, len);
 }
 
 static void

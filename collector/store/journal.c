@@ -27,7 +27,7 @@ journal_path(const struct conf *c, char *out, size_t len, const char *suffix)
 	char	 name[64];
 
 	snprintf(name, sizeof name, "%s%s", DATADIR_JOURNAL, suffix);
-	datadir_site_file(c, name, out, len);
+	datadir_own_file(c, name, out, len);
 }
 
 int
@@ -56,12 +56,9 @@ journal_write(const struct conf *c, int64_t now, const struct buf *dump,
 		    JOURNAL_MAX);
 		goto out;
 	}
-	datadir_site(c, dir, sizeof dir);
-	if ((mkdir(c->data_dir, 0755) == -1 && errno != EEXIST) ||
-	    (mkdir(dir, 0755) == -1 && errno != EEXIST)) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+	datadir_own(c, dir, sizeof dir);
+	if (datadir_mkdir(dir, err, errlen) == -1)
 		goto out;
-	}
 	journal_path(c, path, sizeof path, "");
 	journal_path(c, tmp, sizeof tmp, ".tmp");
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,

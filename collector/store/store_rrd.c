@@ -45,6 +45,7 @@
 
 #include "name.h"
 #include "series.h"
+#include "sitesum.h"
 #include "store_rrd.h"
 #include "utc.h"
 #include "xmalloc.h"
@@ -70,6 +71,9 @@ struct store {
 	char		*daemon;	/* rrdcached address or NULL */
 	char		**current;	/* files whose layout was checked */
 	size_t		 ncurrent;
+	struct store	**members;	/* a site's collectors (sitesum.h) */
+	int64_t		*since;		/* each one's first bin, once known */
+	size_t		 nmembers;
 };
 
 /* The rrdc_* connection is process-wide: count the stores using it. */
@@ -183,12 +187,32 @@ store_rrd_close(struct store *s)
 		return;
 	if (s->daemon != NULL)
 		store_rrdc_leave();
+	while (s->nmembers > 0)
+		store_rrd_close(s->members[--s->nmembers]);
+	free(s->members);
+	free(s->since);
 	while (s->ncurrent > 0)
 		free(s->current[--s->ncurrent]);
 	free(s->current);
 	free(s->daemon);
 	free(s->dir);
 	free(s);
+}
+
+void
+store_rrd_add_member(struct store *s, struct store *m)
+{
+	s->members = xreallocarray(s->members, s->nmembers + 1,
+	    sizeof *s->members);
+	s->since = xreallocarray(s->since, s->nmembers + 1, sizeof *s->since);
+	s->members[s->nmembers] = m;
+	s->since[s->nmembers++] = SITESUM_SINCE_UNKNOWN;
+}
+
+size_t
+store_rrd_members(const struct store *s)
+{
+	return s->nmembers;
 }
 
 int
@@ -362,8 +386,22 @@ store_rrd_last(struct store *s, const char *name, int64_t *last, char *err,
     size_t errlen)
 {
 	char	 path[PATH_MAX];
-	int	 r;
+	int64_t	 t;
+	size_t	 i;
+	int	 r, any = 0;
 
+	if (s->nmembers > 0) {
+		/* a site of collectors: the latest of theirs */
+		for (i = 0; i < s->nmembers; i++) {
+			if ((r = store_rrd_last(s->members[i], name, &t, err,
+			    errlen)) == -1)
+				return -1;
+			if (r == 1 && (!any || t > *last))
+				*last = t;
+			any |= r;
+		}
+		return any;
+	}
 	if (store_path_err(s, name, path, sizeof path, err, errlen) == -1)
 		return -1;
 	if ((r = store_exists(path, err, errlen)) != 1)
@@ -818,6 +856,9 @@ store_rrd_fetch_cf(struct store *s, const char *name, int64_t from,
 	int		 j, r, rv = -1;
 	double		 v;
 
+	if (s->nmembers > 0)
+		return sitesum_fetch(s->members, s->since, s->nmembers, name,
+		    from, to, step, cf, out, err, errlen);
 	memset(out, 0, sizeof *out);
 	if (store_path_err(s, name, path, sizeof path, err, errlen) == -1)
 		return -1;
