@@ -35,6 +35,9 @@ struct collect_stats {
 	uint64_t	 checkpoints;	/* journal writes */
 	uint64_t	 checkpoint_errors;	/* journal writes that failed */
 	uint64_t	 reoffered;	/* rows offered again to a new rrdcached */
+	uint64_t	 sketches;	/* distinct-host sketches written */
+	uint64_t	 sketch_errors;	/* and those that could not be */
+	char		 sketch_error[256];	/* the last one's reason */
 	size_t		 restored;	/* bins taken back from the journal */
 	uint64_t	 resumed;	/* records of bins written before */
 	char		 journal_error[256];	/* a journal that was not read */

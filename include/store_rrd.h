@@ -34,6 +34,11 @@ struct store_fetch {
 	unsigned	 step;		/* seconds a row */
 	size_t		 rows;
 	double		*v;
+	/* A site of collectors (sitesum.h): rows whose direct_hosts is an
+	 * estimate (the union of the collectors' sketches), and rows
+	 * where it is only a lower bound (the largest collector's). */
+	size_t		 est_rows;
+	size_t		 bound_rows;
 };
 
 /*
@@ -51,6 +56,8 @@ void		 store_rrd_close(struct store *);
  */
 void		 store_rrd_add_member(struct store *, struct store *);
 size_t		 store_rrd_members(const struct store *);
+const char	*store_rrd_dir(const struct store *);
+unsigned	 store_rrd_step(const struct store *);
 /* Path of a file of the store: DIR/name.rrd. */
 int		 store_rrd_path(const struct store *, const char *, char *,
 		    size_t);

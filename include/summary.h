@@ -28,6 +28,11 @@ struct summary {
 	double		 direct_share;	/* NAN when direct + relay is 0 */
 	double		 direct_share_var;
 	uint64_t	 direct_hosts_max;
+	/* What direct_hosts_max is on a site of collectors: exact (one
+	 * collector counted each bin), an estimate (the union of their
+	 * HyperLogLog sketches, HLL_STDERR), or a lower bound (a sketch
+	 * was missing: the largest collector's count). */
+	int		 hosts_kind;	/* SUMMARY_HOSTS_* */
 	uint64_t	 late;
 	uint64_t	 lost;
 	size_t		 bins;		/* bins in the range */
@@ -35,6 +40,10 @@ struct summary {
 };
 
 #define SUMMARY_NODATA	(-2)
+
+#define SUMMARY_HOSTS_EXACT	0
+#define SUMMARY_HOSTS_ESTIMATE	1
+#define SUMMARY_HOSTS_BOUND	2
 
 /*
  * Read DATA_DIR/<site>/site.rrd (or pool-<name>.rrd; or the peer's copy

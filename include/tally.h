@@ -80,6 +80,10 @@ int		 tally_full(const struct tally *);
  * NULL when none is due.  Valid until the next call.
  */
 const struct tally_out *tally_next(struct tally *, int64_t);
+struct hostset;
+/* The distinct direct hosts of a pool in the bin tally_next handed out
+ * last (NULL: none). */
+const struct hostset *tally_out_hosts(const struct tally *, size_t);
 /*
  * A reload changed the pools: new pool i takes the open counts of old
  * pool map[i] (-1: starts empty); pools not mapped are dropped (the

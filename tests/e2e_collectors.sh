@@ -3,22 +3,22 @@
 # DATA_DIR/<site>/collectors/<name>/ only, and every reader of the site
 # sees their sum.  Three regions' IPFIX files of known truth (tools/
 # genflow), the third region down for 20 minutes (no file for that
-# span): each collector's files hold its own truth exactly; the site's
-# summary is the merged truth exactly where all three counted, and the
-# outage's bins read as without data (unknown), never as a dip.
+# span, and a run of its own on each side): each collector's files hold
+# its own truth exactly; the site's summary is the merged truth exactly
+# where all three counted; the outage's bins read as without data
+# (unknown), never as a dip, and nothing is counted twice after it;
+# distinct hosts are the union of the collectors' sketches, within the
+# sketch's error of the exact union, though two regions saw the same
+# subscribers.  Three set-ups: one data directory (a shared file
+# system), each collector its own (copied to the central one), and a
+# shared rrdcached over TCP.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+. "$top_srcdir/tests/daemon.sh"
 
-D=$W/data
 T0=1699999800			# a bin start (step 300)
-W1=$((T0 + 1800))		# the outage: [W1, W2)
-W2=$((T0 + 3000))
+W1=$((T0 + 1800))		# r3 is down from W1 (give or take a
+W2=$((T0 + 3000))		# session's later records) to W2
 T1=$((T0 + 3600))
-
-sample_conf "$D" >"$W/central.conf"
-for r in r1 r2 r3; do
-	sed "s/^\[op25b\]$/[op25b]\ncollector = $r/" "$W/central.conf" \
-	    >"$W/$r.conf"
-done
 
 # gen NAME SEED FROM TO: one region's IPFIX file for [FROM, TO).
 gen() {
@@ -28,68 +28,183 @@ gen() {
 }
 seed=81
 for r in r1 r2 r3; do
-	gen "$r-a" $seed $T0 $W1
-	gen "$r-c" $((seed + 1)) $W2 $T1
-	if [ $r != r3 ]; then
-		gen "$r-b" $((seed + 2)) $W1 $W2
-		"$OP25B" ingest -c "$W/$r.conf" "$W/$r-a.ipfix" \
-		    "$W/$r-b.ipfix" "$W/$r-c.ipfix" >"$W/$r.out" 2>&1
-		check_eq "$r: op25b ingest exit 0" "$?" 0
+	# r2 sees r1's subscribers before the outage (the same seed): a
+	# host in two regions, once in the site
+	if [ $r = r2 ]; then
+		gen "$r-a" 81 $T0 $W1
 	else
-		# down between the two runs
-		"$OP25B" ingest -c "$W/$r.conf" "$W/$r-a.ipfix" \
-		    >"$W/$r.out" 2>&1
-		check_eq "$r: op25b ingest (before the outage) exit 0" "$?" 0
-		L=$("$RRDTOOL" last "$D/example/collectors/r3/site.rrd")
-		"$OP25B" ingest -c "$W/$r.conf" "$W/$r-c.ipfix" \
-		    >>"$W/$r.out" 2>&1
-		check_eq "$r: op25b ingest (after the outage) exit 0" "$?" 0
+		gen "$r-a" $seed $T0 $W1
 	fi
+	gen "$r-c" $((seed + 1)) $W2 $T1
+	[ $r != r3 ] && gen "$r-b" $((seed + 2)) $W1 $W2
 	seed=$((seed + 3))
 done
-
-check "nothing written outside the collectors' directories" \
-    test -z "$(find "$D/example" -maxdepth 1 -type f)"
-check_eq "three collectors" "$(ls "$D/example/collectors" | tr '\n' ' ')" \
-    "r1 r2 r3 "
-
-# Each collector's files: its own truth, bin by bin.
-for r in r1 r2; do
-	$TRUTH merge "$W/$r-a.truth" "$W/$r-b.truth" "$W/$r-c.truth" \
-	    >"$W/$r.truth"
-	tap_run "$r alone: " $TRUTH compare-rrd "$W/$r.truth" \
-	    "$D/example/collectors" "$r" --rrdtool "$RRDTOOL"
-done
-for part in a c; do
-	tap_run "r3 alone ($part): " $TRUTH compare-rrd "$W/r3-$part.truth" \
-	    "$D/example/collectors" r3 --rrdtool "$RRDTOOL"
-done
-
-# The site: exact sums where all three counted (a session's later
-# records may fall into the next window: the truth is every part's).
 $TRUTH merge "$W"/r[123]-[abc].truth >"$W/site.truth"
-"$OP25B" summary -c "$W/central.conf" --from $T0 --to $W1 --json \
-    >"$W/site-a.json"
-check_eq "site summary before the outage: exit 0" "$?" 0
-tap_run "site before the outage: " $TRUTH compare-summary "$W/site.truth" \
-    "$W/site-a.json"
-"$OP25B" summary -c "$W/central.conf" --from $W2 --to $T1 --json \
-    >"$W/site-c.json"
-tap_run "site after the outage: " $TRUTH compare-summary "$W/site.truth" \
-    "$W/site-c.json"
 
-# The outage: every bin from r3's last before it to its return without
-# data, none counted as zero.
-nb=$(((W2 - L) / 300))
-check "the outage spans at least 3 bins ($nb)" test "$nb" -ge 3
-out=$("$OP25B" summary -c "$W/central.conf" --from "$L" --to $W2)
-check_match "site during the outage: all $nb bins without data" "$out" \
-    "\\($nb bins, $nb without data\\)"
-# ... while r1 and r2 alone counted them.
-sample_conf "$D/example/collectors" | sed "s/^site = .*/site = r1/" \
-    >"$W/r1-view.conf"
-out=$("$OP25B" summary -c "$W/r1-view.conf" --from "$L" --to $W2)
-check_match "r1 during the outage: $nb bins, all with data" "$out" \
-    "\\($nb bins, 0 without data\\)"
+# The exact union of distinct hosts per bin: one site counting all
+# eight files itself (its exact sets are checked against the
+# generator's truth by e2e_ingest and e2e_daemon_flows).
+sample_conf "$W/one" >"$W/one.conf"
+"$OP25B" ingest -c "$W/one.conf" "$W"/r[123]-[abc].ipfix >"$W/one.out" 2>&1
+check_eq "one site counting every file: exit 0" "$?" 0
+
+# conf DATA_DIR [COLLECTOR [LINE]]: the sample, for one collector.
+conf() {
+	sample_conf "$1" | if [ -n "${2:-}" ]; then
+		sed "s/^\[op25b\]$/[op25b]\ncollector = $2\n${3:-}/"
+	else
+		sed "s/^\[op25b\]$/[op25b]\n${3:-}/"
+	fi
+}
+
+# ingest MODE NAME CONF FILE...: one collector's run, from $RUN_DIR.
+ingest() {
+	local mode=$1 r=$2 c=$3
+	shift 3
+	(cd "$RUN_DIR" && "$OP25B" ingest -c "$c" "$@") >>"$W/$mode-$r.out" 2>&1
+}
+
+# setup MODE: the three collectors' runs; sets D (the central data
+# directory), CENTRAL (its configuration) and L (r3's last bin end
+# before its outage).
+setup() {
+	local mode=$1 r dd line=
+	RUN_DIR=$W
+	D=$W/$mode/data
+	case $mode in
+	rrdcached)
+		RUN_DIR=$W/$mode
+		line="rrdcached = 127.0.0.1:$RRDC_PORT"
+		D=data
+		;;
+	esac
+	mkdir -p "$W/$mode"
+	conf "$D" "" "$line" >"$W/$mode/central.conf"
+	CENTRAL=$W/$mode/central.conf
+	for r in r1 r2 r3; do
+		dd=$D
+		[ $mode = copies ] && dd=$W/$mode/$r-own
+		conf "$dd" $r "$line" >"$W/$mode/$r.conf"
+		if [ $r != r3 ]; then
+			ingest $mode $r "$W/$mode/$r.conf" "$W/$r-a.ipfix" \
+			    "$W/$r-b.ipfix" "$W/$r-c.ipfix"
+			check_eq "$mode: $r: op25b ingest exit 0" "$?" 0
+		else
+			# down between the two runs
+			ingest $mode $r "$W/$mode/$r.conf" "$W/$r-a.ipfix"
+			check_eq "$mode: $r: op25b ingest (before the outage) exit 0" "$?" 0
+			L=$(cd "$RUN_DIR" && "$RRDTOOL" last \
+			    "$dd/example/collectors/r3/site.rrd" \
+			    ${RRDC_PORT:+--daemon "127.0.0.1:$RRDC_PORT"})
+			ingest $mode $r "$W/$mode/$r.conf" "$W/$r-c.ipfix"
+			check_eq "$mode: $r: op25b ingest (after the outage) exit 0" "$?" 0
+		fi
+		if [ $mode = copies ]; then
+			mkdir -p "$D/example/collectors"
+			cp -r "$dd/example/collectors/$r" "$D/example/collectors/"
+		fi
+	done
+	if [ $mode = rrdcached ]; then
+		# what rrdcached holds, to disk for the checks' own reads
+		(cd "$RUN_DIR" && "$RRDTOOL" flushcached --daemon \
+		    "127.0.0.1:$RRDC_PORT" data/example/collectors/*/*.rrd)
+		check_eq "$mode: rrdcached flushed" "$?" 0
+		D=$RUN_DIR/data
+	fi
+}
+
+# checks MODE: the site, read by the central configuration.
+checks() {
+	local mode=$1 r part nb out b bins=()
+
+	check "$mode: nothing written outside the collectors' directories" \
+	    test -z "$(find "$D/example" -maxdepth 1 -type f)"
+	check_eq "$mode: three collectors" \
+	    "$(ls "$D/example/collectors" | tr '\n' ' ')" "r1 r2 r3 "
+	# Each collector's files: its own truth, bin by bin.
+	for r in r1 r2; do
+		$TRUTH merge "$W/$r-a.truth" "$W/$r-b.truth" "$W/$r-c.truth" \
+		    >"$W/$r.truth"
+		tap_run "$mode: $r alone: " $TRUTH compare-rrd "$W/$r.truth" \
+		    "$D/example/collectors" "$r" --rrdtool "$RRDTOOL"
+	done
+	for part in a c; do
+		tap_run "$mode: r3 alone ($part): " $TRUTH compare-rrd \
+		    "$W/r3-$part.truth" "$D/example/collectors" r3 \
+		    --rrdtool "$RRDTOOL"
+	done
+	# The site: exact sums where all three counted (a session's later
+	# records may fall into the next window: the truth is every part's).
+	(cd "$RUN_DIR" && "$OP25B" summary -c "$CENTRAL" --from $T0 \
+	    --to $W1 --json) >"$W/$mode/site-a.json"
+	check_eq "$mode: site summary before the outage: exit 0" "$?" 0
+	tap_run "$mode: site before the outage: " $TRUTH compare-summary \
+	    "$W/site.truth" "$W/$mode/site-a.json"
+	(cd "$RUN_DIR" && "$OP25B" summary -c "$CENTRAL" --from $W2 \
+	    --to $T1 --json) >"$W/$mode/site-c.json"
+	tap_run "$mode: site after the outage: " $TRUTH compare-summary \
+	    "$W/site.truth" "$W/$mode/site-c.json"
+	# The outage: every bin from r3's last before it to its return
+	# without data, none counted as zero...
+	nb=$(((W2 - L) / 300))
+	check "$mode: the outage spans at least 3 bins ($nb)" test "$nb" -ge 3
+	out=$(cd "$RUN_DIR" && "$OP25B" summary -c "$CENTRAL" --from "$L" \
+	    --to $W2)
+	check_match "$mode: site during the outage: all $nb bins without data" \
+	    "$out" "\\($nb bins, $nb without data\\)"
+	# ... while r1 alone counted them.
+	conf "$D/example/collectors" "" | sed "s/^site = .*/site = r1/" \
+	    >"$W/$mode/r1-view.conf"
+	out=$(cd "$RUN_DIR" && "$OP25B" summary -c "$W/$mode/r1-view.conf" \
+	    --from "$L" --to $W2)
+	check_match "$mode: r1 during the outage: $nb bins, all with data" \
+	    "$out" "\\($nb bins, 0 without data\\)"
+
+	# Distinct direct hosts: per bin, the union of the collectors'
+	# sketches against the exact union.
+	for ((b = T0; b < T1; b += 300)); do
+		[ $b -ge "$L" ] && [ $b -lt $W2 ] && continue
+		bins+=($b)
+	done
+	for b in "${bins[@]}"; do
+		(cd "$RUN_DIR" && "$OP25B" summary -c "$CENTRAL" --from $b \
+		    --to $((b + 300)) --json)
+		echo
+	done >"$W/$mode/bins-site.json"
+	for b in "${bins[@]}"; do
+		"$OP25B" summary -c "$W/one.conf" --from $b --to $((b + 300)) \
+		    --json
+		echo
+	done >"$W/$mode/bins-one.json"
+	tap_run "$mode: distinct hosts: " $PYTHON3 \
+	    "$top_srcdir/tests/collectors_hosts.py" "$W/$mode/bins-site.json" \
+	    "$W/$mode/bins-one.json" $T0 $W1
+	check_match "$mode: the summary says the figure is an estimate" \
+	    "$(cd "$RUN_DIR" && "$OP25B" summary -c "$CENTRAL" --from $T0 \
+	    --to $W1)" \
+	    "distinct direct hosts: [0-9]+ \\(largest bin; an estimate across collectors"
+}
+
+for mode in shared copies; do
+	setup $mode
+	checks $mode
+done
+
+# A shared rrdcached over TCP: data_dir relative to its base directory
+# (each collector's sketches, journal and resume point land beside, in
+# the same directory here; on other hosts they are copied there).
+if [ -x "$RRDCACHED" ]; then
+	mkdir -p "$W/rrdcached/data" "$W/rrdcached/journal"
+	RRDC_PORT=$(free_ports 1)
+	"$RRDCACHED" -g -l "127.0.0.1:$RRDC_PORT" -j "$W/rrdcached/journal" \
+	    -p "$W/rrdcached/rrdcached.pid" -b "$W/rrdcached" -B -F \
+	    -w 3600 -f 7200 >"$W/rrdcached.log" 2>&1 &
+	track $!
+	wait_bound "$RRDC_PORT" || echo "# rrdcached: not listening"
+	setup rrdcached
+	checks rrdcached
+else
+	not_ok "rrdcached is installed (tools/deps.sh --test installs it)"
+fi
 
 done_testing

@@ -52,7 +52,6 @@ fi
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$top_srcdir/tests/daemon.sh"
 
-: "${RRDCACHED:=$(command -v rrdcached || echo /usr/bin/rrdcached)}"
 : "${LIBFAKETIME:=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -1)}"
 W0=$W
 NS=${OP25B_FAULTS_NS:-}

@@ -14,7 +14,6 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$top_srcdir/tests/daemon.sh"
 
-: "${RRDCACHED:=$(command -v rrdcached || echo /usr/bin/rrdcached)}"
 if [ ! -x "$RRDCACHED" ]; then
 	not_ok "rrdcached is installed (tools/deps.sh --test installs it)"
 	done_testing

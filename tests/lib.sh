@@ -5,6 +5,7 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 : "${RRDTOOL:=rrdtool}"
+: "${RRDCACHED:=$(command -v rrdcached || echo /usr/bin/rrdcached)}"
 : "${PYTHON3:=python3}"
 : "${TCPDUMP:=$(command -v tcpdump || echo /usr/bin/tcpdump)}"
 

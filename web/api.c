@@ -15,6 +15,7 @@
 #include "impact.h"
 #include "in_sflow.h"
 #include "json.h"
+#include "name.h"
 #include "store_rrd.h"
 #include "summary.h"
 #include "utc.h"
@@ -72,6 +73,7 @@ api_series(const struct web_req *req, struct web_resp *resp)
 	struct store_fetch	 f;
 	struct json		 j;
 	const char		*pool, *sp = web_param(req, "step");
+	const char		*coll = web_param(req, "collector");
 	char			 err[512], name[CONF_NAME_MAX + 8];
 	int64_t			 from, to, last;
 	unsigned		 step = c->step;
@@ -96,8 +98,15 @@ api_series(const struct web_req *req, struct web_resp *resp)
 	if ((to - from) / step > API_MAX_ROWS)
 		return web_error(resp, 400, "more than %d rows: use a larger "
 		    "step", API_MAX_ROWS);
+	if (coll != NULL && *coll == '\0')
+		coll = NULL;
+	if (coll != NULL && !name_ok(coll, CONF_NAME_MAX))
+		return web_error(resp, 400, "collector: not a name");
 	datadir_rrd_name(pool, name, sizeof name);
-	if ((st = datadir_store(c, NULL, err, sizeof err)) == NULL)
+	/* the site (the sum of its collectors), or one collector alone */
+	st = coll != NULL ? datadir_collector_store(c, coll, err, sizeof err) :
+	    datadir_store(c, NULL, err, sizeof err);
+	if (st == NULL)
 		return web_error(resp, 500, "%s", err);
 	rc = store_rrd_last(st, name, &last, err, sizeof err);
 	if (rc == 0) {
@@ -122,12 +131,20 @@ api_series(const struct web_req *req, struct web_resp *resp)
 		json_null(&j);
 	else
 		json_string(&j, pool);
+	json_key(&j, "collector");
+	if (coll == NULL)
+		json_null(&j);
+	else
+		json_string(&j, coll);
 	json_key(&j, "from");
 	json_int(&j, from);
 	json_key(&j, "to");
 	json_int(&j, to);
 	json_key(&j, "step");
 	json_uint(&j, f.step);
+	json_key(&j, "direct_hosts_kind");
+	json_string(&j, f.bound_rows > 0 ? "lower_bound" : f.est_rows > 0 ?
+	    "estimate" : "exact");
 	json_key(&j, "series");
 	json_array(&j);
 	for (i = 0; i < SERIES_MAX; i++)
@@ -401,7 +418,8 @@ api_config(const struct web_req *req, struct web_resp *resp)
 {
 	const struct conf	*c = req->snap->conf;
 	struct json		 j;
-	size_t			 i;
+	char			(*names)[CONF_NAME_MAX + 1];
+	size_t			 i, n;
 	int64_t			 end;
 
 	api_json(resp);
@@ -409,6 +427,19 @@ api_config(const struct web_req *req, struct web_resp *resp)
 	json_object(&j);
 	json_key(&j, "site");
 	json_string(&j, c->site);
+	json_key(&j, "collector");
+	if (c->collector == NULL)
+		json_null(&j);
+	else
+		json_string(&j, c->collector);
+	json_key(&j, "collectors");
+	json_array(&j);
+	names = xcalloc(DATADIR_COLLECTORS_MAX, sizeof *names);
+	n = datadir_collectors(c, names, DATADIR_COLLECTORS_MAX);
+	for (i = 0; i < n; i++)
+		json_string(&j, names[i]);
+	free(names);
+	json_end_array(&j);
 	json_key(&j, "read_only");
 	json_bool(&j, req->snap->read_only);
 	json_key(&j, "data_end");

@@ -221,6 +221,12 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 	metrics_one(b, "op25b_checkpoint_errors_total", "counter",
 	    "Checkpoints that could not be written.",
 	    s->col.checkpoint_errors);
+	metrics_one(b, "op25b_sketches_written_total", "counter",
+	    "Distinct-host sketches written (a collector of a site).",
+	    s->col.sketches);
+	metrics_one(b, "op25b_sketch_errors_total", "counter",
+	    "Distinct-host sketches that could not be written.",
+	    s->col.sketch_errors);
 	metrics_one(b, "op25b_open_bins", "gauge", "Time bins held open.",
 	    s->tally.bins);
 	metrics_one(b, "op25b_last_commit_timestamp_seconds", "gauge",
@@ -230,6 +236,13 @@ metrics_handler(const struct web_req *req, struct web_resp *resp)
 	    "The op25b version that runs (always 1).");
 	buf_printf(b, "op25b_build_info{version=\"%s\"} 1\n",
 	    PACKAGE_VERSION);
+	/* Names are [A-Za-z0-9._-] (name_ok): nothing to escape. */
+	metrics_head(b, "op25b_collector_info", "gauge",
+	    "The site this instance counts and, on a site of several "
+	    "collectors, which one it is (always 1).");
+	buf_printf(b, "op25b_collector_info{site=\"%s\",collector=\"%s\"} 1\n",
+	    s->conf->site, s->conf->collector != NULL ? s->conf->collector :
+	    "");
 	metrics_process(b, s);
 	metrics_head(b, "op25b_peer_pulls_total", "counter",
 	    "Bundle pulls attempted, by peer.");

@@ -15,7 +15,10 @@
 #include "daily.h"
 #include "datadir.h"
 #include "dayfile.h"
+#include "hll.h"
+#include "hostset.h"
 #include "journal.h"
+#include "sketch.h"
 #include "store_rrd.h"
 #include "tally.h"
 #include "utc.h"
@@ -377,6 +380,59 @@ collect_flush(struct collect *c, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * A collector of a site ([op25b] collector): the bin's distinct direct
+ * hosts as sketches, one per pool and their union for the site, so that
+ * readers can take the union across collectors (sketch.h).  A failure
+ * is counted, and costs the site's union of that bin only.
+ */
+static void
+collect_sketch(struct collect *c, int64_t start)
+{
+	const struct hostset	*hs;
+	struct hll		*site, *h;
+	uint8_t			*keys;
+	char			 dir[DATADIR_PATH_MAX];
+	size_t			 k, j, n;
+	int			 any = 0;
+
+	if (c->conf->collector == NULL ||
+	    datadir_own(c->conf, dir, sizeof dir) == -1)
+		return;
+	site = xmalloc(sizeof *site);
+	h = xmalloc(sizeof *h);
+	hll_clear(site);
+	for (k = 0; k < c->conf->npools; k++) {
+		if ((hs = tally_out_hosts(c->tally, k)) == NULL ||
+		    (n = hostset_count(hs)) == 0)
+			continue;
+		keys = xcalloc(n, 16);
+		n = hostset_keys(hs, keys, n);
+		hll_clear(h);
+		for (j = 0; j < n; j++)
+			hll_add(h, keys + j * 16);
+		free(keys);
+		hll_merge(site, h);
+		any = 1;
+		if (sketch_append(dir, start, c->names[1 + k], h,
+		    c->st.sketch_error, sizeof c->st.sketch_error) == -1)
+			c->st.sketch_errors++;
+		else
+			c->st.sketches++;
+	}
+	if (any) {
+		if (sketch_append(dir, start, c->names[0], site,
+		    c->st.sketch_error, sizeof c->st.sketch_error) == -1)
+			c->st.sketch_errors++;
+		else
+			c->st.sketches++;
+	}
+	if (start % 86400 == 0)
+		sketch_prune(dir, start, c->conf->keep_days);
+	free(site);
+	free(h);
+}
+
 /* Move one bin out of the tally into the batch, writing a full batch. */
 static int
 collect_take(struct collect *c, const struct tally_out *o, char *err,
@@ -392,6 +448,7 @@ collect_take(struct collect *c, const struct tally_out *o, char *err,
 		c->nrows--;
 		c->st.bins_dropped++;
 	}
+	collect_sketch(c, o->start);
 	c->starts[c->nrows] = o->start;
 	memcpy(&c->rows[c->nrows * c->nslots], o->slots,
 	    c->nslots * sizeof *c->rows);

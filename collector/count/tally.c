@@ -402,6 +402,15 @@ tally_next(struct tally *t, int64_t now)
 	return &t->out;
 }
 
+const struct hostset *
+tally_out_hosts(const struct tally *t, size_t pool)
+{
+	if (t->outbin == NULL || t->outbin->hosts == NULL ||
+	    pool >= t->p.npools)
+		return NULL;
+	return t->outbin->hosts[pool];
+}
+
 /* Give one open bin the new pool layout: kept pools move, the rest go. */
 static struct tally_bin *
 tally_bin_remap(struct tally *t, struct tally_bin *old, const int *map,

@@ -11,11 +11,24 @@
 
 #include "datadir.h"
 #include "estimate.h"
+#include "hll.h"
 #include "json.h"
 #include "store_rrd.h"
 #include "summary.h"
 #include "utc.h"
 #include "xmalloc.h"
+
+/* What the fetched direct_hosts are (store_fetch's counts). */
+static void
+summary_hosts_kind(struct summary *s, const struct store_fetch *f)
+{
+	int	 kind = f->bound_rows > 0 ? SUMMARY_HOSTS_BOUND :
+		    f->est_rows > 0 ? SUMMARY_HOSTS_ESTIMATE :
+		    SUMMARY_HOSTS_EXACT;
+
+	if (kind > s->hosts_kind)
+		s->hosts_kind = kind;
+}
 
 int
 summary_read(const struct conf *conf, const char *pool, const char *peer,
@@ -91,6 +104,7 @@ summary_read(const struct conf *conf, const char *pool, const char *peer,
 		s->late += (uint64_t)llround(row[SERIES_LATE]);
 		s->lost += (uint64_t)llround(row[SERIES_LOST]);
 	}
+	summary_hosts_kind(s, &f);
 	/* Coarse rows average their bins: take the largest bin instead. */
 	if (f.step > conf->step && f.rows > 0) {
 		store_rrd_fetch_free(&f);
@@ -100,6 +114,7 @@ summary_read(const struct conf *conf, const char *pool, const char *peer,
 			return -1;
 		}
 		s->direct_hosts_max = 0;
+		summary_hosts_kind(s, &f);
 		for (r = 0; r < f.rows; r++) {
 			v = f.v[r * SERIES_MAX + SERIES_DIRECT_HOSTS];
 			if (!isnan(v) && (uint64_t)round(v) > s->direct_hosts_max)
@@ -131,6 +146,21 @@ summary_add(struct summary *t, const struct summary *s)
 	t->unknown += s->unknown;
 	if (s->direct_hosts_max > t->direct_hosts_max)
 		t->direct_hosts_max = s->direct_hosts_max;
+	if (s->hosts_kind > t->hosts_kind)
+		t->hosts_kind = s->hosts_kind;
+}
+
+static const char *
+summary_hosts_kind_name(int kind)
+{
+	switch (kind) {
+	case SUMMARY_HOSTS_ESTIMATE:
+		return "estimate";
+	case SUMMARY_HOSTS_BOUND:
+		return "lower_bound";
+	default:
+		return "exact";
+	}
 }
 
 void
@@ -246,6 +276,13 @@ summary_json_value(struct json *jp, const struct summary *s)
 		json_null(jp);
 	else
 		json_uint(jp, s->direct_hosts_max);
+	json_key(jp, "direct_hosts_kind");
+	json_string(jp, summary_hosts_kind_name(s->hosts_kind));
+	json_key(jp, "direct_hosts_stderr");
+	if (s->hosts_kind == SUMMARY_HOSTS_ESTIMATE)
+		json_double(jp, HLL_STDERR, 4);
+	else
+		json_null(jp);
 	json_key(jp, "late");
 	json_uint(jp, s->late);
 	json_key(jp, "lost");
@@ -349,8 +386,12 @@ summary_text(const struct summary *s, struct buf *b)
 		buf_printf(b, "distinct direct hosts: n/a (%s)\n",
 		    estimate_hosts_reason);
 	else
-		buf_printf(b, "distinct direct hosts: %llu (largest bin)\n",
-		    (unsigned long long)s->direct_hosts_max);
+		buf_printf(b, "distinct direct hosts: %llu (largest bin%s)\n",
+		    (unsigned long long)s->direct_hosts_max,
+		    s->hosts_kind == SUMMARY_HOSTS_ESTIMATE ? "; an estimate "
+		    "across collectors, HyperLogLog, standard error 0.81%" :
+		    s->hosts_kind == SUMMARY_HOSTS_BOUND ? "; a lower bound: "
+		    "a collector's sketch is missing" : "");
 	buf_printf(b, "late: %llu, lost: %llu\n",
 	    (unsigned long long)s->late, (unsigned long long)s->lost);
 }

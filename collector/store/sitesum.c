@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "datadir.h"
+#include "hll.h"
 #include "series.h"
 #include "sitesum.h"
+#include "sketch.h"
 #include "xmalloc.h"
 
 #define SITESUM_DAY	86400
@@ -59,6 +61,72 @@ sitesum_since(struct store *m)
 		store_rrd_fetch_free(&f);
 	}
 	return since;
+}
+
+/*
+ * direct_hosts where several collectors counted a bin: the estimate of
+ * the union of their sketches, a day of bins at a time; where one of
+ * them has hosts but no sketch, the lower bound stays.  Rows of the
+ * finest step only (a coarse row averages bins the sketches do not
+ * hold apart).
+ */
+static void
+sitesum_union(struct store **m, const int64_t *since, const char *have,
+    size_t n, const char *name, const struct store_fetch *f,
+    struct store_fetch *out)
+{
+	struct hll	*u;
+	uint8_t		*got;
+	char		 err[256];
+	int64_t		 t0, t1, t;
+	size_t		 per, k0, k, kn, i, bad, nact, miss;
+	double		 v;
+	int		 j = SERIES_DIRECT_HOSTS;
+
+	per = 86400 / out->step;
+	u = xcalloc(per, sizeof *u);
+	got = xcalloc(n, per);
+	for (k0 = 0; k0 < out->rows; k0 += per) {
+		kn = out->rows - k0 < per ? out->rows - k0 : per;
+		t0 = out->start + (int64_t)k0 * out->step;
+		t1 = t0 + (int64_t)kn * out->step;
+		for (k = 0; k < kn; k++)
+			hll_clear(&u[k]);
+		memset(got, 0, n * per);
+		for (i = 0; i < n; i++) {
+			bad = 0;
+			if (have[i] && sketch_read(store_rrd_dir(m[i]), name, t0,
+			    t1, out->step, u, got + i * per, kn, &bad, err,
+			    sizeof err) == -1)
+				memset(got + i * per, 0, per);
+		}
+		for (k = 0; k < kn; k++) {
+			t = t0 + (int64_t)k * out->step;
+			if (isnan(out->v[(k0 + k) * SERIES_MAX + j]))
+				continue;
+			for (i = nact = miss = 0; i < n; i++) {
+				if (!have[i] || since[i] ==
+				    SITESUM_SINCE_UNKNOWN ||
+				    t + (int64_t)out->step <= since[i])
+					continue;
+				nact++;
+				v = f[i].v[(k0 + k) * SERIES_MAX + j];
+				if (v > 0 && !got[i * per + k])
+					miss++;
+			}
+			if (nact < 2)
+				continue;
+			if (miss > 0) {
+				out->bound_rows++;
+				continue;
+			}
+			out->v[(k0 + k) * SERIES_MAX + j] =
+			    round(hll_estimate(&u[k]));
+			out->est_rows++;
+		}
+	}
+	free(u);
+	free(got);
 }
 
 int
@@ -148,6 +216,13 @@ sitesum_fetch(struct store **m, int64_t *since, size_t n, const char *name,
 			out->v[k * SERIES_MAX + j] = acc;
 		}
 	}
+	if (max == store_rrd_step(m[first]) && max > 0 && 86400 % max == 0)
+		sitesum_union(m, since, have, n, name, f, out);
+	else
+		for (k = 0; k < out->rows; k++)
+			if (!isnan(out->v[k * SERIES_MAX +
+			    SERIES_DIRECT_HOSTS]))
+				out->bound_rows++;
 	rv = 0;
 done:
 	for (i = 0; i < n; i++)

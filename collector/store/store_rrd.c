@@ -215,6 +215,18 @@ store_rrd_members(const struct store *s)
 	return s->nmembers;
 }
 
+const char *
+store_rrd_dir(const struct store *s)
+{
+	return s->dir;
+}
+
+unsigned
+store_rrd_step(const struct store *s)
+{
+	return s->step;
+}
+
 int
 store_rrd_path(const struct store *s, const char *name, char *buf,
     size_t len)
