@@ -58,7 +58,13 @@ struct manifest {
 	size_t			 npools;
 	struct manifest_file	*files;
 	size_t			 nfiles;
+	/* A site of several collectors: their names; the files are their
+	 * sum, direct_hosts the estimated union (format 2, optional). */
+	char			(*collectors)[CONF_NAME_MAX + 1];
+	size_t			 ncollectors;
 };
+
+#define MANIFEST_MAXCOLLECTORS	1024
 
 /* The manifest as JSON (one line and a newline). */
 void	manifest_json(const struct manifest *, struct buf *);

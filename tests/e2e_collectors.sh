@@ -14,6 +14,7 @@
 # shared rrdcached over TCP.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$top_srcdir/tests/daemon.sh"
+. "$top_srcdir/tests/bundle.sh"
 
 T0=1699999800			# a bin start (step 300)
 W1=$((T0 + 1800))		# r3 is down from W1 (give or take a
@@ -188,6 +189,75 @@ checks() {
 for mode in shared copies; do
 	setup $mode
 	checks $mode
+done
+
+# A central op25bd with no input serves the site of collectors.
+read -r WEB_PORT <<<"$(free_ports 1)"
+{
+	# tests run as root or not, never as the sample's account
+	sed -e '/^user *=/d' -e '/^\[op25b\]$/a user = root' \
+	    "$W/shared/central.conf"
+	printf '\n[listen]\nnetflow = off\nipfix = off\nsflow = off\n'
+	printf '\n[web]\nlisten = 127.0.0.1:%s\n' "$WEB_PORT"
+} >"$W/central-ro.conf"
+"$OP25BD" -c "$W/central-ro.conf" 2>"$W/central-ro.log" &
+central_pid=$!
+track $central_pid
+U=http://127.0.0.1:$WEB_PORT
+if web_up $central_pid "$U"; then
+	ok "central: op25bd with no input serves the site"
+	curl -s --max-time 60 "$U/api/v1/summary?from=$T0&to=$W1" \
+	    >"$W/central-a.json"
+	tap_run "central: /api/v1/summary before the outage: " $TRUTH \
+	    compare-summary "$W/site.truth" "$W/central-a.json"
+	curl -s --max-time 60 "$U/api/v1/config" >"$W/central-config.json"
+	check_eq "central: /api/v1/config lists the collectors" \
+	    "$($PYTHON3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["collectors"]))' "$W/central-config.json")" \
+	    "r1 r2 r3"
+	nb=$(((W2 - L) / 300))
+	for who in site r1; do
+		q=
+		[ $who = r1 ] && q="&collector=r1"
+		curl -s --max-time 60 \
+		    "$U/api/v1/series?from=$L&to=$W2$q" >"$W/central-$who.json"
+	done
+	check_eq "central: the site's series, the outage: $nb rows, all null" \
+	    "$($PYTHON3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["rows"]; print(len(r), sum(1 for x in r if x[1] is None))' "$W/central-site.json")" \
+	    "$nb $nb"
+	check_eq "central: r1 alone over the outage: $nb rows, none null" \
+	    "$($PYTHON3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["rows"]; print(len(r), sum(1 for x in r if x[1] is None))' "$W/central-r1.json")" \
+	    "$nb 0"
+else
+	not_ok "central: op25bd with no input serves the site"
+	sed 's/^/#   /' "$W/central-ro.log"
+fi
+kill $central_pid 2>/dev/null
+wait $central_pid 2>/dev/null
+
+# Federation: the site is exported once, its collectors combined, and
+# the manifest names them; a peer that imports it sees the site's sums.
+keygen S
+printf '\n[export]\nkey_file = %s\n' "$W/S.key" >>"$W/shared/central.conf"
+"$OP25B" export -c "$W/shared/central.conf" -o "$W/site.tar" \
+    >"$W/export.out" 2>&1
+check_eq "federation: op25b export of the site of collectors" "$?" 0
+check_eq "federation: the manifest names the collectors" \
+    "$($BUNDLE_TOOL manifest "$W/site.tar" collectors)" \
+    '[{"name": "r1"}, {"name": "r2"}, {"name": "r3"}]'
+check_eq "federation: one site.rrd, not one per collector" \
+    "$(tar -tf "$W/site.tar" | grep -c '^site\.')" 1
+sample_conf "$W/peer" | sed "s/^site = .*/site = P/" >"$W/peer.conf"
+printf '\n[peer example]\nurl = http://127.0.0.1:9/api/v1/export\n' \
+    >>"$W/peer.conf"
+printf 'public_key = %s\n' "$(cat "$W/S.pub")" >>"$W/peer.conf"
+"$OP25B" import -c "$W/peer.conf" "$W/site.tar" >"$W/import.out" 2>&1
+check_eq "federation: the peer imports it" "$?" 0
+for w in "$T0 $W1" "$W2 $T1"; do
+	read -r a z <<<"$w"
+	"$OP25B" summary -c "$W/peer.conf" --peer example --from "$a" \
+	    --to "$z" --json >"$W/peer-$a.json"
+	tap_run "federation: the peer's copy, $a to $z: " $TRUTH \
+	    compare-summary "$W/site.truth" "$W/peer-$a.json"
 done
 
 # A shared rrdcached over TCP: data_dir relative to its base directory

@@ -48,7 +48,10 @@ bundle_rmdir(const char *dir)
 			    strcmp(de->d_name, "..") == 0)
 				continue;
 			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-			unlink(path);
+			/* the view of a site of collectors is a directory */
+			if (unlink(path) == -1 && (errno == EISDIR ||
+			    errno == EPERM))
+				bundle_rmdir(path);
 		}
 		closedir(d);
 	}
@@ -245,6 +248,64 @@ out:
 }
 
 /*
+ * A site of collectors has no file of its own to dump: their sum
+ * (sitesum.h) goes bin by bin into a file of the same layout in the
+ * export's temporary store, and that file is dumped.  The sum is read
+ * from the finest archive (the last 60 days): a range reaching further
+ * back is refused.  Bins before the first known one are left out (the
+ * file starts there); unknown bins stay unknown.  0, or -1 (message).
+ */
+static int
+bundle_collectors_file(struct store *st, struct store *view,
+    const char *name, int64_t from, int64_t last, unsigned step, char *err,
+    size_t errlen)
+{
+	struct store_fetch	 f;
+	struct store_row	*rows;
+	struct counts		*c;
+	const double		*v;
+	size_t			 k, j, n = 0;
+	int			 unknown, rc = -1;
+
+	if (store_rrd_fetch(st, name, from, last, step, &f, err, errlen) == -1)
+		return -1;
+	if (f.step != step) {
+		snprintf(err, errlen, "%s: a site of collectors exports the "
+		    "bins of its finest archive only (the last 60 days of "
+		    "data): start the range later", name);
+		store_rrd_fetch_free(&f);
+		return -1;
+	}
+	rows = xcalloc(f.rows > 0 ? f.rows : 1, sizeof *rows);
+	c = xcalloc(f.rows > 0 ? f.rows : 1, sizeof *c);
+	for (k = 0; k < f.rows; k++) {
+		v = &f.v[k * SERIES_MAX];
+		for (j = 0, unknown = 0; j < SERIES_V1_MAX; j++)
+			if (isnan(v[j]))
+				unknown = 1;
+		if (unknown && n == 0)
+			continue;
+		rows[n].start = f.start + (int64_t)k * step;
+		rows[n].c = NULL;
+		if (!unknown) {
+			for (j = 0; j < SERIES_MAX; j++)
+				c[n].v[j] = isnan(v[j]) || v[j] < 0 ? 0 :
+				    (uint64_t)llround(v[j]);
+			rows[n].c = &c[n];
+		}
+		n++;
+	}
+	if (n == 0)
+		snprintf(err, errlen, "%s: no bin of the range has data", name);
+	else
+		rc = store_rrd_write(view, name, rows, n, err, errlen);
+	free(rows);
+	free(c);
+	store_rrd_fetch_free(&f);
+	return rc;
+}
+
+/*
  * An increment member: the bins in (since, last] of the finest archive,
  * "END V1 ... Vn" (each an integer: the count written) or "END U" for a
  * bin without data.  The first lines name the format and the series.
@@ -351,6 +412,11 @@ bundle_manifest_init(const struct conf *c, struct manifest *m, int64_t now_ms,
 		m->npools++;
 	}
 	m->files = xcalloc(MANIFEST_MAXFILES, sizeof *m->files);
+	/* a site of collectors is exported once, their sum */
+	m->collectors = xcalloc(MANIFEST_MAXCOLLECTORS,
+	    sizeof *m->collectors);
+	m->ncollectors = datadir_collectors(c, m->collectors,
+	    MANIFEST_MAXCOLLECTORS);
 }
 
 int
@@ -358,7 +424,7 @@ bundle_export(const struct conf *c, int64_t from, int64_t to, int64_t since,
     int strict, int64_t now_ms, const char *sampling, struct buf *out,
     struct bundle_info *info, char *err, size_t errlen)
 {
-	struct store		*st = NULL;
+	struct store		*st = NULL, *view = NULL;
 	struct sig_secret	 sec;
 	struct sig_key		 pk;
 	struct manifest		 m;
@@ -436,12 +502,25 @@ bundle_export(const struct conf *c, int64_t from, int64_t to, int64_t since,
 			tmp[0] = '\0';
 			goto out;
 		}
+		if (store_rrd_members(st) > 0) {
+			char	 vdir[4200];
+
+			snprintf(vdir, sizeof vdir, "%s/view", tmp);
+			if ((view = store_rrd_open(vdir, c->step, NULL, err,
+			    errlen)) == NULL)
+				goto out;
+		}
 		for (i = 0; i < n; i++) {
 			if (store_rrd_last(st, names[i], &flast, err,
 			    errlen) != 1)
 				continue;	/* a pool without data yet */
-			if (bundle_full_file(st, tmp, names[i], from, to,
-			    c->step, out, &m, mtime, err, errlen) == -1)
+			if (view != NULL && bundle_collectors_file(st, view,
+			    names[i], m.from, last, c->step, err,
+			    errlen) == -1)
+				goto out;
+			if (bundle_full_file(view != NULL ? view : st, tmp,
+			    names[i], from, to, c->step, out, &m, mtime, err,
+			    errlen) == -1)
 				goto out;
 		}
 	}
@@ -466,6 +545,7 @@ bundle_export(const struct conf *c, int64_t from, int64_t to, int64_t since,
 	rc = 0;
 out:
 	memset(&sec, 0, sizeof sec);
+	store_rrd_close(view);
 	if (tmp[0] != '\0')
 		bundle_rmdir(tmp);
 	store_rrd_close(st);

@@ -105,6 +105,15 @@ manifest_json(const struct manifest *m, struct buf *b)
 		json_end_object(&j);
 	}
 	json_end_array(&j);
+	json_key(&j, "collectors");
+	json_array(&j);
+	for (i = 0; i < m->ncollectors; i++) {
+		json_object(&j);
+		json_key(&j, "name");
+		json_string(&j, m->collectors[i]);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
 	json_key(&j, "files");
 	json_array(&j);
 	for (i = 0; i < m->nfiles; i++) {
@@ -131,9 +140,11 @@ manifest_free(struct manifest *m)
 		return;
 	free(m->pools);
 	free(m->files);
+	free(m->collectors);
 	m->pools = NULL;
 	m->files = NULL;
-	m->npools = m->nfiles = 0;
+	m->collectors = NULL;
+	m->npools = m->nfiles = m->ncollectors = 0;
 }
 
 /* A date member: CONF_NO_DATE when null; -1 when malformed. */
@@ -209,6 +220,32 @@ manifest_pools(const struct jsonv *arr, struct manifest *m, char *err,
 		m->pools[i].service = strcmp(svc, "roaming") == 0 ?
 		    CONF_SERVICE_ROAMING : CONF_SERVICE_DIRECT;
 		m->npools++;
+	}
+	return 0;
+}
+
+/* The optional collectors: [{"name": NAME}, ...]. */
+static int
+manifest_collectors(const struct jsonv *arr, struct manifest *m, char *err,
+    size_t errlen)
+{
+	const char	*s;
+	size_t		 i, n = jsonv_len(arr);
+
+	if (n > MANIFEST_MAXCOLLECTORS) {
+		snprintf(err, errlen, "more than %d collectors",
+		    MANIFEST_MAXCOLLECTORS);
+		return -1;
+	}
+	m->collectors = xcalloc(n == 0 ? 1 : n, sizeof *m->collectors);
+	for (i = 0; i < n; i++) {
+		if (jsonv_str(jsonv_at(arr, i), "name", &s) == -1 ||
+		    !conf_name_valid(s)) {
+			snprintf(err, errlen, "collector %zu: bad name", i + 1);
+			return -1;
+		}
+		snprintf(m->collectors[i], sizeof m->collectors[i], "%s", s);
+		m->ncollectors++;
 	}
 	return 0;
 }
@@ -332,6 +369,8 @@ manifest_parse(const char *s, size_t len, struct manifest *m, char *err,
 	if (m->kind == MANIFEST_HELD && jsonv_str(r, "key", &str) == 0)
 		snprintf(m->key, sizeof m->key, "%s", str);
 	if (manifest_pools(jsonv_get(r, "pools"), m, why, sizeof why) == -1 ||
+	    manifest_collectors(jsonv_get(r, "collectors"), m, why,
+	    sizeof why) == -1 ||
 	    manifest_files(jsonv_get(r, "files"), m, why, sizeof why) == -1) {
 		snprintf(err, errlen, "manifest.json: %s", why);
 		goto out;
