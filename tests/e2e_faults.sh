@@ -75,11 +75,11 @@ daemon_conf() {
 	} >"$DCONF.new" && mv "$DCONF.new" "$DCONF"
 }
 
-# plan SECONDS: bin B falls due SECONDS from now.  Sets NOW, DUE,
-# B_START, B_END, GRACE.
+# plan SECONDS: bin B falls due SECONDS (times the attempt's SCALE)
+# from now.  Sets NOW, DUE, B_START, B_END, GRACE.
 plan() {
 	NOW=$(date +%s)
-	DUE=$((NOW + $1))
+	DUE=$((NOW + $1 * SCALE))
 	B_END=$(((DUE - 120) / 300 * 300))
 	B_START=$((B_END - 300))
 	GRACE=$((DUE - B_END))
@@ -103,6 +103,20 @@ send() {
 	"$GENFLOW" -V 10 -u "127.0.0.1:$IPFIX_PORT" -s "$seed" -t "$t" \
 	    -d "$span" -r 60 -g "$W/$name.truth" "$@" \
 	    2>>"$W/genflow.err" || not_ok "genflow $name"
+}
+
+# in_time: the set-up (op25bd's start, B's sessions, the fault) is done
+# before bin B falls due, as each case needs.  On a busy machine it may
+# not be: the case then ends with LATE and the run starts it again from
+# scratch with twice the room (up to 8 times), instead of testing what
+# it does not mean to.  The last attempt goes on whatever happens.
+LATE=75
+in_time() {
+	[ "$(date +%s)" -lt $((DUE - 2)) ] && return 0
+	[ "$SCALE" -ge 8 ] && return 0
+	echo "# the set-up took more than $((DUE - NOW)) s: again" \
+	    >>"$LATE_LOG"
+	exit $LATE
 }
 
 # phase1 / phase2: B and the bins after it (sessions up to 100 s ago);
@@ -151,6 +165,14 @@ rss() {
 	awk '/^VmRSS/ {print $2}' "/proc/$daemon_pid/status"
 }
 
+# steady_rss: rss once the sockets are drained and a snapshot taken
+# after that is out.
+steady_rss() {
+	daemon_drained >/dev/null
+	fresh_snapshot
+	rss
+}
+
 # history DIR CONF SEED: half an hour of IPFIX three hours ago,
 # ingested; its truth in $W/hist.truth.
 history() {
@@ -162,12 +184,14 @@ history() {
 }
 
 # rate_limited REGEX SECONDS: the log has lines matching REGEX, at most
-# one a second over SECONDS and at most 20 (a minute's allowance).
+# one a second over SECONDS and at most 20 a minute begun (the daemon's
+# allowance: 20 lines, then a summary a minute).
 rate_limited() {
 	local n secs=$2
 	n=$(grep -Ec -- "$1" "$DLOG")
 	check "\"$1\" logged $n times in ${secs}s, rate-limited" \
-	    test "$n" -ge 1 -a "$n" -le $((secs + 1)) -a "$n" -le 20
+	    test "$n" -ge 1 -a "$n" -le $((secs + 1)) \
+	    -a "$n" -le $(((secs + 59) / 60 * 20))
 }
 
 # ---------------------------------------------------------------- store
@@ -211,6 +235,7 @@ case_store() {
 		return
 	fi
 	phase1 12
+	in_time
 	t0=$(date +%s)
 	check "bin B due: write fails, logged" failed "\.rrd.*(Read-only|Permission)"
 	ticks_pass
@@ -272,6 +297,7 @@ case_full() {
 	# Room for two files and 1 MiB more.
 	free=$(df -B1 --output=avail "$D" | tail -1)
 	fallocate -l $((free - 2 * fsize - 1048576)) "$D/fill"
+	in_time
 	check "bin B due: three files cannot be created, logged" \
 	    failed "pool-(adsl|roam|biz)"
 	check_eq "site.rrd and pool-ftth.rrd created and written" \
@@ -338,6 +364,7 @@ while os.path.exists(sys.argv[2]):
 	done
 	check "pool-adsl.rrd locked by another process" test -e "$W/locked"
 	phase1 32
+	in_time
 	check "bin B due: the locked file fails, logged" \
 	    failed "pool-adsl.rrd.*lock"
 	ticks_pass
@@ -438,6 +465,7 @@ sys.exit(0 if s.recv(100)[:1].isdigit() else 1)' "$sock" 2>/dev/null &&
 	WEB_PORT=$(free_ports 1)
 	daemon_start "$W/base.conf" || { not_ok "op25bd starts"; return; }
 	phase1 41
+	in_time
 	check "1: bin B written through rrdcached, to every file" \
 	    wait_daemon_last "$sock" 60 "${ALL_RRD[@]/#/$D/example/}"
 	check_eq "1: B not on disk yet (rrdcached writes after an hour)" \
@@ -662,15 +690,15 @@ case_network() {
 	# 20 rounds (each round redefines them with another layout); then
 	# 63 more domains with 256 templates each (64, the most one address
 	# may hold).
-	r0=$(rss)
+	# RSS once op25bd has read everything sent and published a
+	# snapshot after it (not while a round is half read)
+	r0=$(steady_rss)
 	template_flood 1 1 >"$W/flood1.out"
-	r1=$(rss)
+	r1=$(steady_rss)
 	template_flood 19 1 >"$W/flood2.out"
-	r2=$(rss)
+	r2=$(steady_rss)
 	template_flood 1 63 >"$W/flood3.out"
-	r3=$(rss)
-	daemon_drained
-	fresh_snapshot	# the web's, published each second
+	r3=$(steady_rss)
 	echo "# template flood: RSS ${r0} KiB -> ${r1} after round 1 -> ${r2} after 20 rounds -> ${r3} KiB with 63 more domains of 256"
 	check "memory flat over 19 more rounds ($((r2 - r1)) KiB)" \
 	    test $((r2 - r1)) -lt 4096
@@ -781,17 +809,25 @@ CASES=(store full damage rrdcached clock network)
 pids=()
 for c in "${CASES[@]}"; do
 	(
-		W=$W0/$c
-		mkdir -p "$W"
-		tap_n=0
-		tap_failed=0
-		bg_pids=()
-		daemon_pid=
-		trap cleanup_bg EXIT
-		trap 'exit 1' TERM INT
-		exec >"$W0/$c.tap" 2>&1
-		"case_$c"
-		echo "1..$tap_n"
+		for SCALE in 1 2 4 8; do
+			(
+				W=$W0/$c
+				[ $SCALE -gt 1 ] && W=$W0/$c.$SCALE
+				mkdir -p "$W"
+				tap_n=0
+				tap_failed=0
+				bg_pids=()
+				daemon_pid=
+				trap cleanup_bg EXIT
+				trap 'exit 1' TERM INT
+				LATE_LOG=$W0/$c.late
+				exec >"$W0/$c.tap" 2>&1
+				"case_$c"
+				echo "1..$tap_n"
+			)
+			[ $? = $LATE ] || break
+		done
+		[ -s "$W0/$c.late" ] && cat "$W0/$c.late" >>"$W0/$c.tap"
 	) &
 	pids+=($!)
 	track $!
