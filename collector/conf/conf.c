@@ -826,6 +826,7 @@ conf_free(struct conf *c)
 	free(c->peers);
 	free(c->path);
 	free(c->site);
+	free(c->collector);
 	free(c->data_dir);
 	free(c->rrdcached);
 	free(c->user);
