@@ -210,6 +210,23 @@ def pulled(ex_path, increments=0):
         peers.get("X", {}).get("errors", 0) >= 1 else 1
 
 
+def settled(ex1, ex2, man_path, metrics_path):
+    """0 when two reads of /api/v1/exporters around a read of /metrics
+    and of the manifest held saw the same pull of A (a pull that lands
+    between the reads, one interval later on a slow machine, is not a
+    disagreement of the program's, so the caller reads again)."""
+    a1, a2 = peers_of(ex1).get("A", {}), peers_of(ex2).get("A", {})
+    try:
+        held = json.load(open(man_path))
+        metrics = open(metrics_path).read()
+    except (OSError, ValueError):
+        return 1
+    return 0 if a1 and a1 == a2 and \
+        a1.get("generated") == held.get("generated") and \
+        metric(metrics, "op25b_peer_pulls_total", 'peer="A"') == \
+        a1.get("pulls") else 1
+
+
 def common(tap, root, log, page):
     pg = by_id(root, "page")
     tap.check(pg is not None and pg.attrs.get("data-ready") == "1",
@@ -327,6 +344,8 @@ def dom(tap, fed_html, fed_log, ex_html, ex_log, a_path, b_path, api_path,
 def main(argv):
     if len(argv) in (3, 4) and argv[1] == "pulled":
         return pulled(*argv[2:])
+    if len(argv) == 6 and argv[1] == "settled":
+        return settled(*argv[2:])
     if len(argv) >= 5 and argv[1] == "peer":
         p = peers_of(argv[2]).get(argv[3], {})
         for k in argv[4:]:
