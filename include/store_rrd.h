@@ -56,6 +56,9 @@ void		 store_rrd_close(struct store *);
  */
 void		 store_rrd_add_member(struct store *, struct store *);
 size_t		 store_rrd_members(const struct store *);
+struct store	*store_rrd_member(const struct store *, size_t);
+/* A member's first bin with data (sitesum.h); INT64_MAX if none. */
+int64_t		 store_rrd_member_since(struct store *, size_t);
 const char	*store_rrd_dir(const struct store *);
 unsigned	 store_rrd_step(const struct store *);
 /* Path of a file of the store: DIR/name.rrd. */

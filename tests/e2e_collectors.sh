@@ -180,6 +180,24 @@ checks() {
 	tap_run "$mode: distinct hosts: " $PYTHON3 \
 	    "$top_srcdir/tests/collectors_hosts.py" "$W/$mode/bins-site.json" \
 	    "$W/$mode/bins-one.json" $T0 $W1
+	# Graphs: the site of collectors is drawn as the one site that
+	# counted every file, byte for byte (legend totals included), up
+	# to r3's outage; distinct hosts aside, where a graph takes the
+	# largest collector's count and says so.
+	for g in sessions share completeness pools "sessions --pool adsl"; do
+		name=${g// --pool /-}
+		(cd "$RUN_DIR" && "$OP25B" graph -c "$CENTRAL" $g --from $T0 \
+		    --to "$L" -o "$W/$mode/$name.png") &&
+		    "$OP25B" graph -c "$W/one.conf" $g --from $T0 --to "$L" \
+		    -o "$W/$mode/$name-one.png"
+		check "$mode: graph $g: the one site's, byte for byte" \
+		    cmp "$W/$mode/$name.png" "$W/$mode/$name-one.png"
+	done
+	(cd "$RUN_DIR" && "$OP25B" graph -c "$CENTRAL" hosts --from $T0 \
+	    --to "$L" -W 640 -H 230 -o "$W/$mode/hosts.png")
+	check_eq "$mode: graph hosts: exit 0" "$?" 0
+	check "$mode: graph hosts: a PNG of 640x230 that decodes" $PYTHON3 \
+	    "$top_srcdir/tests/png_check.py" "$W/$mode/hosts.png" 640 230
 	check_match "$mode: the summary says the figure is an estimate" \
 	    "$(cd "$RUN_DIR" && "$OP25B" summary -c "$CENTRAL" --from $T0 \
 	    --to $W1)" \

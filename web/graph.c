@@ -4,6 +4,10 @@
  * from the config and checked parameters; every graph shades the bins
  * where more than 1% of the records were lost and marks the cut-overs.
  * Rendered images are cached until the collector writes new bins.
+ * A site of several collectors has no file of its own: each DEF of one
+ * of its files becomes a DEF per collector and a CDEF of their sum, by
+ * the rule of sitesum.h (a collector adds 0 before its first bin; a
+ * bin it lacks after that is unknown; direct_hosts takes the largest).
  */
 #include <limits.h>
 #include <pthread.h>
@@ -20,7 +24,8 @@
 #include "web.h"
 #include "xmalloc.h"
 
-#define GRAPH_MAXARGS	256
+#define GRAPH_MAXARGS	4096
+#define GRAPH_MAXMEMBERS	64	/* collectors a graph adds up */
 #define GRAPH_CACHE	32
 #define GRAPH_MAXIMG	(4 * 1024 * 1024)
 
@@ -31,6 +36,12 @@ struct gctx {
 	int64_t			 to;
 	char			*args[GRAPH_MAXARGS];
 	int			 n;
+	/* A site of collectors: its directory as DEFs name it (escaped,
+	 * with the slash), and each collector's directory and first bin. */
+	char			 sitepfx[PATH_MAX * 2];
+	size_t			 nm;
+	char			*mdir[GRAPH_MAXMEMBERS];
+	int64_t			 since[GRAPH_MAXMEMBERS];
 };
 
 struct graph_cached {
@@ -56,20 +67,127 @@ static const char *const graph_pool_colors[] = {
 static int	graph_file(const struct conf *, const char *, char *, size_t);
 static void	graph_arg(struct gctx *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+static void	graph_add(struct gctx *, char *);
+
+/* A path with ':' escaped for DEF. */
+static void
+graph_escape(const char *path, char *out, size_t len)
+{
+	const char	*p;
+	size_t		 o = 0;
+
+	for (p = path; *p != '\0' && o + 2 < len; p++) {
+		if (*p == ':')
+			out[o++] = '\\';
+		out[o++] = *p;
+	}
+	out[o] = '\0';
+}
+
+/*
+ * "DEF:v=SITEDIR/name.rrd:ds:cf" of a site of collectors: "DEF:v_N=..."
+ * of each collector that has the file, and "CDEF:v=" their sum.  0, or
+ * -1 if the argument is not such a DEF.
+ */
+static int
+graph_members(struct gctx *g, const char *s)
+{
+	const char	*eq, *file, *tail;
+	char		 var[128], name[CONF_NAME_MAX + 16], path[PATH_MAX];
+	char		 esc[PATH_MAX * 2], *a;
+	struct buf	 rpn;
+	size_t		 i, k = 0, plen = strlen(g->sitepfx);
+	int		 gauge;
+
+	if (g->nm == 0 || strncmp(s, "DEF:", 4) != 0 ||
+	    (eq = strchr(s, '=')) == NULL || (size_t)(eq - s - 4) >=
+	    sizeof var || strncmp(eq + 1, g->sitepfx, plen) != 0)
+		return -1;
+	file = eq + 1 + plen;
+	if ((tail = strstr(file, ".rrd:")) == NULL ||
+	    (size_t)(tail - file) >= sizeof name)
+		return -1;
+	memcpy(var, s + 4, (size_t)(eq - s - 4));
+	var[eq - s - 4] = '\0';
+	memcpy(name, file, (size_t)(tail - file));
+	name[tail - file] = '\0';
+	tail += 4;			/* ":ds:cf" */
+	gauge = strncmp(tail, ":direct_hosts:", 14) == 0;
+	buf_init(&rpn, 1024 * 1024);
+	for (i = 0; i < g->nm; i++) {
+		snprintf(path, sizeof path, "%s/%s.rrd", g->mdir[i], name);
+		if (g->since[i] == INT64_MAX || access(path, R_OK) == -1)
+			continue;
+		graph_escape(path, esc, sizeof esc);
+		xasprintf(&a, "DEF:%s_%zu=%s%s", var, i, esc, tail);
+		graph_add(g, a);
+		buf_printf(&rpn, "%sTIME,%lld,LT,0,%s_%zu,IF%s",
+		    k > 0 ? "," : "", (long long)g->since[i], var, i,
+		    k > 0 ? (gauge ? ",MAX" : ",+") : "");
+		k++;
+	}
+	if (k == 0) {
+		buf_free(&rpn);
+		return -1;
+	}
+	xasprintf(&a, "CDEF:%s=%s", var, buf_str(&rpn));
+	graph_add(g, a);
+	buf_free(&rpn);
+	return 0;
+}
+
+static void
+graph_add(struct gctx *g, char *a)
+{
+	if (g->n >= GRAPH_MAXARGS - 1) {
+		free(a);
+		return;
+	}
+	g->args[g->n++] = a;
+}
 
 static void
 graph_arg(struct gctx *g, const char *fmt, ...)
 {
 	va_list	 ap;
+	char	*a;
 
-	if (g->n >= GRAPH_MAXARGS - 1)
-		return;
 	va_start(ap, fmt);
-	if (vasprintf(&g->args[g->n], fmt, ap) == -1)
-		g->args[g->n] = NULL;
-	else
-		g->n++;
+	if (vasprintf(&a, fmt, ap) == -1)
+		a = NULL;
 	va_end(ap);
+	if (a == NULL)
+		return;
+	if (graph_members(g, a) == 0) {
+		free(a);
+		return;
+	}
+	graph_add(g, a);
+}
+
+/* The collectors of our site, if it has several (DEFs expand). */
+static void
+graph_collectors(struct gctx *g)
+{
+	struct store	*st, *m;
+	char		 dir[PATH_MAX], err[256];
+	size_t		 i, n;
+
+	if ((st = datadir_store(g->c, NULL, err, sizeof err)) == NULL)
+		return;
+	n = store_rrd_members(st);
+	for (i = 0; i < n && g->nm < GRAPH_MAXMEMBERS; i++) {
+		m = store_rrd_member(st, i);
+		g->mdir[g->nm] = xstrdup(store_rrd_dir(m));
+		g->since[g->nm] = store_rrd_member_since(st, i);
+		g->nm++;
+	}
+	store_rrd_close(st);
+	if (g->nm > 0) {
+		datadir_site(g->c, dir, sizeof dir);
+		strncat(dir, "/", sizeof dir - strlen(dir) - 1);
+		graph_escape(dir, g->sitepfx, sizeof g->sitepfx);
+	}
 }
 
 /* DIR/name.rrd with ':' escaped for DEF; -1 if it does not exist. */
@@ -77,18 +195,12 @@ static int
 graph_file_in(const char *dir, const char *name, char *out, size_t len)
 {
 	char		 path[PATH_MAX];
-	const char	*p;
-	size_t		 o = 0;
+	int		 n;
 
-	snprintf(path, sizeof path, "%s/%s.rrd", dir, name);
-	if (access(path, R_OK) == -1)
+	n = snprintf(path, sizeof path, "%s/%s.rrd", dir, name);
+	if (n < 0 || (size_t)n >= sizeof path || access(path, R_OK) == -1)
 		return -1;
-	for (p = path; *p != '\0' && o + 2 < len; p++) {
-		if (*p == ':')
-			out[o++] = '\\';
-		out[o++] = *p;
-	}
-	out[o] = '\0';
+	graph_escape(path, out, len);
 	return 0;
 }
 
@@ -102,14 +214,29 @@ graph_scope_file(const struct gctx *g, char *out, size_t len)
 	return graph_file(g->c, name, out, len);
 }
 
-/* DATA_DIR/<site>/name.rrd, escaped. */
+/*
+ * DATA_DIR/<site>/name.rrd, escaped; on a site of collectors, the same
+ * path when one of them has the file (graph_arg expands its DEFs).
+ */
 static int
 graph_file(const struct conf *c, const char *name, char *out, size_t len)
 {
-	char	 dir[PATH_MAX];
+	char	 dir[PATH_MAX], cdir[PATH_MAX], path[PATH_MAX * 2];
+	char	 names[GRAPH_MAXMEMBERS][CONF_NAME_MAX + 1];
+	size_t	 i, n;
 
 	datadir_site(c, dir, sizeof dir);
-	return graph_file_in(dir, name, out, len);
+	if (graph_file_in(dir, name, out, len) == 0)
+		return 0;
+	n = datadir_collectors(c, names, GRAPH_MAXMEMBERS);
+	for (i = 0; i < n; i++)
+		if (datadir_collector(c, names[i], cdir, sizeof cdir) == 0 &&
+		    graph_file_in(cdir, name, path, sizeof path) == 0) {
+			snprintf(path, sizeof path, "%s/%s.rrd", dir, name);
+			graph_escape(path, out, len);
+			return 0;
+		}
+	return -1;
 }
 
 #define GRAPH_MAXSITES	16
@@ -301,11 +428,21 @@ graph_fed_displacement(struct gctx *g, const char *site)
 static int
 graph_scope_sampling(const struct gctx *g)
 {
-	char	 path[PATH_MAX];
+	char	 path[PATH_MAX], name[CONF_NAME_MAX + 8];
+	size_t	 i;
 
 	if (datadir_rrd(g->c, NULL, g->pool, path, sizeof path) == -1)
 		return 0;
-	return store_rrd_sampling_layout(path);
+	if (g->nm == 0)
+		return store_rrd_sampling_layout(path);
+	/* a site of collectors: theirs */
+	datadir_rrd_name(g->pool, name, sizeof name);
+	for (i = 0; i < g->nm; i++) {
+		snprintf(path, sizeof path, "%s/%s.rrd", g->mdir[i], name);
+		if (store_rrd_sampling_layout(path))
+			return 1;
+	}
+	return 0;
 }
 
 /* Shade the bins that hold sampled records: their counts are estimates. */
@@ -315,6 +452,19 @@ graph_sampled(struct gctx *g, const char *file)
 	graph_arg(g, "DEF:smp=%s:sampled:AVERAGE", file);
 	graph_arg(g, "CDEF:smpd=smp,UN,UNKN,smp,0,GT,INF,UNKN,IF,IF");
 	graph_arg(g, "AREA:smpd#e8eef8:sampled bins (estimates)\\n");
+}
+
+/*
+ * VDEF:name=var,FN over the range's rows only.  rrdtool fetches one row
+ * past --end (the bin that starts there), which the graph does not draw
+ * but a VDEF would count: a row is a bin's end, so keep (from, to].
+ */
+static void
+graph_vdef(struct gctx *g, const char *name, const char *var, const char *fn)
+{
+	graph_arg(g, "CDEF:%s_in=TIME,%lld,LE,TIME,%lld,GT,+,UNKN,%s,IF",
+	    name, (long long)g->from, (long long)g->to, var);
+	graph_arg(g, "VDEF:%s=%s_in,%s", name, name, fn);
 }
 
 /* Shade bins with more than 1% lost (of records seen plus lost). */
@@ -384,7 +534,7 @@ graph_sessions(struct gctx *g)
 {
 	static const int order[CAT_MAX] = { CAT_DIRECT, CAT_BLOCKED,
 	    CAT_RELAY, CAT_SUBMIT, CAT_SUBMIT_EXT, CAT_ROAMING, CAT_OTHER };
-	char	 file[PATH_MAX * 2];
+	char	 file[PATH_MAX * 2], v[16], t[16];
 	int	 i, k, sampling;
 
 	if (graph_scope_file(g, file, sizeof file) == -1)
@@ -402,7 +552,9 @@ graph_sessions(struct gctx *g)
 		graph_arg(g, "DEF:c%d=%s:%s:AVERAGE", k, file,
 		    series_cat_name(k));
 		graph_arg(g, "CDEF:p%d=c%d,%u,*", k, k, g->c->step);
-		graph_arg(g, "VDEF:t%d=c%d,TOTAL", k, k);
+		snprintf(v, sizeof v, "c%d", k);
+		snprintf(t, sizeof t, "t%d", k);
+		graph_vdef(g, t, v, "TOTAL");
 		graph_arg(g, "AREA:p%d%s:%-11s%s", k, graph_colors[k],
 		    series_cat_name(k), i == 0 ? "" : ":STACK");
 		graph_arg(g, "GPRINT:t%d:%%12.0lf total\\n", k);
@@ -444,8 +596,8 @@ graph_share(struct gctx *g)
 	graph_arg(g, "DEF:d=%s:direct:AVERAGE", file);
 	graph_arg(g, "DEF:r=%s:relay:AVERAGE", file);
 	graph_arg(g, "CDEF:share=d,d,r,+,/,100,*");
-	graph_arg(g, "VDEF:dt=d,TOTAL");
-	graph_arg(g, "VDEF:rt=r,TOTAL");
+	graph_vdef(g, "dt", "d", "TOTAL");
+	graph_vdef(g, "rt", "r", "TOTAL");
 	graph_arg(g, "LINE2:share#d62728:direct share");
 	graph_arg(g, "GPRINT:dt:  direct %%.0lf");
 	graph_arg(g, "GPRINT:rt:  relay %%.0lf\\n");
@@ -494,12 +646,15 @@ graph_hosts(struct gctx *g)
 
 	if (graph_scope_file(g, file, sizeof file) == -1)
 		return -1;
-	graph_arg(g, "--title=distinct direct hosts per %u s", g->c->step);
+	/* a site of collectors: the largest collector's count per bin
+	 * (summary and the series give the sketches' union) */
+	graph_arg(g, "--title=distinct direct hosts per %u s%s", g->c->step,
+	    g->nm > 1 ? " (largest collector: a lower bound)" : "");
 	graph_arg(g, "--vertical-label=hosts");
 	graph_lossy(g, file);
 	graph_arg(g, "DEF:h=%s:direct_hosts:AVERAGE", file);
 	graph_arg(g, "DEF:hm=%s:direct_hosts:MAX", file);
-	graph_arg(g, "VDEF:hmax=hm,MAXIMUM");
+	graph_vdef(g, "hmax", "hm", "MAXIMUM");
 	graph_arg(g, "AREA:h#ff9896:distinct hosts with direct or blocked "
 	    "sessions");
 	graph_arg(g, "GPRINT:hmax:  largest bin %%.0lf\\n");
@@ -521,8 +676,8 @@ graph_completeness(struct gctx *g)
 	graph_arg(g, "DEF:lost=%s:lost:AVERAGE", file);
 	graph_arg(g, "CDEF:latep=late,%u,*", g->c->step);
 	graph_arg(g, "CDEF:lostp=lost,%u,*", g->c->step);
-	graph_arg(g, "VDEF:latet=late,TOTAL");
-	graph_arg(g, "VDEF:lostt=lost,TOTAL");
+	graph_vdef(g, "latet", "late", "TOTAL");
+	graph_vdef(g, "lostt", "lost", "TOTAL");
 	graph_arg(g, "AREA:latep#ff7f0e:late");
 	graph_arg(g, "GPRINT:latet:%%12.0lf total\\n");
 	graph_arg(g, "LINE2:lostp#d62728:lost");
@@ -688,6 +843,7 @@ graph_handler(const struct web_req *req, struct web_resp *resp)
 		return web_error(resp, 503, "busy rendering graphs, retry");
 	}
 	rendering = 1;
+	graph_collectors(&g);
 	graph_arg(&g, "graphv");
 	graph_arg(&g, "-");
 	graph_arg(&g, "--imgformat=%s", svg ? "SVG" : "PNG");
@@ -720,6 +876,8 @@ out:
 		__atomic_sub_fetch(&graph_busy, 1, __ATOMIC_ACQ_REL);
 	for (i = 0; i < (size_t)g.n; i++)
 		free(g.args[i]);
+	for (i = 0; i < g.nm; i++)
+		free(g.mdir[i]);
 	free(key);
 	return rc;
 }

@@ -34,7 +34,7 @@ sitesum_first(const struct store_fetch *f)
  * value from the day before it (a day row can stay unknown when the
  * collector started late that day).  INT64_MAX while it has none.
  */
-static int64_t
+int64_t
 sitesum_since(struct store *m)
 {
 	struct store_fetch	 f;

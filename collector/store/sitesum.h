@@ -21,6 +21,9 @@
 
 #define SITESUM_SINCE_UNKNOWN	INT64_MIN	/* not looked up yet */
 
+/* A collector's first bin with data (its site.rrd); INT64_MAX if none. */
+int64_t	sitesum_since(struct store *);
+
 /*
  * store_rrd_fetch_cf over the members: since[] caches each one's first
  * bin (SITESUM_SINCE_UNKNOWN until looked up).  0 or -1 (message).

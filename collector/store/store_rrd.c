@@ -215,6 +215,24 @@ store_rrd_members(const struct store *s)
 	return s->nmembers;
 }
 
+struct store *
+store_rrd_member(const struct store *s, size_t i)
+{
+	return i < s->nmembers ? s->members[i] : NULL;
+}
+
+int64_t
+store_rrd_member_since(struct store *s, size_t i)
+{
+	if (i >= s->nmembers)
+		return INT64_MAX;
+	if (s->since[i] == SITESUM_SINCE_UNKNOWN &&
+	    (s->since[i] = sitesum_since(s->members[i])) == INT64_MAX)
+		s->since[i] = SITESUM_SINCE_UNKNOWN;
+	return s->since[i] == SITESUM_SINCE_UNKNOWN ? INT64_MAX :
+	    s->since[i];
+}
+
 const char *
 store_rrd_dir(const struct store *s)
 {
