@@ -78,14 +78,14 @@ if [ -n "${normal:-}" ]; then
 fi
 
 # Fuzz targets (clang, libFuzzer): a short run of each, one per core.
-stamp "build-fuzz: libFuzzer targets, ${FUZZ_SECONDS:-20} s each, $jobs at a time"
+stamp "build-fuzz: libFuzzer targets, ${FUZZ_SECONDS:-10} s each, $jobs at a time"
 rm -rf build-fuzz
 mkdir -p build-fuzz
 if (cd build-fuzz && CC=clang "$top/configure" -q --enable-fuzzing \
     --enable-werror >configure.out 2>&1 && make -s -j"$jobs" \
     >make.out 2>&1); then
 	(cd build-fuzz && make -s check TESTS=tests/fuzz_run.sh \
-	    FUZZ_SECONDS="${FUZZ_SECONDS:-20}" FUZZ_JOBS="$jobs" >check.out 2>&1)
+	    FUZZ_SECONDS="${FUZZ_SECONDS:-10}" FUZZ_JOBS="$jobs" >check.out 2>&1)
 	grep -E '^(PASS|FAIL|ERROR)' build-fuzz/check.out
 else
 	echo "== build-fuzz: build FAILED"
