@@ -46,13 +46,16 @@ int	datadir_site(const struct conf *, char *, size_t);
 int	datadir_site_file(const struct conf *, const char *, char *, size_t);
 /* DATA_DIR/<site>/collectors/<name>: one collector of our site. */
 int	datadir_collector(const struct conf *, const char *, char *, size_t);
+/* DATA_DIR/<site>/collectors/<name>/<file>: a file of one collector. */
+int	datadir_collector_file(const struct conf *, const char *, const char *,
+	    char *, size_t);
 /* What this instance writes: DATA_DIR/<site>, or its collector's
  * directory when [op25b] collector is set. */
 int	datadir_own(const struct conf *, char *, size_t);
 /*
  * The site's daily distinct hosts file to read: the site's, or its one
  * collector's; -1 when several collectors count the site (exact sets do
- * not add up).
+ * not add up: dayfile_read_hosts then unions their sketches).
  */
 int	datadir_hosts_daily(const struct conf *, char *, size_t);
 /* mkdir -p; 0, or -1 with the message. */

@@ -22,6 +22,7 @@ struct dayfile_hosts {
 	int64_t		 day;
 	uint64_t	 hosts;
 	int		 complete;
+	int		 kind;		/* HLL_EXACT... (hll.h) */
 };
 
 /* One row of a top file. */
@@ -55,7 +56,9 @@ int	dayfile_write_top(const struct conf *, const struct daily_out *,
 	    char *, size_t);
 /*
  * Read the days in [from, to) of a scope, sorted by day (the last line
- * of a day wins); *out is allocated.  0 (possibly no days) or -1.
+ * of a day wins); *out is allocated.  0 (possibly no days) or -1.  A
+ * site of several collectors reads each one's file and, for a day more
+ * than one saw hosts on, the union of their sketches (kind says which).
  */
 int	dayfile_read_hosts(const struct conf *, const char *, int64_t,
 	    int64_t, struct dayfile_hosts **, size_t *, char *, size_t);

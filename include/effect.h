@@ -49,6 +49,7 @@ struct effect_window {
 	double		 per_day;	/* daily = total x per_day */
 	double		 hosts_per_day;	/* NAN: no daily host counts */
 	unsigned	 host_days;
+	int		 hosts_kind;	/* HLL_EXACT... (hll.h) */
 	int64_t		*incomplete;	/* days with missing bins */
 	size_t		 nincomplete;
 };

@@ -49,6 +49,17 @@
 #define HLL_STDERR	0.0081			/* 1.04 / sqrt(HLL_M) */
 #define HLL_ENC_MAX	(8 + HLL_M)		/* longest encoding, bytes */
 
+/*
+ * What a distinct-host figure is: an exact count (one collector's host
+ * sets), the estimate of a union of sketches (standard error
+ * HLL_STDERR), or a lower bound (the largest exact count, where a
+ * collector's sketch is missing).  In that order: a figure made of
+ * several is the largest of their kinds.
+ */
+#define HLL_EXACT	0
+#define HLL_ESTIMATE	1
+#define HLL_BOUND	2
+
 struct hll {
 	uint8_t		reg[HLL_M];	/* rank per register, 0 = empty */
 	uint32_t	nz;		/* registers that are not 0 */
@@ -65,6 +76,8 @@ void		 hll_add_hash(struct hll *, uint64_t);
 void		 hll_add(struct hll *, const uint8_t [16]);
 /* Union: register-wise max into the first. */
 void		 hll_merge(struct hll *, const struct hll *);
+/* "exact", "estimate" or "lower_bound" (HLL_EXACT...), as JSON says. */
+const char	*hll_kind_name(int);
 /* The estimated number of distinct keys added.  0 for an empty sketch. */
 double		 hll_estimate(const struct hll *);
 /*

@@ -30,12 +30,19 @@ int	sketch_append(const char *, int64_t, const char *, const struct hll *,
 /*
  * Union DIR's sketches of a scope whose bins start in [from, to) into
  * out[(start - from) / step] (n sketches), setting have[] for each bin
- * with a line.  Lines that do not parse are skipped and counted in
+ * with a line; step 0 unions them all into out[0].  Lines that do not parse are skipped and counted in
  * *bad.  A missing day file is no error.  0, or -1 (message) if a file
  * cannot be read.
  */
 int	sketch_read(const char *, const char *, int64_t, int64_t, unsigned,
 	    struct hll *, uint8_t *, size_t, size_t *, char *, size_t);
+/*
+ * Union all of DIR's sketches of a scope whose bins start in [from, to)
+ * into *out (a day's, say: the sketch of the day's distinct hosts);
+ * *have is 1 when there was at least one.  0 or -1, as sketch_read.
+ */
+int	sketch_union(const char *, const char *, int64_t, int64_t,
+	    struct hll *, int *, size_t *, char *, size_t);
 /* Remove DIR's day files older than keep_days before the day. */
 void	sketch_prune(const char *, int64_t, unsigned);
 

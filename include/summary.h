@@ -32,7 +32,7 @@ struct summary {
 	 * collector counted each bin), an estimate (the union of their
 	 * HyperLogLog sketches, HLL_STDERR), or a lower bound (a sketch
 	 * was missing: the largest collector's count). */
-	int		 hosts_kind;	/* SUMMARY_HOSTS_* */
+	int		 hosts_kind;	/* HLL_EXACT... (hll.h) */
 	uint64_t	 late;
 	uint64_t	 lost;
 	size_t		 bins;		/* bins in the range */
@@ -40,10 +40,6 @@ struct summary {
 };
 
 #define SUMMARY_NODATA	(-2)
-
-#define SUMMARY_HOSTS_EXACT	0
-#define SUMMARY_HOSTS_ESTIMATE	1
-#define SUMMARY_HOSTS_BOUND	2
 
 /*
  * Read DATA_DIR/<site>/site.rrd (or pool-<name>.rrd; or the peer's copy

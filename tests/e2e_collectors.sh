@@ -278,6 +278,43 @@ for w in "$T0 $W1" "$W2 $T1"; do
 	    compare-summary "$W/site.truth" "$W/peer-$a.json"
 done
 
+# The Effect report over a site of collectors: r1 and r2 see the same
+# subscribers the day before the cut-over, others the day after; the
+# daily distinct hosts are the union of their sketches, within the
+# sketch's error of one site's exact count, and said to be estimates.
+DAY1=$((T0 - T0 % 86400 + 86400))		# the cut-over's midnight
+CUT=$(date -u -d "@$DAY1" +%F)
+gen rep-r1-0 91 $((DAY1 - 3600)) $((DAY1 - 1800))
+gen rep-r2-0 91 $((DAY1 - 3600)) $((DAY1 - 1800))
+gen rep-r1-1 92 $((DAY1 + 1800)) $((DAY1 + 3600))
+gen rep-r2-1 93 $((DAY1 + 1800)) $((DAY1 + 3600))
+conf "$W/rep/data" "" >"$W/rep-site.conf"
+for r in r1 r2; do
+	conf "$W/rep/data" $r >"$W/rep-$r.conf"
+	"$OP25B" ingest -c "$W/rep-$r.conf" "$W/rep-$r-0.ipfix" \
+	    "$W/rep-$r-1.ipfix" >"$W/rep-$r.out" 2>&1
+	check_eq "report: $r: op25b ingest exit 0" "$?" 0
+	conf "$W/rep/data/example/collectors" "" |
+	    sed "s/^site = .*/site = $r/" >"$W/rep-$r-view.conf"
+done
+conf "$W/rep/one" "" >"$W/rep-one.conf"
+"$OP25B" ingest -c "$W/rep-one.conf" "$W"/rep-r[12]-[01].ipfix \
+    >"$W/rep-one.out" 2>&1
+check_eq "report: one site counting every file: exit 0" "$?" 0
+for who in site one r1-view r2-view; do
+	"$OP25B" report -c "$W/rep-$who.conf" --cutover "$CUT" --before 1 \
+	    --after 1 --min-complete 0 --json >"$W/rep-$who.json" \
+	    2>"$W/rep-$who.err"
+	check_eq "report: op25b report of $who: exit 0" "$?" 0
+done
+tap_run "report: " $PYTHON3 "$top_srcdir/tests/collectors_report.py" \
+    "$W/rep-site.json" "$W/rep-one.json" "$W/rep-r1-view.json" \
+    "$W/rep-r2-view.json"
+check_match "report: the text names the estimate and its error" \
+    "$("$OP25B" report -c "$W/rep-site.conf" --cutover "$CUT" --before 1 \
+    --after 1 --min-complete 0)" \
+    "\\(distinct direct hosts; days counted by several collectors: the union of their sketches, HyperLogLog, standard error 0\\.81%\\)"
+
 # A shared rrdcached over TCP: data_dir relative to its base directory
 # (each collector's sketches, journal and resume point land beside, in
 # the same directory here; on other hosts they are copied there).

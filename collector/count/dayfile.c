@@ -12,11 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <unistd.h>
 
 #include "addr.h"
 #include "datadir.h"
 #include "dayfile.h"
+#include "hll.h"
+#include "sketch.h"
 #include "utc.h"
 #include "xmalloc.h"
 
@@ -136,21 +139,21 @@ dayfile_write_top(const struct conf *c, const struct daily_out *o, char *err,
 	return 0;
 }
 
-int
-dayfile_read_hosts(const struct conf *c, const char *scope, int64_t from,
+/* One hosts-daily file's days of a scope in [from, to), unsorted (the
+ * last line of a day wins).  A missing file has none.  0 or -1. */
+static int
+dayfile_hosts_file(const char *path, const char *scope, int64_t from,
     int64_t to, struct dayfile_hosts **out, size_t *nout, char *err,
     size_t errlen)
 {
 	struct dayfile_hosts	*v = NULL;
-	char			 path[4200], line[DAYFILE_LINE], *f[4], *save;
+	char			 line[DAYFILE_LINE], *f[4], *save;
 	FILE			*fp;
 	size_t			 n = 0, i, k;
 	int64_t			 day;
 
 	*out = NULL;
 	*nout = 0;
-	if (datadir_hosts_daily(c, path, sizeof path) == -1)
-		return 0;	/* several collectors: no exact union */
 	if ((fp = fopen(path, "r")) == NULL) {
 		if (errno == ENOENT)
 			return 0;
@@ -175,8 +178,156 @@ dayfile_read_hosts(const struct conf *c, const char *scope, int64_t from,
 		v[i].day = day;
 		v[i].hosts = strtoull(f[2], NULL, 10);
 		v[i].complete = strcmp(f[3], "complete") == 0;
+		v[i].kind = HLL_EXACT;
 	}
 	fclose(fp);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+/* The index of a day in v, or n. */
+static size_t
+dayfile_find(const struct dayfile_hosts *v, size_t n, int64_t day)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && v[i].day != day; i++)
+		;
+	return i;
+}
+
+/*
+ * Several collectors: per day, the exact count where one collector saw
+ * hosts of the scope; where several did, the estimate of the union of
+ * all their bins' sketches of the day (a subscriber seen in two
+ * regions counts once), kept between the largest count and their sum
+ * (what the union is bound to be); the largest count, a lower bound,
+ * where one of them has no sketch for the day.  A day is complete when
+ * every collector's line says so.
+ */
+static int
+dayfile_hosts_union(const struct conf *c, const char *scope,
+    const char (*names)[CONF_NAME_MAX + 1], size_t nc, int64_t from,
+    int64_t to, struct dayfile_hosts **out, size_t *nout, char *err,
+    size_t errlen)
+{
+	struct dayfile_hosts	*v = NULL, **per;
+	struct hll		*u;
+	size_t			*nper, n = 0, i, k, j, bad;
+	char			 path[DATADIR_PATH_MAX], stem[CONF_NAME_MAX + 8];
+	uint64_t		 max, sum;
+	double			 est;
+	int			 rc = -1, have, pos, miss;
+
+	per = xcalloc(nc, sizeof *per);
+	nper = xcalloc(nc, sizeof *nper);
+	u = xmalloc(sizeof *u);
+	if (datadir_rrd_name(strcmp(scope, DATADIR_SITE_RRD) == 0 ? NULL :
+	    scope, stem, sizeof stem) == -1) {
+		snprintf(err, errlen, "%s: not a scope", scope);
+		goto out;
+	}
+	for (i = 0; i < nc; i++) {
+		if (datadir_collector_file(c, names[i], DATADIR_HOSTS_DAILY,
+		    path, sizeof path) == -1) {
+			snprintf(err, errlen, "%s: path too long", names[i]);
+			goto out;
+		}
+		if (dayfile_hosts_file(path, scope, from, to, &per[i],
+		    &nper[i], err, errlen) == -1)
+			goto out;
+		for (k = 0; k < nper[i]; k++) {
+			if ((j = dayfile_find(v, n, per[i][k].day)) < n)
+				continue;
+			v = xreallocarray(v, n + 1, sizeof *v);
+			v[n].day = per[i][k].day;
+			v[n].hosts = 0;
+			v[n].complete = 1;
+			v[n].kind = HLL_EXACT;
+			n++;
+		}
+	}
+	for (j = 0; j < n; j++) {
+		max = sum = 0;
+		pos = 0;
+		for (i = 0; i < nc; i++) {
+			if ((k = dayfile_find(per[i], nper[i], v[j].day)) ==
+			    nper[i])
+				continue;
+			v[j].complete &= per[i][k].complete;
+			if (per[i][k].hosts == 0)
+				continue;
+			pos++;
+			sum += per[i][k].hosts;
+			if (per[i][k].hosts > max)
+				max = per[i][k].hosts;
+		}
+		v[j].hosts = max;
+		if (pos < 2)
+			continue;
+		hll_clear(u);
+		miss = 0;
+		for (i = 0; i < nc && !miss; i++) {
+			if ((k = dayfile_find(per[i], nper[i], v[j].day)) ==
+			    nper[i] || per[i][k].hosts == 0)
+				continue;
+			bad = 0;
+			if (datadir_collector(c, names[i], path,
+			    sizeof path) == -1 || sketch_union(path, stem,
+			    v[j].day, v[j].day + 86400, u, &have, &bad, err,
+			    errlen) == -1 || !have)
+				miss = 1;
+		}
+		if (miss) {
+			v[j].kind = HLL_BOUND;
+			continue;
+		}
+		est = round(hll_estimate(u));
+		v[j].hosts = est < (double)max ? max : est > (double)sum ?
+		    sum : (uint64_t)est;
+		v[j].kind = HLL_ESTIMATE;
+	}
+	*out = v;
+	*nout = n;
+	v = NULL;
+	rc = 0;
+out:
+	for (i = 0; i < nc; i++)
+		free(per[i]);
+	free(per);
+	free(nper);
+	free(u);
+	free(v);
+	return rc;
+}
+
+int
+dayfile_read_hosts(const struct conf *c, const char *scope, int64_t from,
+    int64_t to, struct dayfile_hosts **out, size_t *nout, char *err,
+    size_t errlen)
+{
+	struct dayfile_hosts	*v;
+	char			 path[DATADIR_PATH_MAX];
+	char			(*names)[CONF_NAME_MAX + 1];
+	size_t			 n, i, k, nc;
+	int			 rc;
+
+	*out = NULL;
+	*nout = 0;
+	if (datadir_hosts_daily(c, path, sizeof path) == 0)
+		rc = dayfile_hosts_file(path, scope, from, to, &v, &n, err,
+		    errlen);
+	else {
+		names = xcalloc(DATADIR_COLLECTORS_MAX, sizeof *names);
+		nc = datadir_collectors(c, names, DATADIR_COLLECTORS_MAX);
+		rc = dayfile_hosts_union(c, scope,
+		    (const char (*)[CONF_NAME_MAX + 1])names, nc, from, to,
+		    &v, &n, err, errlen);
+		free(names);
+	}
+	if (rc == -1)
+		return -1;
 	/* Sort by day (insertion: the list is short). */
 	for (i = 1; i < n; i++)
 		for (k = i; k > 0 && v[k - 1].day > v[k].day; k--) {

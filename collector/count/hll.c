@@ -176,6 +176,19 @@ hll_tau(double x)
 	return z / 3;
 }
 
+const char *
+hll_kind_name(int kind)
+{
+	switch (kind) {
+	case HLL_ESTIMATE:
+		return "estimate";
+	case HLL_BOUND:
+		return "lower_bound";
+	default:
+		return "exact";
+	}
+}
+
 double
 hll_estimate(const struct hll *h)
 {

@@ -123,7 +123,7 @@ sketch_read_day(const char *path, const char *scope, int64_t from,
 			continue;
 		}
 		if (strcmp(t1, scope) != 0 || start < from || start >= to ||
-		    (start - from) % step != 0)
+		    (step != 0 && (start - from) % step != 0))
 			continue;
 		if (sodium_base642bin(enc, HLL_ENC_MAX, t2, strlen(t2), NULL,
 		    &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
@@ -131,7 +131,7 @@ sketch_read_day(const char *path, const char *scope, int64_t from,
 			(*bad)++;
 			continue;
 		}
-		k = (size_t)((start - from) / step);
+		k = step != 0 ? (size_t)((start - from) / step) : 0;
 		if (k >= n)
 			continue;
 		hll_merge(&out[k], tmp);
@@ -158,7 +158,7 @@ sketch_read(const char *dir, const char *scope, int64_t from, int64_t to,
 	int64_t		 day;
 	int		 rv = 0;
 
-	if (step == 0 || from >= to)
+	if (from >= to)
 		return 0;
 	tmp = xmalloc(sizeof *tmp);
 	enc = xmalloc(HLL_ENC_MAX);
@@ -176,6 +176,19 @@ sketch_read(const char *dir, const char *scope, int64_t from, int64_t to,
 	free(tmp);
 	free(enc);
 	free(line);
+	return rv;
+}
+
+int
+sketch_union(const char *dir, const char *scope, int64_t from, int64_t to,
+    struct hll *out, int *have, size_t *bad, char *err, size_t errlen)
+{
+	uint8_t	 got = 0;
+	int	 rv;
+
+	rv = sketch_read(dir, scope, from, to, 0, out, &got, 1, bad, err,
+	    errlen);
+	*have = got;
 	return rv;
 }
 

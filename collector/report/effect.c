@@ -17,6 +17,7 @@
 #include "dayfile.h"
 #include "effect.h"
 #include "estimate.h"
+#include "hll.h"
 #include "json.h"
 #include "store_rrd.h"
 #include "utc.h"
@@ -317,8 +318,11 @@ effect_read(const struct conf *c, struct store *st,
 			goto out;
 		if (i == 0)
 			w->host_days = (unsigned)nh;
-		for (k = 0, dayhosts = 0; k < nh; k++)
+		for (k = 0, dayhosts = 0; k < nh; k++) {
 			dayhosts += h[k].hosts;
+			if (h[k].kind > w->hosts_kind)
+				w->hosts_kind = h[k].kind;
+		}
 		hsum += (double)dayhosts;
 		free(h);
 	}
@@ -811,6 +815,13 @@ effect_json_window(struct json *j, const struct effect_window *w)
 	}
 	json_end_object(j);
 	effect_num(j, "direct_hosts_per_day", w->hosts_per_day);
+	json_key(j, "direct_hosts_kind");
+	json_string(j, hll_kind_name(w->hosts_kind));
+	json_key(j, "direct_hosts_stderr");
+	if (w->hosts_kind == HLL_ESTIMATE && !isnan(w->hosts_per_day))
+		json_double(j, HLL_STDERR, 4);
+	else
+		json_null(j);
 	json_key(j, "host_days");
 	json_uint(j, w->host_days);
 	json_key(j, "incomplete_days");
@@ -819,6 +830,24 @@ effect_json_window(struct json *j, const struct effect_window *w)
 		effect_date(j, w->incomplete[i]);
 	json_end_array(j);
 	json_end_object(j);
+}
+
+/* What the text says of the daily distinct hosts across collectors. */
+static const char *
+effect_hosts_note(const struct effect *e)
+{
+	int	 kind = e->before.hosts_kind > e->after.hosts_kind ?
+		    e->before.hosts_kind : e->after.hosts_kind;
+
+	switch (kind) {
+	case HLL_ESTIMATE:
+		return "; days counted by several collectors: the union of "
+		    "their sketches, HyperLogLog, standard error 0.81%";
+	case HLL_BOUND:
+		return "; a lower bound: a collector's sketch is missing";
+	default:
+		return "";
+	}
 }
 
 void
@@ -1025,8 +1054,9 @@ effect_text(const struct effect *e, struct buf *b)
 		buf_puts(b, "\n");
 	}
 	if (!isnan(e->before.hosts_per_day) || !isnan(e->after.hosts_per_day))
-		buf_printf(b, "%-12s %16.1f %16.1f   (distinct direct hosts)\n",
-		    "hosts", e->before.hosts_per_day, e->after.hosts_per_day);
+		buf_printf(b, "%-12s %16.1f %16.1f   (distinct direct hosts%s)\n",
+		    "hosts", e->before.hosts_per_day, e->after.hosts_per_day,
+		    effect_hosts_note(e));
 	if (e->before.sampled + e->after.sampled > 0)
 		buf_puts(b, "sampled input: per-day figures are estimates, "
 		    "\"+-\" gives the half-width of their 95% interval "

@@ -22,9 +22,9 @@
 static void
 summary_hosts_kind(struct summary *s, const struct store_fetch *f)
 {
-	int	 kind = f->bound_rows > 0 ? SUMMARY_HOSTS_BOUND :
-		    f->est_rows > 0 ? SUMMARY_HOSTS_ESTIMATE :
-		    SUMMARY_HOSTS_EXACT;
+	int	 kind = f->bound_rows > 0 ? HLL_BOUND :
+		    f->est_rows > 0 ? HLL_ESTIMATE :
+		    HLL_EXACT;
 
 	if (kind > s->hosts_kind)
 		s->hosts_kind = kind;
@@ -150,19 +150,6 @@ summary_add(struct summary *t, const struct summary *s)
 		t->hosts_kind = s->hosts_kind;
 }
 
-static const char *
-summary_hosts_kind_name(int kind)
-{
-	switch (kind) {
-	case SUMMARY_HOSTS_ESTIMATE:
-		return "estimate";
-	case SUMMARY_HOSTS_BOUND:
-		return "lower_bound";
-	default:
-		return "exact";
-	}
-}
-
 void
 summary_finish(struct summary *s)
 {
@@ -277,9 +264,9 @@ summary_json_value(struct json *jp, const struct summary *s)
 	else
 		json_uint(jp, s->direct_hosts_max);
 	json_key(jp, "direct_hosts_kind");
-	json_string(jp, summary_hosts_kind_name(s->hosts_kind));
+	json_string(jp, hll_kind_name(s->hosts_kind));
 	json_key(jp, "direct_hosts_stderr");
-	if (s->hosts_kind == SUMMARY_HOSTS_ESTIMATE)
+	if (s->hosts_kind == HLL_ESTIMATE)
 		json_double(jp, HLL_STDERR, 4);
 	else
 		json_null(jp);
@@ -388,9 +375,9 @@ summary_text(const struct summary *s, struct buf *b)
 	else
 		buf_printf(b, "distinct direct hosts: %llu (largest bin%s)\n",
 		    (unsigned long long)s->direct_hosts_max,
-		    s->hosts_kind == SUMMARY_HOSTS_ESTIMATE ? "; an estimate "
+		    s->hosts_kind == HLL_ESTIMATE ? "; an estimate "
 		    "across collectors, HyperLogLog, standard error 0.81%" :
-		    s->hosts_kind == SUMMARY_HOSTS_BOUND ? "; a lower bound: "
+		    s->hosts_kind == HLL_BOUND ? "; a lower bound: "
 		    "a collector's sketch is missing" : "");
 	buf_printf(b, "late: %llu, lost: %llu\n",
 	    (unsigned long long)s->late, (unsigned long long)s->lost);

@@ -56,6 +56,16 @@ datadir_collector(const struct conf *c, const char *name, char *out,
 }
 
 int
+datadir_collector_file(const struct conf *c, const char *name,
+    const char *file, char *out, size_t len)
+{
+	if (!name_ok(name, CONF_NAME_MAX))
+		return -1;
+	return datadir_fmt(out, len, "%s/%s/%s/%s/%s", c->data_dir, c->site,
+	    DATADIR_COLLECTORS, name, file);
+}
+
+int
 datadir_own(const struct conf *c, char *out, size_t len)
 {
 	if (c->collector != NULL)
@@ -67,16 +77,13 @@ int
 datadir_hosts_daily(const struct conf *c, char *out, size_t len)
 {
 	char	 names[2][CONF_NAME_MAX + 1];
-	char	 dir[DATADIR_PATH_MAX];
 
 	switch (datadir_collectors(c, names, 2)) {
 	case 0:
 		return datadir_site_file(c, DATADIR_HOSTS_DAILY, out, len);
 	case 1:
-		if (datadir_collector(c, names[0], dir, sizeof dir) == -1)
-			return -1;
-		return datadir_fmt(out, len, "%s/%s", dir,
-		    DATADIR_HOSTS_DAILY);
+		return datadir_collector_file(c, names[0],
+		    DATADIR_HOSTS_DAILY, out, len);
 	default:
 		return -1;
 	}

@@ -726,6 +726,7 @@ function fromEffectJson(j) {
 		    nullReason: w.null_reason || {},
 		    sessions: w.total || null,
 		    hostsPerDay: w.direct_hosts_per_day,
+		    hostsKind: w.direct_hosts_kind || 'exact',
 		    coverage: w.coverage,
 		    incomplete: Array.isArray(w.incomplete_days) ?
 		    w.incomplete_days : []};
@@ -1052,8 +1053,10 @@ function drawEffect(body, date, eff) {
 	    dailyCell(b, c), dailyCell(a, c),
 	    h('td', {class: 'num'}, fmtSigned(a.daily[c] - b.daily[c]))));
 	if (isNum(b.hostsPerDay) || isNum(a.hostsPerDay))
-		rows.push(h('tr', {'data-cat': 'hosts'},
-		    h('th', {scope: 'row'}, 'Direct hosts (distinct)'),
+		rows.push(h('tr', {'data-cat': 'hosts',
+		    'data-kind': hostsKind(b, a)},
+		    h('th', {scope: 'row'}, 'Direct hosts (distinct)' +
+		    HOSTS_NOTE[hostsKind(b, a)]),
 		    h('td', {class: 'num'}, fmtAvg(b.hostsPerDay)),
 		    h('td', {class: 'num'}, fmtAvg(a.hostsPerDay)),
 		    h('td', {class: 'num'}, fmtSigned(a.hostsPerDay -
@@ -1119,6 +1122,19 @@ function drawEffect(body, date, eff) {
 	    h('h3', null, 'Assumptions'),
 	    h('ul', null, (eff.assumptions || ASSUMPTIONS).map(t =>
 	    h('li', null, t)))));
+}
+
+/*
+ * Daily distinct hosts of a site of several collectors: the union of
+ * their sketches where more than one saw hosts that day.
+ */
+const HOSTS_NOTE = {exact: '',
+    estimate: ' \u2014 estimate across collectors (HyperLogLog, \u00b10.81%)',
+    lower_bound: ' \u2014 lower bound (a collector\u2019s sketch is missing)'};
+function hostsKind(b, a) {
+	const order = ['exact', 'estimate', 'lower_bound'];
+	const k = Math.max(order.indexOf(b.hostsKind), order.indexOf(a.hostsKind));
+	return order[k < 0 ? 0 : k];
 }
 
 /* op25b report's per-pool windows as a table. */
