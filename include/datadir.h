@@ -49,6 +49,15 @@ int	datadir_collector(const struct conf *, const char *, char *, size_t);
 /* DATA_DIR/<site>/collectors/<name>/<file>: a file of one collector. */
 int	datadir_collector_file(const struct conf *, const char *, const char *,
 	    char *, size_t);
+/*
+ * One collector of our site read alone as a site of its own (its
+ * directory has a site's layout): *view is a shallow copy of the
+ * configuration whose data_dir is DATA_DIR/<site>/collectors (written
+ * into dir) and whose site is NAME.  0, or -1 when NAME is not a name
+ * or not one of the site's collectors.
+ */
+int	datadir_collector_view(const struct conf *, const char *,
+	    struct conf *, char *, size_t);
 /* What this instance writes: DATA_DIR/<site>, or its collector's
  * directory when [op25b] collector is set. */
 int	datadir_own(const struct conf *, char *, size_t);

@@ -97,6 +97,7 @@ struct effect_cost {
 
 struct effect {
 	char			 site[CONF_NAME_MAX + 1];
+	char			 collector[CONF_NAME_MAX + 1];	/* "": all */
 	char			 pool[CONF_NAME_MAX + 1];
 	char			 service[16];
 	int64_t			 cutover;

@@ -17,6 +17,7 @@
 struct summary {
 	char		 site[64];
 	char		 pool[64];	/* "" for the whole site */
+	char		 collector[64];	/* "" for the whole site */
 	int64_t		 from;
 	int64_t		 to;
 	uint64_t	 sessions[CAT_MAX];	/* exact, or the estimate */

@@ -82,6 +82,16 @@ int		 web_range(const struct web_req *, struct web_resp *,
 		    int64_t *, int64_t *, const char **);
 
 /*
+ * ?collector=NAME: the configuration to read, one collector of the site
+ * alone (datadir_collector_view, kept in view and dir), or the
+ * snapshot's, the whole site, when the parameter is absent or empty.
+ * *name is NAME or NULL.  0, or -1 answered (400, 404).
+ */
+int		 web_collector(const struct web_req *, struct web_resp *,
+		    struct conf *, char *, size_t, const struct conf **,
+		    const char **);
+
+/*
  * Requests to /api/v1/export whose bearer token was accepted, by whose
  * token it was: a [peer NAME] export_token_file's or, under the name "",
  * the shared [web] export_token_file's (fed.c).  At most FED_PULLERS_MAX

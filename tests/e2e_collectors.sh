@@ -245,6 +245,47 @@ if web_up $central_pid "$U"; then
 	check_eq "central: r1 alone over the outage: $nb rows, none null" \
 	    "$($PYTHON3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["rows"]; print(len(r), sum(1 for x in r if x[1] is None))' "$W/central-r1.json")" \
 	    "$nb 0"
+	# One collector alone (?collector=NAME): its own truth, said so.
+	curl -s --max-time 60 "$U/api/v1/summary?from=$T0&to=$W1&collector=r1" \
+	    >"$W/central-r1-a.json"
+	tap_run "central: /api/v1/summary of r1 alone: " $TRUTH \
+	    compare-summary "$W/r1.truth" "$W/central-r1-a.json"
+	check_eq "central: r1 alone: site and collector named" \
+	    "$($PYTHON3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["site"], d["collector"], d["direct_hosts_kind"])' "$W/central-r1-a.json")" \
+	    "example r1 exact"
+	for q in "collector=nope 404" "collector=../r1 400" \
+	    "collector=r1&peer=x 400"; do
+		read -r qs want <<<"$q"
+		check_eq "central: /api/v1/summary?$qs: $want" "$(curl -s \
+		    -o /dev/null -w '%{http_code}' --max-time 60 \
+		    "$U/api/v1/summary?from=$T0&to=$W1&$qs")" "$want"
+	done
+	check_eq "central: /graph/sessions.png?collector=r1: 200" "$(curl -s \
+	    -o "$W/central-r1.png" -w '%{http_code}' --max-time 60 \
+	    "$U/graph/sessions.png?from=$T0&to=$W1&collector=r1")" 200
+	check "central: r1's graph is a PNG that decodes" $PYTHON3 \
+	    "$top_srcdir/tests/png_check.py" "$W/central-r1.png" 800 250
+	check_eq "central: /graph/fed_share.svg?collector=r1: 400" "$(curl -s \
+	    -o /dev/null -w '%{http_code}' --max-time 60 \
+	    "$U/graph/fed_share.svg?from=$T0&to=$W1&collector=r1")" 400
+	# The dashboard's picker, in Chromium: r1 alone from the address,
+	# then the whole site picked.
+	CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser)}
+	pick="const s = document.getElementById('collector-picker');"
+	pick="$pick s.value = ''; s.dispatchEvent(new Event('change'));"
+	for v in "r1 /?collector=r1" "- /?collector=r1 $pick"; do
+		read -r who path script <<<"$v"
+		profile=$(mktemp -d "$W/profile.XXXXXX")
+		timeout 90 $PYTHON3 "$top_srcdir/tests/cdp.py" "$CHROMIUM" \
+		    "$U$path" 1280 2000 "$W/pick-$who.png" "$W/pick-$who.html" \
+		    "$W/pick-$who.log" "$profile" ${script:+"$script"} \
+		    2>"$W/pick-$who.err"
+		check_eq "central: the dashboard ($who) loads in chromium" "$?" 0
+		rm -rf "$profile"
+		tap_run "central: dashboard, $who: " $PYTHON3 \
+		    "$top_srcdir/tests/web_dom.py" collectors \
+		    "$W/pick-$who.html" "$W/pick-$who.log" "$who" r1,r2,r3
+	done
 else
 	not_ok "central: op25bd with no input serves the site"
 	sed 's/^/#   /' "$W/central-ro.log"

@@ -281,6 +281,34 @@ def graphs(root, t_from, t_to, span, tz, pressed):
           "range button %s pressed" % pressed)
 
 
+def collectors(root, coll, names):
+    """The collector picker: the whole site and each collector offered;
+    the tiles and every graph read the one asked for (- the site)."""
+    sel = by_id(root, "collector-picker")
+    opts = [n.attrs.get("value") for n in sel.walk()
+            if n.tag == "option"] if sel else []
+    want = [""] + names.split(",")
+    check(opts == want, "collector picker offers the site and %s" % names,
+          "options %r" % opts)
+    tiles = by_id(root, "tiles")
+    got = tiles.attrs.get("data-collector") if tiles else None
+    check(got == ("" if coll == "-" else coll),
+          "tiles read %s" % ("the site" if coll == "-" else coll),
+          "data-collector %r" % got)
+    figs = [n for n in root.walk() if n.tag == "figure"
+            and "graph" in n.classes()]
+    check(len(figs) == 4, "four graphs", "%d" % len(figs))
+    for f in figs:
+        img = [n for n in f.walk() if n.tag == "img"]
+        src = img[0].attrs.get("src", "") if img else ""
+        q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(src).query))
+        name = f.attrs.get("data-graph", "?")
+        check(q.get("collector", "-") == coll,
+              "graph %s reads %s" % (name, coll), src)
+        check("failed" not in f.classes(), "graph %s loaded" % name,
+              f.all_text()[:200])
+
+
 root = parse(sys.argv[2], errors="replace")
 common(root, sys.argv[3])
 what = sys.argv[1]
@@ -294,6 +322,8 @@ elif what == "exporters":
     exporters(root, sys.argv[4], int(sys.argv[5]))
 elif what == "graphs":
     graphs(root, *sys.argv[4:9])
+elif what == "collectors":
+    collectors(root, sys.argv[4], sys.argv[5])
 elif what != "plain":
     sys.exit("dom.py: unknown page " + what)
 print("1..%d" % n_tap)

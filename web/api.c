@@ -35,12 +35,15 @@ int
 api_summary(const struct web_req *req, struct web_resp *resp)
 {
 	struct summary	 s;
-	const char	*pool, *peer = web_param(req, "peer");
-	char		 err[512];
+	struct conf	 view;
+	const struct conf *c;
+	const char	*pool, *peer = web_param(req, "peer"), *coll;
+	char		 err[512], dir[DATADIR_PATH_MAX];
 	int64_t		 from, to;
 	int		 rc;
 
-	if (web_range(req, resp, &from, &to, &pool) == -1)
+	if (web_range(req, resp, &from, &to, &pool) == -1 ||
+	    web_collector(req, resp, &view, dir, sizeof dir, &c, &coll) == -1)
 		return -1;
 	if (peer != NULL) {
 		if (!conf_name_valid(peer))
@@ -53,8 +56,12 @@ api_summary(const struct web_req *req, struct web_resp *resp)
 		if (pool != NULL && !conf_name_valid(pool))
 			return web_error(resp, 400, "pool: not a pool name");
 	}
-	rc = summary_read(req->snap->conf, pool, peer, from, to, &s, err,
-	    sizeof err);
+	rc = summary_read(c, pool, peer, from, to, &s, err, sizeof err);
+	if (coll != NULL) {
+		/* the view's site is the collector's directory */
+		snprintf(s.site, sizeof s.site, "%s", req->snap->conf->site);
+		snprintf(s.collector, sizeof s.collector, "%s", coll);
+	}
 	if (rc == SUMMARY_NODATA)
 		return web_error(resp, 404, "%s", err);
 	if (rc == -1)
@@ -68,21 +75,24 @@ api_summary(const struct web_req *req, struct web_resp *resp)
 int
 api_series(const struct web_req *req, struct web_resp *resp)
 {
-	const struct conf	*c = req->snap->conf;
+	const struct conf	*c;
+	struct conf		 view;
 	struct store		*st;
 	struct store_fetch	 f;
 	struct json		 j;
-	const char		*pool, *sp = web_param(req, "step");
-	const char		*coll = web_param(req, "collector");
+	const char		*pool, *sp = web_param(req, "step"), *coll;
 	char			 err[512], name[CONF_NAME_MAX + 8];
+	char			 dir[DATADIR_PATH_MAX];
 	int64_t			 from, to, last;
-	unsigned		 step = c->step;
+	unsigned		 step;
 	size_t			 r;
 	int			 i, rc;
 	double			 v;
 
-	if (web_range(req, resp, &from, &to, &pool) == -1)
+	if (web_range(req, resp, &from, &to, &pool) == -1 ||
+	    web_collector(req, resp, &view, dir, sizeof dir, &c, &coll) == -1)
 		return -1;
+	step = c->step;
 	if (sp != NULL) {
 		if (strcmp(sp, "300") == 0)
 			step = 300;
@@ -98,15 +108,9 @@ api_series(const struct web_req *req, struct web_resp *resp)
 	if ((to - from) / step > API_MAX_ROWS)
 		return web_error(resp, 400, "more than %d rows: use a larger "
 		    "step", API_MAX_ROWS);
-	if (coll != NULL && *coll == '\0')
-		coll = NULL;
-	if (coll != NULL && !name_ok(coll, CONF_NAME_MAX))
-		return web_error(resp, 400, "collector: not a name");
 	datadir_rrd_name(pool, name, sizeof name);
 	/* the site (the sum of its collectors), or one collector alone */
-	st = coll != NULL ? datadir_collector_store(c, coll, err, sizeof err) :
-	    datadir_store(c, NULL, err, sizeof err);
-	if (st == NULL)
+	if ((st = datadir_store(c, NULL, err, sizeof err)) == NULL)
 		return web_error(resp, 500, "%s", err);
 	rc = store_rrd_last(st, name, &last, err, sizeof err);
 	if (rc == 0) {
@@ -519,8 +523,10 @@ api_effect(const struct web_req *req, struct web_resp *resp)
 {
 	struct effect_params	 p;
 	struct effect		 e;
-	const char		*s;
-	char			 err[1024], *end;
+	struct conf		 view;
+	const struct conf	*c;
+	const char		*s, *coll;
+	char			 err[1024], *end, dir[DATADIR_PATH_MAX];
 	double			 pct;
 	int			 rc;
 
@@ -554,11 +560,18 @@ api_effect(const struct web_req *req, struct web_resp *resp)
 	}
 	if (p.pool != NULL && p.service != NULL)
 		return web_error(resp, 400, "pool or service, not both");
-	rc = effect_compute(req->snap->conf, &p, &e, err, sizeof err);
+	if (web_collector(req, resp, &view, dir, sizeof dir, &c, &coll) == -1)
+		return -1;
+	rc = effect_compute(c, &p, &e, err, sizeof err);
 	if (rc == EFFECT_NODATA)
 		return web_error(resp, 404, "%s", err);
 	if (rc == -1)
 		return web_error(resp, 422, "%s", err);
+	if (coll != NULL) {
+		/* the view's site is the collector's directory */
+		snprintf(e.site, sizeof e.site, "%s", req->snap->conf->site);
+		snprintf(e.collector, sizeof e.collector, "%s", coll);
+	}
 	api_json(resp);
 	effect_json(&e, &resp->body);
 	buf_puts(&resp->body, "\n");

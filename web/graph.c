@@ -775,9 +775,10 @@ int
 graph_handler(const struct web_req *req, struct web_resp *resp)
 {
 	struct gctx	 g;
+	struct conf	 view;
 	const char	*name = req->path + strlen("/graph/"), *dot, *tz;
-	const char	*site = NULL;
-	char		 base[32], err[512], *key;
+	const char	*site = NULL, *coll;
+	char		 base[32], err[512], *key, dir[DATADIR_PATH_MAX];
 	size_t		 i, n;
 	long		 w, h;
 	int		 svg, rc = -1, rendering = 0;
@@ -804,8 +805,13 @@ graph_handler(const struct web_req *req, struct web_resp *resp)
 
 	memset(&g, 0, sizeof g);
 	g.c = req->snap->conf;
-	if (web_range(req, resp, &g.from, &g.to, &g.pool) == -1)
+	if (web_range(req, resp, &g.from, &g.to, &g.pool) == -1 ||
+	    web_collector(req, resp, &view, dir, sizeof dir, &g.c,
+	    &coll) == -1)
 		return -1;
+	if (coll != NULL && strncmp(base, "fed_", 4) == 0)
+		return web_error(resp, 400, "collector: for the graphs of our "
+		    "own site, not the federation's");
 	if (g.pool != NULL && !graph_table[i].pool_ok)
 		return web_error(resp, 400, "graph %s is for the whole site",
 		    base);
@@ -824,9 +830,10 @@ graph_handler(const struct web_req *req, struct web_resp *resp)
 	if (tz != NULL && !graph_tz_ok(tz))
 		return web_error(resp, 400, "tz: not a time zone name");
 
-	xasprintf(&key, "%s|%d|%lld|%lld|%s|%ld|%ld|%s|%s|%llu", base, svg,
+	xasprintf(&key, "%s|%d|%lld|%lld|%s|%ld|%ld|%s|%s|%s|%llu", base, svg,
 	    (long long)g.from, (long long)g.to, g.pool != NULL ? g.pool : "",
 	    w, h, tz != NULL ? tz : "", site != NULL ? site : "",
+	    coll != NULL ? coll : "",
 	    (unsigned long long)req->snap->generation);
 	resp->type = svg ? "image/svg+xml" : "image/png";
 	resp->status = 200;
@@ -856,7 +863,8 @@ graph_handler(const struct web_req *req, struct web_resp *resp)
 	graph_arg(&g, "--disable-rrdtool-tag");
 	if (g.c->rrdcached != NULL)
 		graph_arg(&g, "--daemon=%s", g.c->rrdcached);
-	graph_arg(&g, "--watermark=op25b %s %s", g.c->site,
+	graph_arg(&g, "--watermark=op25b %s%s%s %s", req->snap->conf->site,
+	    coll != NULL ? " collector " : "", coll != NULL ? coll : "",
 	    tz != NULL ? tz : "UTC");
 	if (graph_table[i].build == NULL ? graph_fed_displacement(&g,
 	    site) == -1 : graph_table[i].build(&g) == -1) {

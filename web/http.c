@@ -13,6 +13,7 @@
 #include <microhttpd.h>
 
 #include "auth.h"
+#include "datadir.h"
 #include "json.h"
 #include "utc.h"
 #include "web.h"
@@ -134,6 +135,29 @@ web_range(const struct web_req *req, struct web_resp *resp, int64_t *from,
 			*pool = p;
 		}
 	}
+	return 0;
+}
+
+int
+web_collector(const struct web_req *req, struct web_resp *resp,
+    struct conf *view, char *dir, size_t len, const struct conf **c,
+    const char **name)
+{
+	const char	*n = web_param(req, "collector");
+
+	*c = req->snap->conf;
+	*name = NULL;
+	if (n == NULL || *n == '\0')
+		return 0;
+	if (!conf_name_valid(n))
+		return web_error(resp, 400, "collector: not a name");
+	if (web_param(req, "peer") != NULL)
+		return web_error(resp, 400, "collector: of our own site, not "
+		    "with peer");
+	if (datadir_collector_view(req->snap->conf, n, view, dir, len) == -1)
+		return web_error(resp, 404, "no collector \"%.64s\"", n);
+	*c = view;
+	*name = n;
 	return 0;
 }
 

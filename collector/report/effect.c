@@ -861,6 +861,11 @@ effect_json(const struct effect *e, struct buf *b)
 	json_object(&j);
 	json_key(&j, "site");
 	json_string(&j, e->site);
+	json_key(&j, "collector");
+	if (e->collector[0] == '\0')
+		json_null(&j);
+	else
+		json_string(&j, e->collector);
 	json_key(&j, "pool");
 	if (e->pool[0] == '\0')
 		json_null(&j);

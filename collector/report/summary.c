@@ -219,6 +219,11 @@ summary_json_value(struct json *jp, const struct summary *s)
 		json_null(jp);
 	else
 		json_string(jp, s->pool);
+	json_key(jp, "collector");
+	if (s->collector[0] == '\0')
+		json_null(jp);
+	else
+		json_string(jp, s->collector);
 	json_key(jp, "from");
 	json_int(jp, s->from);
 	json_key(jp, "to");

@@ -66,6 +66,25 @@ datadir_collector_file(const struct conf *c, const char *name,
 }
 
 int
+datadir_collector_view(const struct conf *c, const char *name,
+    struct conf *view, char *dir, size_t len)
+{
+	char		 p[DATADIR_PATH_MAX];
+	struct stat	 st;
+
+	if (datadir_collector(c, name, p, sizeof p) == -1 ||
+	    stat(p, &st) == -1 || !S_ISDIR(st.st_mode) ||
+	    datadir_fmt(dir, len, "%s/%s/%s", c->data_dir, c->site,
+	    DATADIR_COLLECTORS) == -1)
+		return -1;
+	*view = *c;
+	view->data_dir = dir;
+	view->site = (char *)name;
+	view->collector = NULL;
+	return 0;
+}
+
+int
 datadir_own(const struct conf *c, char *out, size_t len)
 {
 	if (c->collector != NULL)

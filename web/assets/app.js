@@ -385,7 +385,8 @@ function graph(opts) {
 		const height = opts.height || (width < 500 ? 200 : 250);
 		const src = '/graph/' + opts.name + '.svg' + query({
 		    from: opts.from, to: opts.to, pool: opts.pool,
-		    site: opts.site, width: width, height: height, tz: opts.tz});
+		    site: opts.site, width: width, height: height, tz: opts.tz,
+		    collector: opts.collector});
 		note.textContent = '';
 		fig.classList.remove('failed');
 		let tries = 0;
@@ -559,7 +560,11 @@ function renderOverview(page) {
 	const graphsBox = h('div', {class: 'graphs', id: 'graphs'});
 	const rangeNote = h('p', {class: 'when', id: 'graph-range'});
 	const picker = rangePicker(drawGraphs);
-	page.append(
+	/* A site of several collectors: the whole site (their sum), or one
+	 * collector alone (?collector=NAME). */
+	const collectorBox = h('p', {class: 'when', id: 'collector-box'});
+	const collector = () => getParam('collector') || null;
+	page.append(collectorBox,
 	    h('section', null, h('h2', null, 'Today'), todayHead, tiles),
 	    h('section', null, h('h2', null, 'Graphs'), picker.el, rangeNote,
 	    graphsBox));
@@ -571,7 +576,9 @@ function renderOverview(page) {
 		todayHead.textContent = fmtTime(midnight) + ' to now';
 		tiles.dataset.from = String(midnight);
 		tiles.dataset.to = String(to);
-		return apiShown('/api/v1/summary', {from: midnight, to: to})
+		tiles.dataset.collector = collector() || '';
+		return apiShown('/api/v1/summary', {from: midnight, to: to,
+		    collector: collector()})
 		    .then(function (r) {
 			if (!r.ok) {
 				for (const id of CATS.concat(['share', 'hosts',
@@ -612,7 +619,27 @@ function renderOverview(page) {
 			today();
 	}, TILES_MS);
 	const first = drawGraphsInner();
-	finishRender(gen, [summary, getConfig()].concat(first));
+	const cfg = getConfig().then(collectorPicker);
+	finishRender(gen, [summary, cfg].concat(first));
+
+	function collectorPicker(r) {
+		const names = r.ok && Array.isArray(r.data.collectors) ?
+		    r.data.collectors : [];
+		if (names.length < 2 && collector() === null)
+			return;
+		const sel = h('select', {id: 'collector-picker'},
+		    h('option', {value: ''}, 'the whole site (the sum of ' +
+		    names.length + ' collectors)'),
+		    names.map(n => h('option', {value: n}, n + ' alone')));
+		sel.value = collector() || '';
+		sel.addEventListener('change', function () {
+			setParams({collector: sel.value});
+			clearBanner();
+			const g = beginRender();
+			finishRender(g, [today()].concat(drawGraphsInner()));
+		});
+		collectorBox.append(h('label', null, 'Collectors: ', sel));
+	}
 
 	/* The graphs of the picked range; a list of load promises. */
 	function drawGraphsInner() {
@@ -628,7 +655,7 @@ function renderOverview(page) {
 		    ['hosts', 'Distinct direct hosts per bin'],
 		    ['completeness', 'Completeness: late and lost records'],
 		].map(g => graph({name: g[0], caption: g[1], from: r.from,
-		    to: r.to, tz: r.tz}));
+		    to: r.to, tz: r.tz, collector: collector()}));
 		graphsBox.append(...gs.map(g => g.el));
 		return loadGraphs(gs);
 	}
