@@ -93,5 +93,8 @@ size_t		 hll_encode(const struct hll *, uint8_t *);
  * above 64 - HLL_P + 1).  On -1 the sketch is left cleared.
  */
 int		 hll_decode(struct hll *, const uint8_t *, size_t);
+/* Union with an encoded sketch, as hll_decode then hll_merge but in
+ * the time of its entries; 0, or -1 (h unchanged) if it is not one. */
+int		 hll_merge_encoded(struct hll *, const uint8_t *, size_t);
 
 #endif

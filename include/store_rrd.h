@@ -56,6 +56,12 @@ void		 store_rrd_close(struct store *);
  */
 void		 store_rrd_add_member(struct store *, struct store *);
 size_t		 store_rrd_members(const struct store *);
+/*
+ * A reader that does not use direct_hosts (the Effect report reads the
+ * daily files) spares the union of the members' sketches per bin: the
+ * column then holds the largest member's count, unmarked.
+ */
+void		 store_rrd_no_hosts(struct store *);
 struct store	*store_rrd_member(const struct store *, size_t);
 /* A member's first bin with data (sitesum.h); INT64_MAX if none. */
 int64_t		 store_rrd_member_since(struct store *, size_t);

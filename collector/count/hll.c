@@ -296,3 +296,65 @@ bad:
 	hll_clear(h);
 	return -1;
 }
+
+int
+hll_merge_encoded(struct hll *h, const uint8_t *in, size_t len)
+{
+	size_t		 n, e, off;
+	uint32_t	 i, next, nz;
+	uint8_t		 r, x, top;
+
+	if (len < 1)
+		return -1;
+	switch (in[0]) {
+	case HLL_SPARSE:
+		if (len < HLL_SPARSE_HDR)
+			return -1;
+		n = (size_t)in[1] << 8 | in[2];
+		if (len != HLL_SPARSE_HDR + HLL_SPARSE_ENT * n)
+			return -1;
+		/* Checked whole first: a bad encoding changes nothing. */
+		next = 0;
+		for (e = 0; e < n; e++) {
+			off = HLL_SPARSE_HDR + HLL_SPARSE_ENT * e;
+			i = (uint32_t)in[off] << 8 | in[off + 1];
+			r = in[off + 2];
+			if (i >= HLL_M || i < next || r == 0 ||
+			    r > HLL_RANK_MAX)
+				return -1;
+			next = i + 1;
+		}
+		for (e = 0; e < n; e++) {
+			off = HLL_SPARSE_HDR + HLL_SPARSE_ENT * e;
+			i = (uint32_t)in[off] << 8 | in[off + 1];
+			r = in[off + 2];
+			if (r > h->reg[i]) {
+				h->nz += h->reg[i] == 0;
+				h->reg[i] = r;
+			}
+		}
+		return 0;
+	case HLL_DENSE:
+		if (len != HLL_DENSE_LEN)
+			return -1;
+		top = 0;
+		for (i = 0; i < HLL_M; i++) {
+			r = in[1 + i];
+			top = r > top ? r : top;
+		}
+		if (top > HLL_RANK_MAX)
+			return -1;
+		nz = 0;
+		for (i = 0; i < HLL_M; i++) {
+			r = in[1 + i];
+			x = h->reg[i];
+			x = r > x ? r : x;
+			nz += x != 0;
+			h->reg[i] = x;
+		}
+		h->nz = nz;
+		return 0;
+	default:
+		return -1;
+	}
+}

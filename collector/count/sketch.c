@@ -82,7 +82,7 @@ out:
 static int
 sketch_read_day(const char *path, const char *scope, int64_t from,
     int64_t to, unsigned step, struct hll *out, uint8_t *have, size_t n,
-    size_t *bad, struct hll *tmp, uint8_t *enc, char *line, char *err,
+    size_t *bad, uint8_t *enc, char *line, char *err,
     size_t errlen)
 {
 	FILE		*f;
@@ -125,16 +125,15 @@ sketch_read_day(const char *path, const char *scope, int64_t from,
 		if (strcmp(t1, scope) != 0 || start < from || start >= to ||
 		    (step != 0 && (start - from) % step != 0))
 			continue;
-		if (sodium_base642bin(enc, HLL_ENC_MAX, t2, strlen(t2), NULL,
-		    &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-		    hll_decode(tmp, enc, len) == -1) {
-			(*bad)++;
-			continue;
-		}
 		k = step != 0 ? (size_t)((start - from) / step) : 0;
 		if (k >= n)
 			continue;
-		hll_merge(&out[k], tmp);
+		if (sodium_base642bin(enc, HLL_ENC_MAX, t2, strlen(t2), NULL,
+		    &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+		    hll_merge_encoded(&out[k], enc, len) == -1) {
+			(*bad)++;
+			continue;
+		}
 		have[k] = 1;
 	}
 	if (ferror(f)) {
@@ -152,7 +151,6 @@ sketch_read(const char *dir, const char *scope, int64_t from, int64_t to,
     char *err, size_t errlen)
 {
 	char		 path[DATADIR_PATH_MAX + 32];
-	struct hll	*tmp;
 	uint8_t		*enc;
 	char		*line;
 	int64_t		 day;
@@ -160,7 +158,6 @@ sketch_read(const char *dir, const char *scope, int64_t from, int64_t to,
 
 	if (from >= to)
 		return 0;
-	tmp = xmalloc(sizeof *tmp);
 	enc = xmalloc(HLL_ENC_MAX);
 	line = xmalloc(SKETCH_LINE);
 	for (day = from - (from % SKETCH_DAY + SKETCH_DAY) % SKETCH_DAY;
@@ -171,9 +168,8 @@ sketch_read(const char *dir, const char *scope, int64_t from, int64_t to,
 			break;
 		}
 		rv = sketch_read_day(path, scope, from, to, step, out, have, n,
-		    bad, tmp, enc, line, err, errlen);
+		    bad, enc, line, err, errlen);
 	}
-	free(tmp);
 	free(enc);
 	free(line);
 	return rv;

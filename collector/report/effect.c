@@ -533,6 +533,7 @@ effect_compute(const struct conf *c, const struct effect_params *p,
 
 	if ((st = datadir_store(c, NULL, err, errlen)) == NULL)
 		return -1;
+	store_rrd_no_hosts(st);		/* the daily files have them */
 	if ((rc = effect_read(c, st, &sc, bf, bt, &e->before, err,
 	    errlen)) != 0) {
 		if (rc == EFFECT_NODATA)

@@ -130,7 +130,8 @@ sitesum_union(struct store **m, const int64_t *since, const char *have,
 }
 
 int
-sitesum_fetch(struct store **m, int64_t *since, size_t n, const char *name,
+sitesum_fetch(struct store **m, int64_t *since, size_t n, int hosts,
+    const char *name,
     int64_t from, int64_t to, unsigned step, int cf, struct store_fetch *out,
     char *err, size_t errlen)
 {
@@ -216,7 +217,10 @@ sitesum_fetch(struct store **m, int64_t *since, size_t n, const char *name,
 			out->v[k * SERIES_MAX + j] = acc;
 		}
 	}
-	if (max == store_rrd_step(m[first]) && max > 0 && 86400 % max == 0)
+	if (!hosts)
+		;	/* the reader does not use them */
+	else if (max == store_rrd_step(m[first]) && max > 0 &&
+	    86400 % max == 0)
 		sitesum_union(m, since, have, n, name, f, out);
 	else
 		for (k = 0; k < out->rows; k++)

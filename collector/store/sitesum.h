@@ -26,9 +26,11 @@ int64_t	sitesum_since(struct store *);
 
 /*
  * store_rrd_fetch_cf over the members: since[] caches each one's first
- * bin (SITESUM_SINCE_UNKNOWN until looked up).  0 or -1 (message).
+ * bin (SITESUM_SINCE_UNKNOWN until looked up); direct_hosts as the
+ * union of their sketches when hosts is not 0, else the largest count.
+ * 0 or -1 (message).
  */
-int	sitesum_fetch(struct store **, int64_t *, size_t, const char *,
+int	sitesum_fetch(struct store **, int64_t *, size_t, int, const char *,
 	    int64_t, int64_t, unsigned, int, struct store_fetch *, char *,
 	    size_t);
 

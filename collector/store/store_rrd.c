@@ -74,6 +74,7 @@ struct store {
 	struct store	**members;	/* a site's collectors (sitesum.h) */
 	int64_t		*since;		/* each one's first bin, once known */
 	size_t		 nmembers;
+	int		 no_hosts;	/* store_rrd_no_hosts */
 };
 
 /* The rrdc_* connection is process-wide: count the stores using it. */
@@ -207,6 +208,12 @@ store_rrd_add_member(struct store *s, struct store *m)
 	s->since = xreallocarray(s->since, s->nmembers + 1, sizeof *s->since);
 	s->members[s->nmembers] = m;
 	s->since[s->nmembers++] = SITESUM_SINCE_UNKNOWN;
+}
+
+void
+store_rrd_no_hosts(struct store *s)
+{
+	s->no_hosts = 1;
 }
 
 size_t
@@ -887,8 +894,8 @@ store_rrd_fetch_cf(struct store *s, const char *name, int64_t from,
 	double		 v;
 
 	if (s->nmembers > 0)
-		return sitesum_fetch(s->members, s->since, s->nmembers, name,
-		    from, to, step, cf, out, err, errlen);
+		return sitesum_fetch(s->members, s->since, s->nmembers,
+		    !s->no_hosts, name, from, to, step, cf, out, err, errlen);
 	memset(out, 0, sizeof *out);
 	if (store_path_err(s, name, path, sizeof path, err, errlen) == -1)
 		return -1;
