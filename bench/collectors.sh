@@ -14,18 +14,10 @@
 #    collector's 61 days are ingested, then copied to the others (the
 #    same hosts everywhere: the union of sketches is read every day).
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILDDIR:-$top}
+. "$(dirname "$0")/lib.sh"
 records=${RECORDS:-2000000}
-hz=$(getconf CLK_TCK)
 command -v bc >/dev/null || { echo "bench: bc is missing"; exit 1; }
-w=$(mktemp -d /tmp/op25b-collectors.XXXXXX)
-pids=""
-trap 'kill $pids 2>/dev/null; rm -rf "$w"' EXIT
-cd "$w"
-
-port() { $top/tests/freeport.sh 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
-cputicks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+bench_dir collectors
 
 # rusage CMD...: "CPU-SECONDS PEAK-RSS-KIB WALL-SECONDS" of the command.
 rusage() {

@@ -8,23 +8,14 @@
 # distinct dynamic-pool sources send port-25 sessions.
 # Goals: zero loss at 1M records/s; op25bd <= 0.5x nfcapd's CPU/record.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILDDIR:-$top}
+. "$(dirname "$0")/lib.sh"
 rate=${RATE:-1000000}
 secs=${SECS:-10}
-hz=$(getconf CLK_TCK)
 
 for t in nfcapd nfdump bc; do
 	command -v "$t" >/dev/null || { echo "bench: $t is missing (tools/deps.sh --test)"; exit 1; }
 done
-w=$(mktemp -d /tmp/op25b-flows.XXXXXX)
-pids=""
-trap 'kill $pids 2>/dev/null; rm -rf "$w"' EXIT
-cd "$w"
-
-port() { $top/tests/freeport.sh 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
-cputicks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-hwm() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
+bench_dir flows
 
 # send VERSION PORT [extra genflow options]: paced replay, records sent.
 send() {

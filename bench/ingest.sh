@@ -8,18 +8,10 @@
 # fixed cost of an ingest run (creating the RRD files) is taken off, as
 # op25bd pays it before its CPU is read.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILDDIR:-$top}
+. "$(dirname "$0")/lib.sh"
 records=${RECORDS:-2000000}
-hz=$(getconf CLK_TCK)
 command -v bc >/dev/null || { echo "bench: bc is missing"; exit 1; }
-w=$(mktemp -d /tmp/op25b-ingest.XXXXXX)
-pids=""
-trap 'kill $pids 2>/dev/null; rm -rf "$w"' EXIT
-cd "$w"
-
-port() { $top/tests/freeport.sh 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
-cputicks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+bench_dir ingest
 
 # An hour ending a few minutes ago: op25bd takes it live (max_age).
 T=$(( ($(date +%s) - 3900) / 300 * 300 ))

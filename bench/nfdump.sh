@@ -18,8 +18,7 @@
 # nfdump's filter then drops almost everything before printing.
 # Goal: op25b at least half of nfdump's rate.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILDDIR:-$top}
+. "$(dirname "$0")/lib.sh"
 records=${RECORDS:-3000000}
 rate=${RATE:-300000}
 nfiles=${FILES:-8}
@@ -27,12 +26,9 @@ nfiles=${FILES:-8}
 for t in nfcapd nfdump; do
 	command -v "$t" >/dev/null || { echo "bench: $t is missing (tools/deps.sh --test)"; exit 1; }
 done
-w=$(mktemp -d /tmp/op25b-nfdump.XXXXXX)
-pids=""
-trap 'kill $pids 2>/dev/null; rm -rf "$w"' EXIT
-cd "$w"
+bench_dir nfdump
 
-p=$("$top/tests/freeport.sh" 2>/dev/null || echo $((20000 + RANDOM % 20000)))
+p=$(port)
 mkdir raw arch
 nfcapd -w "$w/raw" -p "$p" -b 127.0.0.1 -B 16000000 >nfcapd.log 2>&1 &
 pid=$!

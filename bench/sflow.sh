@@ -10,21 +10,14 @@
 # (utime + stime of the whole process and its children, from /proc) per
 # sample taken.  Goal: op25bd <= 0.5x the better of the two.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILDDIR:-$top}
+. "$(dirname "$0")/lib.sh"
 rate=${RATE:-200000}
 secs=${SECS:-10}
-hz=$(getconf CLK_TCK)
 
 for t in sfacctd sfcapd nfdump bc; do
 	command -v "$t" >/dev/null || { echo "bench: $t is missing (apt-get install pmacct nfdump-sflow bc)"; exit 1; }
 done
-w=$(mktemp -d /tmp/op25b-sflow.XXXXXX)
-pids=""
-trap 'kill $pids 2>/dev/null; rm -rf "$w"' EXIT
-cd "$w"
-
-port() { $top/tests/freeport.sh 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
+bench_dir sflow
 
 # tree_ticks PID: utime + stime of PID and its children (sfacctd's
 # plugins are child processes).

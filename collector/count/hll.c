@@ -246,55 +246,8 @@ hll_encode(const struct hll *h, uint8_t *out)
 int
 hll_decode(struct hll *h, const uint8_t *in, size_t len)
 {
-	size_t		 n, e, off;
-	uint32_t	 i, next, nz;
-	uint8_t		 r, top;
-
 	hll_clear(h);
-	if (len < 1)
-		return -1;
-	switch (in[0]) {
-	case HLL_SPARSE:
-		if (len < HLL_SPARSE_HDR)
-			goto bad;
-		n = (size_t)in[1] << 8 | in[2];
-		if (len != HLL_SPARSE_HDR + HLL_SPARSE_ENT * n)
-			goto bad;
-		next = 0;
-		for (e = 0; e < n; e++) {
-			off = HLL_SPARSE_HDR + HLL_SPARSE_ENT * e;
-			i = (uint32_t)in[off] << 8 | in[off + 1];
-			r = in[off + 2];
-			if (i >= HLL_M || i < next || r == 0 ||
-			    r > HLL_RANK_MAX)
-				goto bad;
-			h->reg[i] = r;
-			next = i + 1;
-		}
-		h->nz = (uint32_t)n;
-		return 0;
-	case HLL_DENSE:
-		if (len != HLL_DENSE_LEN)
-			goto bad;
-		/* The largest rank and the count first, without branches. */
-		top = 0;
-		nz = 0;
-		for (i = 0; i < HLL_M; i++) {
-			r = in[1 + i];
-			top = r > top ? r : top;
-			nz += r != 0;
-		}
-		if (top > HLL_RANK_MAX)
-			goto bad;
-		memcpy(h->reg, in + 1, HLL_M);
-		h->nz = nz;
-		return 0;
-	default:
-		goto bad;
-	}
-bad:
-	hll_clear(h);
-	return -1;
+	return hll_merge_encoded(h, in, len);
 }
 
 int
