@@ -66,25 +66,14 @@ echo "ingest CPU per record with/without collector: $(echo "scale=3; $ing_r1 / $
 
 # live RUN-CONF: "CPU-TICKS RECORDS" of op25bd taking the file at 1 M/s.
 live() {
-	local p pid t0 t1 got
+	local p
 	rm -rf data
 	p=$(port)
 	{ sed '/^\[listen\]/,$d' "$1"
 	  printf '[listen]\nipfix = 127.0.0.1:%s\nnetflow = off\nsflow = off\nrcvbuf = 64M\n' "$p"; } >live.conf
-	"$build/op25bd" -c live.conf 2>op25bd.log &
-	pid=$!
-	pids="$pids $pid"
-	sleep 1
-	t0=$(cputicks $pid)
-	gen -g /dev/null -R 1000000 -u "127.0.0.1:$p" >/dev/null 2>&1
-	sleep 1
-	t1=$(cputicks $pid)
-	kill -TERM $pid
-	wait $pid || true
-	got=$(sed -n 's/.*: datagrams [0-9]* records \([0-9]*\) .*/\1/p' op25bd.log |
-	    awk '{s += $1} END {print s + 0}')
-	echo "$((t1 - t0)) $got"
+	live_run live.conf send "$p"
 }
+send() { gen -g /dev/null -R 1000000 -u "127.0.0.1:$1" >/dev/null 2>&1; }
 # Alternated, best of 3 each: the machine may be shared.
 conf "" >none.conf
 conf r1 >r1.conf

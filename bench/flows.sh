@@ -29,26 +29,15 @@ send() {
 
 # op25bd VERSION: one run, prints "sent received cpu_ticks".
 run_op25bd() {
-	local v=$1 p pid t0 t1 sent got
+	local v=$1 p ticks sent got
 	p=$(port)
 	rm -rf data
 	"$build/tools/genflow" -V 10 -s 1 -t 1109592000 -d 60 -r 10 \
 	    -c op25b.conf -C "$w/data" -g /dev/null -o /dev/null 2>/dev/null
 	printf '[listen]\nipfix = 127.0.0.1:%s\nnetflow = 127.0.0.1:%s\nsflow = off\nrcvbuf = 64M\n' \
 	    "$p" "$p" >>op25b.conf
-	"$build/op25bd" -c op25b.conf 2>op25bd.log &
-	pid=$!
-	pids="$pids $pid"
-	sleep 1
-	t0=$(cputicks $pid)
-	sent=$(send "$v" "$p")
-	sleep 1
-	t1=$(cputicks $pid)
-	kill -TERM $pid
-	wait $pid || true
-	got=$(sed -n 's/.*: datagrams [0-9]* records \([0-9]*\) .*/\1/p' op25bd.log |
-	    awk '{s += $1} END {print s + 0}')
-	echo "$sent $got $((t1 - t0))"
+	read -r ticks got sent < <(live_run op25b.conf send "$v" "$p")
+	echo "$sent $got $ticks"
 }
 
 # nfcapd VERSION: the same for nfcapd.

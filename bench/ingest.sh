@@ -47,19 +47,9 @@ p=$(port)
 printf '[listen]\nipfix = 127.0.0.1:%s\nnetflow = off\nsflow = off\nrcvbuf = 64M\n' "$p" >live.conf
 sed '/^\[listen\]/,$d' op25b.conf >live.base
 cat live.base live.conf >live2.conf
-"$build/op25bd" -c live2.conf 2>op25bd.log &
-pid=$!
-pids="$pids $pid"
-sleep 1
-t0=$(cputicks $pid)
-gen -g /dev/null -R 1000000 -u "127.0.0.1:$p" >/dev/null 2>&1
-sleep 1
-t1=$(cputicks $pid)
-kill -TERM $pid
-wait $pid || true
-got=$(sed -n 's/.*: datagrams [0-9]* records \([0-9]*\) .*/\1/p' op25bd.log |
-    awk '{s += $1} END {print s + 0}')
-live_ns=$(echo "scale=0; ($t1 - $t0) * 1000000000 / $hz / $got" | bc)
+send() { gen -g /dev/null -R 1000000 -u "127.0.0.1:$p" >/dev/null 2>&1; }
+read -r ticks got < <(live_run live2.conf send)
+live_ns=$(echo "scale=0; $ticks * 1000000000 / $hz / $got" | bc)
 echo "op25b ingest: $n records, $all s CPU ($raw_ns ns/record), $fixed s of it for a run of a few records: $ingest_ns ns CPU/record"
 echo "op25bd (live): $got of $n records received, $live_ns ns CPU/record"
 echo "ingest/live CPU per record: $(echo "scale=2; $ingest_ns / $live_ns" | bc) (goal <= 1.5)"
