@@ -58,11 +58,13 @@ conf() {
 	fi
 }
 
-# ingest MODE NAME CONF FILE...: one collector's run, from $RUN_DIR.
+# ingest MODE NAME CONF FILE...: one collector's run, from $RUN_DIR
+# (remote: from the collector's own host directory).
 ingest() {
-	local mode=$1 r=$2 c=$3
+	local mode=$1 r=$2 c=$3 dir=$RUN_DIR
 	shift 3
-	(cd "$RUN_DIR" && "$OP25B" ingest -c "$c" "$@") >>"$W/$mode-$r.out" 2>&1
+	[ $mode = remote ] && dir=$W/remote-hosts/$r && mkdir -p "$dir"
+	(cd "$dir" && "$OP25B" ingest -c "$c" "$@") >>"$W/$mode-$r.out" 2>&1
 }
 
 # setup MODE: the three collectors' runs; sets D (the central data
@@ -73,7 +75,7 @@ setup() {
 	RUN_DIR=$W
 	D=$W/$mode/data
 	case $mode in
-	rrdcached)
+	rrdcached | remote)
 		RUN_DIR=$W/$mode
 		line="rrdcached = 127.0.0.1:$RRDC_PORT"
 		D=data
@@ -104,14 +106,48 @@ setup() {
 			mkdir -p "$D/example/collectors"
 			cp -r "$dd/example/collectors/$r" "$D/example/collectors/"
 		fi
+		if [ $mode = remote ]; then
+			# the RRD files are on rrdcached's host alone; the
+			# rest (sketches, hosts-daily.tsv, ingest.state)
+			# is copied there (rsync)
+			check "$mode: $r: no RRD file on the collector's host" \
+			    test -z "$(find "$W/remote-hosts/$r" -name '*.rrd')"
+			check "$mode: $r: its RRD files on rrdcached's host" \
+			    test -s "$RUN_DIR/data/example/collectors/$r/site.rrd"
+			cp -r "$W/remote-hosts/$r/data/example/collectors/$r/." \
+			    "$RUN_DIR/data/example/collectors/$r/"
+		fi
 	done
-	if [ $mode = rrdcached ]; then
+	if [ $mode = rrdcached ] || [ $mode = remote ]; then
 		# what rrdcached holds, to disk for the checks' own reads
 		(cd "$RUN_DIR" && "$RRDTOOL" flushcached --daemon \
 		    "127.0.0.1:$RRDC_PORT" data/example/collectors/*/*.rrd)
 		check_eq "$mode: rrdcached flushed" "$?" 0
 		D=$RUN_DIR/data
 	fi
+}
+
+# graph_checks MODE: the site's graphs against the one site's.
+graph_checks() {
+	local mode=$1 g name
+	# Graphs: the site of collectors is drawn as the one site that
+	# counted every file, byte for byte (legend totals included), up
+	# to r3's outage; distinct hosts aside, where a graph takes the
+	# largest collector's count and says so.
+	for g in sessions share completeness pools "sessions --pool adsl"; do
+		name=${g// --pool /-}
+		(cd "$RUN_DIR" && "$OP25B" graph -c "$CENTRAL" $g --from $T0 \
+		    --to "$L" -o "$W/$mode/$name.png") &&
+		    "$OP25B" graph -c "$W/one.conf" $g --from $T0 --to "$L" \
+		    -o "$W/$mode/$name-one.png"
+		check "$mode: graph $g: the one site's, byte for byte" \
+		    cmp "$W/$mode/$name.png" "$W/$mode/$name-one.png"
+	done
+	(cd "$RUN_DIR" && "$OP25B" graph -c "$CENTRAL" hosts --from $T0 \
+	    --to "$L" -W 640 -H 230 -o "$W/$mode/hosts.png")
+	check_eq "$mode: graph hosts: exit 0" "$?" 0
+	check "$mode: graph hosts: a PNG of 640x230 that decodes" $PYTHON3 \
+	    "$top_srcdir/tests/png_check.py" "$W/$mode/hosts.png" 640 230
 }
 
 # checks MODE: the site, read by the central configuration.
@@ -180,24 +216,8 @@ checks() {
 	tap_run "$mode: distinct hosts: " $PYTHON3 \
 	    "$top_srcdir/tests/collectors_hosts.py" "$W/$mode/bins-site.json" \
 	    "$W/$mode/bins-one.json" $T0 $W1
-	# Graphs: the site of collectors is drawn as the one site that
-	# counted every file, byte for byte (legend totals included), up
-	# to r3's outage; distinct hosts aside, where a graph takes the
-	# largest collector's count and says so.
-	for g in sessions share completeness pools "sessions --pool adsl"; do
-		name=${g// --pool /-}
-		(cd "$RUN_DIR" && "$OP25B" graph -c "$CENTRAL" $g --from $T0 \
-		    --to "$L" -o "$W/$mode/$name.png") &&
-		    "$OP25B" graph -c "$W/one.conf" $g --from $T0 --to "$L" \
-		    -o "$W/$mode/$name-one.png"
-		check "$mode: graph $g: the one site's, byte for byte" \
-		    cmp "$W/$mode/$name.png" "$W/$mode/$name-one.png"
-	done
-	(cd "$RUN_DIR" && "$OP25B" graph -c "$CENTRAL" hosts --from $T0 \
-	    --to "$L" -W 640 -H 230 -o "$W/$mode/hosts.png")
-	check_eq "$mode: graph hosts: exit 0" "$?" 0
-	check "$mode: graph hosts: a PNG of 640x230 that decodes" $PYTHON3 \
-	    "$top_srcdir/tests/png_check.py" "$W/$mode/hosts.png" 640 230
+	# (remote: the same files as the rrdcached mode's, graphed there)
+	[ $mode = remote ] || graph_checks $mode
 	check_match "$mode: the summary says the figure is an estimate" \
 	    "$(cd "$RUN_DIR" && "$OP25B" summary -c "$CENTRAL" --from $T0 \
 	    --to $W1)" \
@@ -369,6 +389,19 @@ if [ -x "$RRDCACHED" ]; then
 	wait_bound "$RRDC_PORT" || echo "# rrdcached: not listening"
 	setup rrdcached
 	checks rrdcached
+	# The collectors on other hosts: their RRD files created and
+	# written by rrdcached alone (it runs with -R to make their
+	# directories), the rest copied to its host.
+	kill "$(cat "$W/rrdcached/rrdcached.pid")" 2>/dev/null
+	mkdir -p "$W/remote/journal"
+	RRDC_PORT=$(free_ports 1)
+	"$RRDCACHED" -g -l "127.0.0.1:$RRDC_PORT" -j "$W/remote/journal" \
+	    -p "$W/remote/rrdcached.pid" -b "$W/remote" -B -R -F \
+	    -w 3600 -f 7200 >"$W/rrdcached-remote.log" 2>&1 &
+	track $!
+	wait_bound "$RRDC_PORT" || echo "# rrdcached: not listening"
+	setup remote
+	checks remote
 else
 	not_ok "rrdcached is installed (tools/deps.sh --test installs it)"
 fi

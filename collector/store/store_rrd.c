@@ -279,11 +279,42 @@ store_path_err(const struct store *s, const char *name, char *path,
 	return 0;
 }
 
-/* 1 if the file exists, 0 if not, -1 (message) if it cannot be told. */
-static int
-store_exists(const char *path, char *err, size_t errlen)
+static int	 store_rrdc_reconnect(const char *);
+
+/*
+ * A file's rrd_info.  Written through rrdcached, a file may live on the
+ * daemon's host alone (a collector in another region): one that is not
+ * here is asked of the daemon.  NULL (librrd's error set) if neither
+ * has it.
+ */
+static rrd_info_t *
+store_info(const struct store *s, const char *path)
 {
 	struct stat	 st;
+	rrd_info_t	*info;
+
+	rrd_clear_error();
+	if (s == NULL || s->daemon == NULL || stat(path, &st) == 0 ||
+	    errno != ENOENT)
+		return rrd_info_r(path);
+	if ((info = rrdc_info(path)) == NULL &&
+	    strstr(rrd_get_error(), "No such file") == NULL) {
+		/* The daemon may have restarted: connect again. */
+		store_rrdc_reconnect(s->daemon);
+		rrd_clear_error();
+		info = rrdc_info(path);
+	}
+	return info;
+}
+
+/* 1 if the file exists (here, or at the store's rrdcached), 0 if not,
+ * -1 (message) if it cannot be told. */
+static int
+store_exists(const struct store *s, const char *path, char *err,
+    size_t errlen)
+{
+	struct stat	 st;
+	rrd_info_t	*info;
 
 	if (stat(path, &st) == 0) {
 		if (!S_ISREG(st.st_mode)) {
@@ -292,9 +323,19 @@ store_exists(const char *path, char *err, size_t errlen)
 		}
 		return 1;
 	}
-	if (errno == ENOENT)
+	if (errno != ENOENT) {
+		store_err(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (s->daemon == NULL)
 		return 0;
-	store_err(err, errlen, "%s: %s", path, strerror(errno));
+	if ((info = store_info(s, path)) != NULL) {
+		rrd_info_free(info);
+		return 1;
+	}
+	if (strstr(rrd_get_error(), "No such file") != NULL)
+		return 0;
+	store_rrd_err(err, errlen, path, "cannot be asked of rrdcached");
 	return -1;
 }
 
@@ -441,7 +482,7 @@ store_rrd_last(struct store *s, const char *name, int64_t *last, char *err,
 	}
 	if (store_path_err(s, name, path, sizeof path, err, errlen) == -1)
 		return -1;
-	if ((r = store_exists(path, err, errlen)) != 1)
+	if ((r = store_exists(s, path, err, errlen)) != 1)
 		return r;
 	if (store_last_of(s, path, last, err, errlen) == -1)
 		return -1;
@@ -544,8 +585,11 @@ store_create(const struct store *s, const char *path, int64_t start,
 		return -1;
 	}
 	rrd_clear_error();
-	if (rrd_create_r2(path, step, (time_t)start, 1, NULL, NULL, n,
-	    argv) != 0) {
+	/* Through rrdcached, the daemon creates it where it writes it
+	 * (on its host, for a collector in another region). */
+	if (s->daemon != NULL ? rrdc_create_r2(path, step, (time_t)start, 1,
+	    NULL, NULL, n, argv) != 0 : rrd_create_r2(path, step,
+	    (time_t)start, 1, NULL, NULL, n, argv) != 0) {
 		store_rrd_err(err, errlen, path, "cannot create");
 		return -1;
 	}
@@ -567,7 +611,7 @@ store_rrd_create(struct store *s, const char *name, int64_t start,
 		    "%u-second bin", path, a, s->step);
 		return -1;
 	}
-	if ((r = store_exists(path, err, errlen)) == -1)
+	if ((r = store_exists(s, path, err, errlen)) == -1)
 		return -1;
 	if (r == 1) {
 		store_err(err, errlen, "%s: already exists", path);
@@ -681,7 +725,7 @@ store_rows_ok(const struct store *s, const char *path,
  * the number of data sources, or -1 (message).
  */
 static int
-store_ds_found(const char *path, int found[SERIES_MAX],
+store_ds_found(const struct store *s, const char *path, int found[SERIES_MAX],
     unsigned long *step, char *err, size_t errlen)
 {
 	rrd_info_t	*info, *p;
@@ -690,8 +734,7 @@ store_ds_found(const char *path, int found[SERIES_MAX],
 
 	memset(found, 0, SERIES_MAX * sizeof *found);
 	*step = 0;
-	rrd_clear_error();
-	if ((info = rrd_info_r(path)) == NULL) {
+	if ((info = store_info(s, path)) == NULL) {
 		store_rrd_err(err, errlen, path, "not an RRD file");
 		return -1;
 	}
@@ -733,7 +776,7 @@ store_upgrade(struct store *s, const char *path, char *err, size_t errlen)
 			return 0;
 	if (s->daemon != NULL && store_rrdc_flush(path, err, errlen) == -1)
 		return -1;
-	if ((nds = store_ds_found(path, found, &step, err, errlen)) == -1)
+	if ((nds = store_ds_found(s, path, found, &step, err, errlen)) == -1)
 		return -1;
 	for (i = 0; i < SERIES_V1_MAX; i++)
 		v1 &= found[i];
@@ -754,7 +797,7 @@ store_upgrade(struct store *s, const char *path, char *err, size_t errlen)
 			    "sampling data sources");
 			return -1;
 		}
-		nds = store_ds_found(path, found, &step, err, errlen);
+		nds = store_ds_found(s, path, found, &step, err, errlen);
 	}
 	for (i = 0; i < SERIES_MAX && nds == SERIES_MAX; i++)
 		if (!found[i])
@@ -899,7 +942,7 @@ store_rrd_fetch_cf(struct store *s, const char *name, int64_t from,
 	memset(out, 0, sizeof *out);
 	if (store_path_err(s, name, path, sizeof path, err, errlen) == -1)
 		return -1;
-	if ((r = store_exists(path, err, errlen)) == -1)
+	if ((r = store_exists(s, path, err, errlen)) == -1)
 		return -1;
 	if (r == 0) {
 		store_err(err, errlen, "%s: no such file", path);
@@ -1373,7 +1416,7 @@ store_rrd_sampling_layout(const char *path)
 	int		 found[SERIES_MAX];
 	char		 err[256];
 
-	if (store_ds_found(path, found, &step, err, sizeof err) == -1)
+	if (store_ds_found(NULL, path, found, &step, err, sizeof err) == -1)
 		return 0;
 	return found[SERIES_SAMPLED_N] && found[SERIES_VAR + CAT_DIRECT];
 }
