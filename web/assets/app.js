@@ -608,7 +608,8 @@ function renderOverview(page) {
 			setTile('hosts', d.direct_hosts_max,
 			    d.direct_hosts_max === null ? 'n/a' :
 			    fmtInt(d.direct_hosts_max), nullReason(d,
-			    'direct_hosts'));
+			    'direct_hosts') || (HOSTS_NOTE[d.direct_hosts_kind] ||
+			    '').replace(/^ \u2014 /, '') || null);
 			tiles.dataset.sampled = d.sampled ? '1' : '0';
 		    });
 	}
